@@ -1,0 +1,106 @@
+#include "parvis/protocol/json.h"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace parvis::protocol {
+namespace {
+
+// Forwards SAX events to a Document while counting nesting; stops the
+// reader (by returning false) one level past the limit.
+class DepthLimitedHandler {
+ public:
+  DepthLimitedHandler(rapidjson::Document& doc, unsigned max_depth)
+      : doc_(doc), max_depth_(max_depth) {}
+
+  bool Null() { return doc_.Null(); }
+  bool Bool(bool b) { return doc_.Bool(b); }
+  bool Int(int i) { return doc_.Int(i); }
+  bool Uint(unsigned u) { return doc_.Uint(u); }
+  bool Int64(int64_t i) { return doc_.Int64(i); }
+  bool Uint64(uint64_t u) { return doc_.Uint64(u); }
+  bool Double(double d) { return doc_.Double(d); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
+    return doc_.RawNumber(s, n, copy);
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_.String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
+  bool StartObject() { return Enter() && doc_.StartObject(); }
+  bool EndObject(rapidjson::SizeType n) { --depth_; return doc_.EndObject(n); }
+  bool StartArray() { return Enter() && doc_.StartArray(); }
+  bool EndArray(rapidjson::SizeType n) { --depth_; return doc_.EndArray(n); }
+
+  bool too_deep() const { return too_deep_; }
+
+ private:
+  bool Enter() {
+    if (++depth_ > max_depth_) {
+      too_deep_ = true;
+      return false;
+    }
+    return true;
+  }
+
+  rapidjson::Document& doc_;
+  unsigned max_depth_;
+  unsigned depth_ = 0;
+  bool too_deep_ = false;
+};
+
+}  // namespace
+
+Result<rapidjson::Document> ParseJson(std::string_view text, const JsonLimits& limits) {
+  if (text.size() > limits.max_bytes) {
+    return Fail(ErrorCode::kLimitExceeded, "JSON is " + std::to_string(text.size()) +
+                                               " bytes, more than the limit of " +
+                                               std::to_string(limits.max_bytes));
+  }
+  rapidjson::Document doc;
+  rapidjson::MemoryStream stream(text.data(), text.size());
+  rapidjson::ParseResult result;
+  bool too_deep = false;
+  // Populate moves the parsed root from the document's stack into place.
+  auto generate = [&](rapidjson::Document& target) {
+    DepthLimitedHandler handler(target, limits.max_depth);
+    rapidjson::Reader reader;
+    // Iterative parsing keeps the parser's own stack on the heap.
+    constexpr unsigned kFlags =
+        rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag;
+    result = reader.Parse<kFlags>(stream, handler);
+    too_deep = handler.too_deep();
+    return !result.IsError();
+  };
+  doc.Populate(generate);
+  if (too_deep) {
+    return Fail(ErrorCode::kLimitExceeded, "JSON nested deeper than " +
+                                               std::to_string(limits.max_depth) +
+                                               " levels at byte " +
+                                               std::to_string(result.Offset()));
+  }
+  if (result.IsError()) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "invalid JSON at byte " + std::to_string(result.Offset()) + ": " +
+                    rapidjson::GetParseError_En(result.Code()));
+  }
+  // Only whitespace may follow the root value.
+  for (size_t i = stream.Tell(); i < text.size(); ++i) {
+    char c = text[i];
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "invalid JSON at byte " + std::to_string(i) + ": text after the root value");
+    }
+  }
+  return doc;
+}
+
+std::string WriteJson(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace parvis::protocol

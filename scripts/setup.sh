@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of Parvis from Debian 12's archive.
+# Idempotent: packages already present are skipped, and nothing runs when all are there.
+# As root it installs with apt-get; as another user it names what is missing and exits 1.
+set -euo pipefail
+
+# One package per line: what it is for is written beside it.
+PACKAGES=(
+  g++                          # C++20 compiler (g++ 12)
+  cmake                        # build system (>= 3.25)
+  ninja-build                  # fast parallel builds
+  ccache                       # compile cache, used when present
+  pkg-config                   # locates libsodium
+  libboost1.81-dev             # Boost.Beast, Boost.Asio (headers)
+  libboost-url1.81-dev         # Boost.URL
+  libboost-system1.81-dev      # Boost.System (error_code)
+  libsodium-dev                # Ed25519, AEAD, Argon2id, random
+  librocksdb-dev               # storage engine
+  rapidjson-dev                # JSON
+  libssl-dev                   # RSA signatures and TLS
+  libcli11-dev                 # command-line parser
+  libspdlog-dev                # logs
+  libgtest-dev                 # GoogleTest
+  libgmock-dev                 # GoogleMock matchers
+  libkainjow-mustache-dev      # HTML templates (web/templates)
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q '^install ok installed$'; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PACKAGES[@]} dependencies are installed"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup: missing Debian packages: ${missing[*]}" >&2
+  echo "setup: run as root, or: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# The package lists may be absent on a fresh machine; refresh them once.
+if ! apt-get install -y --no-install-recommends "${missing[@]}"; then
+  apt-get update
+  apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+echo "setup: done"

@@ -1,0 +1,191 @@
+#include "server/accounts/account_service.h"
+
+#include <sodium.h>
+
+#include <cctype>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "parvis/protocol/json.h"
+
+namespace parvis::accounts {
+namespace {
+
+using storage::Family;
+
+// Argon2id at OWASP's recommended minimum (19 MiB, 2 passes): a node on a
+// small machine must survive a burst of logins without swapping.
+constexpr unsigned long long kPasswordOps = 2;
+constexpr size_t kPasswordMemory = 19u << 20;
+constexpr std::string_view kPasswordRecord = "password";
+
+std::string LowerCase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string EncodeAccount(const Account& account) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.StartObject();
+  writer.Key("id");
+  writer.Uint64(account.id);
+  writer.Key("name");
+  writer.String(account.name.c_str());
+  writer.Key("kind");
+  writer.String(AccountKindName(account.kind));
+  writer.Key("admin");
+  writer.Bool(account.admin);
+  writer.Key("created_at");
+  writer.Int64(account.created_at);
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+Result<Account> DecodeAccount(std::string_view bytes) {
+  Result<rapidjson::Document> doc = protocol::ParseJson(bytes, {});
+  auto corrupt = [] { return Fail(ErrorCode::kCorruption, "account record does not decode"); };
+  if (!doc || !doc->IsObject()) return corrupt();
+  const rapidjson::Document& d = *doc;
+  if (!d.HasMember("id") || !d["id"].IsUint64() || !d.HasMember("name") ||
+      !d["name"].IsString() || !d.HasMember("kind") || !d["kind"].IsString() ||
+      !d.HasMember("admin") || !d["admin"].IsBool() || !d.HasMember("created_at") ||
+      !d["created_at"].IsInt64()) {
+    return corrupt();
+  }
+  std::optional<AccountKind> kind = ParseAccountKind(d["kind"].GetString());
+  if (!kind) return corrupt();
+  return Account{d["id"].GetUint64(), d["name"].GetString(), *kind, d["admin"].GetBool(),
+                 d["created_at"].GetInt64()};
+}
+
+}  // namespace
+
+const char* AccountKindName(AccountKind kind) {
+  switch (kind) {
+    case AccountKind::kPerson: return "person";
+    case AccountKind::kOrganization: return "organization";
+    case AccountKind::kGroup: return "group";
+    case AccountKind::kCommercial: return "commercial";
+  }
+  return "person";
+}
+
+std::optional<AccountKind> ParseAccountKind(std::string_view name) {
+  for (AccountKind kind : {AccountKind::kPerson, AccountKind::kOrganization, AccountKind::kGroup,
+                           AccountKind::kCommercial}) {
+    if (name == AccountKindName(kind)) return kind;
+  }
+  return std::nullopt;
+}
+
+Status ValidateAccountName(std::string_view name) {
+  if (name.empty() || name.size() > 30) {
+    return Fail(ErrorCode::kInvalidArgument, "an account name has 1 to 30 characters");
+  }
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "an account name has only letters a-z, digits and underscores");
+    }
+  }
+  return Ok();
+}
+
+Status ValidatePassword(std::string_view password) {
+  if (password.size() < 8) {
+    return Fail(ErrorCode::kInvalidArgument, "the password must have at least 8 characters");
+  }
+  if (password.size() > 1024) {
+    return Fail(ErrorCode::kInvalidArgument, "the password must have at most 1024 bytes");
+  }
+  if (password.find('\0') != std::string_view::npos) {
+    return Fail(ErrorCode::kInvalidArgument, "the password must not contain a NUL byte");
+  }
+  return Ok();
+}
+
+AccountService::AccountService(storage::Store& store, std::function<int64_t()> now)
+    : store_(store), now_(std::move(now)) {}
+
+Result<Account> AccountService::Create(const NewAccount& request) {
+  if (Status ok = ValidateAccountName(request.name); !ok) return std::unexpected(ok.error());
+  if (Status ok = ValidatePassword(request.password); !ok) return std::unexpected(ok.error());
+  if (sodium_init() < 0) return Fail(ErrorCode::kIo, "libsodium failed to initialise");
+
+  // Hash before taking the lock: it is the slow part.
+  char hash[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(hash, request.password.data(), request.password.size(), kPasswordOps,
+                        kPasswordMemory) != 0) {
+    return Fail(ErrorCode::kIo, "out of memory while hashing the password");
+  }
+
+  std::lock_guard lock(create_mutex_);
+  std::string name_key = LowerCase(request.name);
+  Result<std::optional<std::string>> existing = store_.Get(Family::kAccountNames, name_key);
+  if (!existing) return std::unexpected(existing.error());
+  if (existing->has_value()) {
+    return Fail(ErrorCode::kAlreadyExists, "the name " + request.name + " is taken");
+  }
+  Result<uint64_t> id = store_.NextSequence("account_id");
+  if (!id) return std::unexpected(id.error());
+
+  Account account{*id, request.name, request.kind, request.admin, now_()};
+  storage::DataKey data_key = storage::DataKey::Generate();
+  std::string id_key = storage::EncodeAccountId(account.id);
+  storage::Batch batch;
+  batch.Put(Family::kAccountKeys, id_key, data_key.bytes());
+  batch.Put(Family::kAccounts, id_key, EncodeAccount(account));
+  batch.Put(Family::kAccountNames, name_key, id_key);
+  batch.PutSealed(data_key, Family::kAccountPrivate,
+                  storage::AccountKey(account.id, kPasswordRecord), hash);
+  if (Status written = store_.Write(batch); !written) return std::unexpected(written.error());
+  return account;
+}
+
+Result<std::optional<Account>> AccountService::FindByName(std::string_view name) const {
+  Result<std::optional<std::string>> id = store_.Get(Family::kAccountNames, LowerCase(name));
+  if (!id) return std::unexpected(id.error());
+  if (!id->has_value()) return std::optional<Account>();
+  std::optional<storage::AccountId> decoded = storage::DecodeAccountId(**id);
+  if (!decoded) return Fail(ErrorCode::kCorruption, "account name index entry does not decode");
+  return FindById(*decoded);
+}
+
+Result<std::optional<Account>> AccountService::FindById(storage::AccountId id) const {
+  Result<std::optional<std::string>> bytes =
+      store_.Get(Family::kAccounts, storage::EncodeAccountId(id));
+  if (!bytes) return std::unexpected(bytes.error());
+  if (!bytes->has_value()) return std::optional<Account>();
+  Result<Account> account = DecodeAccount(**bytes);
+  if (!account) return std::unexpected(account.error());
+  return std::optional<Account>(std::move(*account));
+}
+
+Result<bool> AccountService::CheckPassword(const Account& account,
+                                           std::string_view password) const {
+  Result<std::optional<std::string>> hash = store_.GetSealed(
+      account.id, Family::kAccountPrivate, storage::AccountKey(account.id, kPasswordRecord));
+  if (!hash) {
+    // An erased account has no key any more: no password can match.
+    if (hash.error().code == ErrorCode::kNotFound) return false;
+    return std::unexpected(hash.error());
+  }
+  if (!hash->has_value()) return false;
+  if (sodium_init() < 0) return Fail(ErrorCode::kIo, "libsodium failed to initialise");
+  return crypto_pwhash_str_verify((*hash)->c_str(), password.data(), password.size()) == 0;
+}
+
+Result<uint64_t> AccountService::Count() const {
+  uint64_t count = 0;
+  Status scanned = store_.Scan(Family::kAccounts, "", [&](std::string_view, std::string_view) {
+    ++count;
+    return true;
+  });
+  if (!scanned) return std::unexpected(scanned.error());
+  return count;
+}
+
+}  // namespace parvis::accounts

@@ -1,0 +1,72 @@
+// Local accounts: creation with a unique name, lookup, password checks.
+// Public fields live in Family::kAccounts as JSON; the password hash is a
+// private record, sealed with the account's data key.
+#ifndef PARVIS_SERVER_ACCOUNTS_ACCOUNT_SERVICE_H_
+#define PARVIS_SERVER_ACCOUNTS_ACCOUNT_SERVICE_H_
+
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "parvis/result.h"
+#include "parvis/storage.h"
+
+namespace parvis::accounts {
+
+// What an account is; each kind becomes an ActivityStreams actor type.
+enum class AccountKind { kPerson, kOrganization, kGroup, kCommercial };
+
+const char* AccountKindName(AccountKind kind);  // "person", "organization", ...
+std::optional<AccountKind> ParseAccountKind(std::string_view name);
+
+struct Account {
+  storage::AccountId id = 0;
+  std::string name;        // as chosen; unique without regard to case
+  AccountKind kind = AccountKind::kPerson;
+  bool admin = false;
+  int64_t created_at = 0;  // seconds since the Unix epoch
+};
+
+struct NewAccount {
+  std::string name;
+  AccountKind kind = AccountKind::kPerson;
+  bool admin = false;
+  std::string password;
+};
+
+// 1 to 30 ASCII letters, digits or underscores, as Mastodon allows.
+Status ValidateAccountName(std::string_view name);
+// 8 to 1024 bytes, no NUL.
+Status ValidatePassword(std::string_view password);
+
+class AccountService {
+ public:
+  // `store` must outlive the service. `now` returns seconds since the epoch.
+  AccountService(storage::Store& store, std::function<int64_t()> now);
+
+  // Creates the account, its data key and its sealed password hash in one
+  // atomic batch. kAlreadyExists if the name is taken (in any case).
+  Result<Account> Create(const NewAccount& request);
+
+  Result<std::optional<Account>> FindByName(std::string_view name) const;
+  Result<std::optional<Account>> FindById(storage::AccountId id) const;
+
+  // True if `password` matches; false otherwise (also for unknown data keys).
+  Result<bool> CheckPassword(const Account& account, std::string_view password) const;
+
+  // Number of local accounts.
+  Result<uint64_t> Count() const;
+
+ private:
+  storage::Store& store_;
+  std::function<int64_t()> now_;
+  // Serialises Create, so the name check and the write cannot interleave.
+  std::mutex create_mutex_;
+};
+
+}  // namespace parvis::accounts
+
+#endif  // PARVIS_SERVER_ACCOUNTS_ACCOUNT_SERVICE_H_

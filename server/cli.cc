@@ -1,0 +1,207 @@
+#include "server/cli.h"
+
+#include <chrono>
+#include <filesystem>
+#include <istream>
+#include <ostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "parvis/config.h"
+#include "parvis/protocol/json.h"
+#include "server/http/local_client.h"
+#include "server/node.h"
+
+#ifndef PARVIS_VERSION
+#define PARVIS_VERSION "0.0.0"
+#endif
+
+namespace parvis {
+namespace {
+
+// A command run through the control socket may wait on Argon2id and a
+// checkpoint; it should never wait on more.
+constexpr std::chrono::seconds kControlTimeout{120};
+
+std::string JsonObject(std::initializer_list<std::pair<const char*, std::string>> strings,
+                       std::initializer_list<std::pair<const char*, bool>> bools = {}) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.StartObject();
+  for (const auto& [key, value] : strings) {
+    writer.Key(key);
+    writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+  }
+  for (const auto& [key, value] : bools) {
+    writer.Key(key);
+    writer.Bool(value);
+  }
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+// The `error` member of a control response, or its raw body.
+std::string ErrorText(const http::Response& response) {
+  Result<rapidjson::Document> doc = protocol::ParseJson(response.body, {});
+  if (doc && doc->IsObject() && doc->HasMember("error") && (*doc)["error"].IsString()) {
+    return (*doc)["error"].GetString();
+  }
+  return response.body;
+}
+
+// Runs an operator command on the node's data: in-process when no node is
+// serving, through the running node's control socket otherwise.
+Result<http::Response> RunControl(const std::string& config_file, CliStreams& streams,
+                                  const std::string& target, const std::string& body) {
+  Result<Config> config = LoadConfig({.file = config_file, .environment = streams.environment});
+  if (!config) return std::unexpected(config.error());
+  Result<std::unique_ptr<Node>> node = Node::Open(*config);
+  if (node) return (*node)->CallControl("POST", target, body);
+  if (node.error().code != ErrorCode::kBusy) return std::unexpected(node.error());
+  std::string socket = ControlSocketPath(config->data_dir);
+  Result<http::Response> response = http::CallLocal(socket, "POST", target, body, kControlTimeout);
+  if (!response && response.error().code == ErrorCode::kUnavailable) {
+    return Fail(ErrorCode::kUnavailable, node.error().message + ", and " +
+                                             response.error().message);
+  }
+  return response;
+}
+
+int CreateUser(const std::string& config_file, CliStreams& streams, const std::string& name,
+               const std::string& kind, bool admin) {
+  std::string password;
+  if (!std::getline(streams.in, password)) {
+    streams.err << "parvis: no password on standard input (one line is read)\n";
+    return kExitFailure;
+  }
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  std::string body = JsonObject({{"name", name}, {"kind", kind}, {"password", password}},
+                                {{"admin", admin}});
+  Result<http::Response> response = RunControl(config_file, streams, "/control/accounts", body);
+  if (!response) {
+    streams.err << "parvis: " << response.error().message << "\n";
+    return kExitFailure;
+  }
+  if (response->status != 201) {
+    streams.err << "parvis: cannot create " << name << ": " << ErrorText(*response) << "\n";
+    return kExitFailure;
+  }
+  streams.out << "created account " << name << " (" << kind << (admin ? ", admin" : "") << ")\n";
+  return kExitOk;
+}
+
+int Backup(const std::string& config_file, CliStreams& streams, const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::path absolute = std::filesystem::absolute(dir, ec);
+  if (ec) {
+    streams.err << "parvis: bad backup directory " << dir << ": " << ec.message() << "\n";
+    return kExitFailure;
+  }
+  std::string body = JsonObject({{"dir", absolute.lexically_normal().string()}});
+  Result<http::Response> response = RunControl(config_file, streams, "/control/backup", body);
+  if (!response) {
+    streams.err << "parvis: " << response.error().message << "\n";
+    return kExitFailure;
+  }
+  if (response->status != 200) {
+    streams.err << "parvis: backup failed: " << ErrorText(*response) << "\n";
+    return kExitFailure;
+  }
+  streams.out << "backup written to " << absolute.lexically_normal().string() << "\n";
+  return kExitOk;
+}
+
+int PrintConfigKeys(CliStreams& streams) {
+  for (const ConfigKeyDoc& key : ConfigReference()) {
+    streams.out << "| `" << key.key << "` | `" << key.env << "` | " << key.type << " | `"
+                << key.default_value << "` | " << key.description << " |\n";
+  }
+  return kExitOk;
+}
+
+// The deepest subcommand that was recognised, for a usage message that fits.
+const CLI::App* DeepestParsed(const CLI::App& app) {
+  for (const CLI::App* sub : app.get_subcommands()) return DeepestParsed(*sub);
+  return &app;
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv, CliStreams& streams) {
+  CLI::App app{"Parvis: a federated social network node for civic engagement.", "parvis"};
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  std::string config_file;
+  if (auto it = streams.environment.find("PARVIS_CONFIG"); it != streams.environment.end()) {
+    config_file = it->second;
+  }
+  auto add_config = [&](CLI::App* sub) {
+    sub->add_option("--config", config_file,
+                    "JSON configuration file (default: $PARVIS_CONFIG, else embedded defaults)")
+        ->check(CLI::ExistingFile);
+  };
+
+  CLI::App* serve = app.add_subcommand("serve", "Run the node until SIGINT or SIGTERM.");
+  add_config(serve);
+
+  CLI::App* admin = app.add_subcommand("admin", "Operator commands on the node's data.");
+  admin->require_subcommand(1);
+  CLI::App* create_user = admin->add_subcommand(
+      "create-user", "Create a local account; the password is read from standard input.");
+  std::string name, kind;
+  bool make_admin = false;
+  bool password_stdin = false;
+  create_user->add_option("NAME", name, "Account name: 1-30 letters, digits or underscores")
+      ->required();
+  create_user->add_option("--kind", kind, "What the account is")
+      ->required()
+      ->check(CLI::IsMember({"person", "organization", "group", "commercial"}));
+  create_user->add_flag("--admin", make_admin, "Give the account the admin role");
+  create_user->add_flag("--password-stdin", password_stdin,
+                        "Read the password from the first line of standard input")
+      ->required();
+  add_config(create_user);
+
+  CLI::App* backup = app.add_subcommand(
+      "backup", "Write a consistent copy of the database to DIR (also while serving).");
+  std::string backup_dir;
+  backup->add_option("DIR", backup_dir, "Directory to create; must not exist")->required();
+  add_config(backup);
+
+  CLI::App* config_cmd = app.add_subcommand("config", "Configuration reference.");
+  config_cmd->require_subcommand(1);
+  CLI::App* config_keys =
+      config_cmd->add_subcommand("keys", "Print every configuration key as a Markdown table row.");
+
+  app.add_subcommand("version", "Print the version.");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    streams.out << DeepestParsed(app)->help();
+    return kExitOk;
+  } catch (const CLI::CallForAllHelp&) {
+    streams.out << app.help("", CLI::AppFormatMode::All);
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    streams.err << "parvis: " << e.what() << "\n\n" << DeepestParsed(app)->help();
+    return kExitUsage;
+  }
+
+  if (app.got_subcommand("version")) {
+    streams.out << "parvis " << PARVIS_VERSION << "\n";
+    return kExitOk;
+  }
+  if (serve->parsed()) return RunServe(config_file, streams);
+  if (create_user->parsed()) return CreateUser(config_file, streams, name, kind, make_admin);
+  if (backup->parsed()) return Backup(config_file, streams, backup_dir);
+  if (config_keys->parsed()) return PrintConfigKeys(streams);
+  streams.err << app.help();
+  return kExitUsage;
+}
+
+}  // namespace parvis

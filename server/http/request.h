@@ -1,0 +1,47 @@
+// The HTTP request and response as the application sees them: plain values,
+// no Beast or Asio types, so handlers compile without the networking headers.
+#ifndef PARVIS_SERVER_HTTP_REQUEST_H_
+#define PARVIS_SERVER_HTTP_REQUEST_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+namespace parvis::http {
+
+struct Request {
+  std::string method;   // "GET", "POST", ...
+  std::string target;   // as received: path and query, percent-encoded
+  std::string path;     // percent-decoded path, without the query
+  std::string query;    // encoded query, without '?'
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-case
+  std::string body;
+  std::map<std::string, std::string> params;  // {name} segments of the route
+  // The parsed body, for routes declared with RouteOptions::json_body.
+  rapidjson::Document json;
+
+  // First header with this lower-case name.
+  std::optional<std::string_view> Header(std::string_view lower_name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+
+  static Response Text(int status, std::string body);
+  static Response Html(int status, std::string body);
+  static Response Json(int status, std::string body);
+  // {"error": message}, the one error shape of every JSON endpoint.
+  static Response JsonError(int status, std::string_view message);
+};
+
+}  // namespace parvis::http
+
+#endif  // PARVIS_SERVER_HTTP_REQUEST_H_

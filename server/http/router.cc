@@ -1,0 +1,142 @@
+#include "server/http/router.h"
+
+#include <cctype>
+#include <exception>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <spdlog/spdlog.h>
+
+#include "parvis/protocol/json.h"
+
+namespace parvis::http {
+namespace {
+
+std::vector<std::string> SplitPath(std::string_view path) {
+  std::vector<std::string> segments;
+  size_t start = 1;  // paths start with '/'
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    segments.emplace_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  return segments;
+}
+
+bool IsJsonMediaType(std::string_view content_type) {
+  std::string_view type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  std::string lower;
+  for (char c : type) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower == "application/json" || lower == "application/activity+json" ||
+         lower == "application/ld+json";
+}
+
+bool IsParam(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+}  // namespace
+
+std::optional<std::string_view> Request::Header(std::string_view lower_name) const {
+  for (const auto& [name, value] : headers) {
+    if (name == lower_name) return value;
+  }
+  return std::nullopt;
+}
+
+Response Response::Text(int status, std::string body) {
+  return Response{status, "text/plain; charset=utf-8", std::move(body), {}};
+}
+
+Response Response::Html(int status, std::string body) {
+  return Response{status, "text/html; charset=utf-8", std::move(body), {}};
+}
+
+Response Response::Json(int status, std::string body) {
+  return Response{status, "application/json", std::move(body), {}};
+}
+
+Response Response::JsonError(int status, std::string_view message) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.StartObject();
+  writer.Key("error");
+  writer.String(message.data(), static_cast<rapidjson::SizeType>(message.size()));
+  writer.EndObject();
+  return Json(status, std::string(buffer.GetString(), buffer.GetSize()));
+}
+
+void Router::Add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
+  std::vector<std::string> segments = SplitPath(pattern);
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments),
+                          std::move(handler), options});
+}
+
+Router::Match Router::Find(std::string_view method, std::string_view path) const {
+  Match match;
+  if (path.empty() || path.front() != '/') return match;
+  std::vector<std::string> segments = SplitPath(path);
+  for (const Route& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    std::vector<std::pair<std::string, std::string>> params;
+    bool same = true;
+    for (size_t i = 0; i < segments.size() && same; ++i) {
+      if (IsParam(route.segments[i])) {
+        if (segments[i].empty()) same = false;
+        else params.emplace_back(route.segments[i].substr(1, route.segments[i].size() - 2),
+                                 segments[i]);
+      } else {
+        same = route.segments[i] == segments[i];
+      }
+    }
+    if (!same) continue;
+    match.path_known = true;
+    if (!match.allowed.empty()) match.allowed += ", ";
+    match.allowed += route.method;
+    if (match.route == nullptr && route.method == method) {
+      match.route = &route;
+      match.params = std::move(params);
+    }
+  }
+  return match;
+}
+
+Response Router::Dispatch(Request& request, const JsonBodyLimits& json_limits,
+                          std::string_view* route_name) const {
+  *route_name = "(unrouted)";
+  // HEAD is GET without the body; the server drops the body.
+  std::string_view method = request.method == "HEAD" ? "GET" : request.method;
+  Match match = Find(method, request.path);
+  if (match.route == nullptr) {
+    if (match.path_known) {
+      Response response = Response::JsonError(405, "method not allowed");
+      response.headers.emplace_back("Allow", match.allowed);
+      return response;
+    }
+    return Response::JsonError(404, "not found");
+  }
+  const Route& route = *match.route;
+  *route_name = route.pattern;
+  for (auto& [name, value] : match.params) request.params.emplace(std::move(name), std::move(value));
+  if (route.options.json_body) {
+    if (!IsJsonMediaType(request.Header("content-type").value_or(""))) {
+      return Response::JsonError(
+          415, "expected a JSON body (application/json or application/activity+json)");
+    }
+    Result<rapidjson::Document> json = protocol::ParseJson(
+        request.body, {.max_bytes = json_limits.max_bytes, .max_depth = json_limits.max_depth});
+    if (!json) return Response::JsonError(400, json.error().message);
+    request.json = std::move(*json);
+  }
+  try {
+    return route.handler(request);
+  } catch (const std::exception& e) {
+    // A handler bug must cost one request, not the node.
+    spdlog::error("handler for {} {} threw: {}", route.method, route.pattern, e.what());
+    return Response::JsonError(500, "internal error");
+  }
+}
+
+}  // namespace parvis::http

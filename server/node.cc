@@ -1,0 +1,141 @@
+#include "server/node.h"
+
+#include <chrono>
+#include <filesystem>
+#include <system_error>
+
+#include <spdlog/spdlog.h>
+
+#include "parvis/storage.h"
+#include "server/accounts/account_service.h"
+#include "server/control/control_routes.h"
+#include "server/http/http_server.h"
+#include "server/pages/public_routes.h"
+#include "server/process_stats.h"
+
+namespace parvis {
+
+std::string ControlSocketPath(const std::string& data_dir) {
+  return data_dir + "/control.sock";
+}
+
+struct Node::Impl {
+  // Declaration order is destruction order reversed: the server goes first,
+  // then the services, then the store.
+  Config config;
+  std::unique_ptr<storage::Store> store;
+  std::unique_ptr<accounts::AccountService> accounts;
+  http::Metrics metrics;
+  http::Router public_router;
+  http::Router control_router;
+  std::unique_ptr<http::HttpServer> server;
+};
+
+Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
+  auto impl = std::make_unique<Impl>();
+  impl->config = config;
+  // The data directory holds private records: only the node's user may enter.
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) {
+    return Fail(ErrorCode::kIo,
+                "cannot create data directory " + config.data_dir + ": " + ec.message());
+  }
+  std::filesystem::permissions(config.data_dir, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace, ec);
+  Result<std::unique_ptr<storage::Store>> store = storage::Store::Open({.path = config.data_dir});
+  if (!store) return std::unexpected(store.error());
+  impl->store = std::move(*store);
+  impl->accounts = std::make_unique<accounts::AccountService>(*impl->store, [] {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  });
+
+  pages::AddPublicRoutes(impl->public_router, {.config = &impl->config,
+                                               .store = impl->store.get(),
+                                               .accounts = impl->accounts.get(),
+                                               .metrics = &impl->metrics});
+  control::AddControlRoutes(impl->control_router,
+                            {.store = impl->store.get(), .accounts = impl->accounts.get()});
+
+  Impl* raw = impl.get();
+  impl->metrics.AddGauge("parvis_resident_memory_bytes", "Resident memory of the node process.",
+                         "", [] { return static_cast<double>(ResidentMemoryBytes()); });
+  impl->metrics.AddGauge("parvis_cpu_seconds", "CPU time used by the node process.", "",
+                         [] { return CpuSeconds(); });
+  impl->metrics.AddGauge("parvis_http_in_flight", "HTTP requests being read or handled.", "",
+                         [raw] {
+                           return raw->server ? static_cast<double>(raw->server->in_flight()) : 0;
+                         });
+  impl->metrics.AddGauge("parvis_queue_depth", "Estimated entries waiting in a persisted queue.",
+                         "queue=\"all\"", [raw] {
+                           return static_cast<double>(
+                               raw->store->EstimateKeys(storage::Family::kQueues));
+                         });
+  impl->metrics.AddGauge("parvis_stored_records", "Estimated records per column family.",
+                         "family=\"objects\"", [raw] {
+                           return static_cast<double>(
+                               raw->store->EstimateKeys(storage::Family::kObjects));
+                         });
+  impl->metrics.AddGauge("parvis_stored_records", "Estimated records per column family.",
+                         "family=\"accounts\"", [raw] {
+                           return static_cast<double>(
+                               raw->store->EstimateKeys(storage::Family::kAccounts));
+                         });
+  return std::unique_ptr<Node>(new Node(std::move(impl)));
+}
+
+Node::Node(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Node::~Node() {
+  if (impl_->server) {
+    impl_->server->Stop();
+    impl_->server->Wait();
+    impl_->server.reset();
+  }
+}
+
+Status Node::Serve(bool stop_on_signals) {
+  const Config& config = impl_->config;
+  http::HttpServerOptions options{.address = config.listen_address,
+                                  .port = config.listen_port,
+                                  .control_socket = ControlSocketPath(config.data_dir),
+                                  .limits = config.limits,
+                                  .threads = config.worker_threads,
+                                  .stop_on_signals = stop_on_signals};
+  Result<std::unique_ptr<http::HttpServer>> server = http::HttpServer::Start(
+      options, &impl_->public_router, &impl_->control_router, &impl_->metrics);
+  if (!server) return std::unexpected(server.error());
+  impl_->server = std::move(*server);
+  return Ok();
+}
+
+uint16_t Node::port() const { return impl_->server ? impl_->server->port() : 0; }
+
+void Node::Stop() {
+  if (impl_->server) impl_->server->Stop();
+}
+
+void Node::Wait() {
+  if (impl_->server) impl_->server->Wait();
+}
+
+http::Response Node::CallControl(const std::string& method, const std::string& target,
+                                 const std::string& json_body) {
+  http::Request request;
+  request.method = method;
+  request.target = target;
+  request.path = target;
+  request.body = json_body;
+  request.headers.emplace_back("content-type", "application/json");
+  std::string_view route;
+  return impl_->control_router.Dispatch(request,
+                                        {.max_bytes = impl_->config.limits.body_bytes,
+                                         .max_depth = impl_->config.limits.json_depth},
+                                        &route);
+}
+
+Result<uint64_t> Node::AccountCount() const { return impl_->accounts->Count(); }
+
+}  // namespace parvis

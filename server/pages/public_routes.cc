@@ -1,0 +1,68 @@
+#include "server/pages/public_routes.h"
+
+#include <string>
+#include <string_view>
+
+#include <kainjow/mustache.hpp>
+
+#include "parvis/embedded.h"
+
+namespace parvis::pages {
+namespace {
+
+std::string_view MediaTypeOf(std::string_view path) {
+  if (path.ends_with(".css")) return "text/css; charset=utf-8";
+  if (path.ends_with(".js")) return "text/javascript; charset=utf-8";
+  if (path.ends_with(".svg")) return "image/svg+xml";
+  if (path.ends_with(".png")) return "image/png";
+  return "application/octet-stream";
+}
+
+http::Response RenderHome(const PublicContext& context) {
+  std::optional<std::string_view> source = embedded::FindWebFile("templates/home.html");
+  if (!source) return http::Response::Text(500, "home template missing from the build\n");
+  Result<uint64_t> count = context.accounts->Count();
+  if (!count) return http::Response::Text(503, "storage unavailable\n");
+  const Config& config = *context.config;
+  kainjow::mustache::mustache page{std::string(*source)};
+  kainjow::mustache::data data;
+  data.set("node_name", config.node_name);
+  data.set("description", config.node_description);
+  data.set("editor_name", config.editor_name);
+  data.set("editor_contact", config.editor_contact);
+  data.set("account_count", std::to_string(*count));
+  data.set("registration", RegistrationModeName(config.registration));
+  http::Response response = http::Response::Html(200, page.render(data));
+  // Pages carry no inline script or style.
+  response.headers.emplace_back("Content-Security-Policy",
+                                "default-src 'self'; frame-ancestors 'none'; base-uri 'none'");
+  return response;
+}
+
+}  // namespace
+
+void AddPublicRoutes(http::Router& router, const PublicContext& context) {
+  router.Add("GET", "/healthz", [context](http::Request&) {
+    // Healthy means the database answers a read.
+    Result<std::optional<std::string>> probe =
+        context.store->Get(storage::Family::kMeta, "schema_version");
+    if (!probe) return http::Response::Text(503, "storage unavailable\n");
+    return http::Response::Text(200, "ok\n");
+  });
+  router.Add("GET", "/metrics", [context](http::Request&) {
+    http::Response response = http::Response::Text(200, context.metrics->RenderPrometheus());
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return response;
+  });
+  router.Add("GET", "/", [context](http::Request&) { return RenderHome(context); });
+  router.Add("GET", "/static/{file}", [](http::Request& request) {
+    const std::string& file = request.params["file"];
+    std::optional<std::string_view> bytes = embedded::FindWebFile("static/" + file);
+    if (!bytes) return http::Response::JsonError(404, "not found");
+    http::Response response{200, std::string(MediaTypeOf(file)), std::string(*bytes), {}};
+    response.headers.emplace_back("Cache-Control", "public, max-age=3600");
+    return response;
+  });
+}
+
+}  // namespace parvis::pages

@@ -1,0 +1,36 @@
+// The column families: one per kind of record, with fixed on-disk names.
+#include "parvis/storage.h"
+
+namespace parvis::storage {
+
+const std::vector<Family>& AllFamilies() {
+  static const std::vector<Family> families = {
+      Family::kMeta,           Family::kAccounts,    Family::kAccountNames,
+      Family::kAccountPrivate, Family::kAccountKeys, Family::kObjects,
+      Family::kQueues,
+  };
+  return families;
+}
+
+const char* FamilyName(Family family) {
+  // Names are on disk: renaming one is a schema change.
+  switch (family) {
+    case Family::kMeta:
+      return "meta";
+    case Family::kAccounts:
+      return "accounts";
+    case Family::kAccountNames:
+      return "account_names";
+    case Family::kAccountPrivate:
+      return "account_private";
+    case Family::kAccountKeys:
+      return "account_keys";
+    case Family::kObjects:
+      return "objects";
+    case Family::kQueues:
+      return "queues";
+  }
+  return "unknown";
+}
+
+}  // namespace parvis::storage

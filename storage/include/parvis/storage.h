@@ -1,0 +1,167 @@
+// The node's storage: one RocksDB database in the data directory, behind a
+// small typed interface. Only storage/ includes RocksDB.
+//
+// Layout (docs/storage.md has the details):
+//  - one column family per kind of record (Family below);
+//  - every record that belongs to an account has a key that starts with the
+//    account's 8-byte big-endian id, so one prefix scan per family finds all
+//    of an account's records (export) and one range delete erases them;
+//  - values of an account's private records are sealed with that account's
+//    data key (XChaCha20-Poly1305); deleting the key makes them unreadable.
+//
+// Thread safety: a Store may be used from many threads at once.
+#ifndef PARVIS_STORAGE_H_
+#define PARVIS_STORAGE_H_
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parvis/result.h"
+
+namespace parvis::storage {
+
+// Bumped whenever the on-disk layout changes incompatibly.
+inline constexpr uint32_t kSchemaVersion = 1;
+
+enum class Family {
+  kMeta,            // node-wide settings: schema version, counters
+  kAccounts,        // account id -> public account record (JSON)
+  kAccountNames,    // lower-case account name -> account id
+  kAccountPrivate,  // account id + record name -> sealed value
+  kAccountKeys,     // account id -> 32-byte data key
+  kObjects,         // ActivityStreams objects by id (later issues)
+  kQueues,          // persisted work queues (later issues)
+};
+
+// All families, in a fixed order; each exists in every opened database.
+const std::vector<Family>& AllFamilies();
+// The column family's name on disk ("meta", "accounts", ...).
+const char* FamilyName(Family family);
+
+using AccountId = uint64_t;
+
+// 8-byte big-endian encoding, so keys sort by id and share a prefix per account.
+std::string EncodeAccountId(AccountId id);
+// Returns nullopt unless `bytes` has at least 8 bytes.
+std::optional<AccountId> DecodeAccountId(std::string_view bytes);
+// EncodeAccountId(id) + suffix.
+std::string AccountKey(AccountId id, std::string_view suffix);
+
+// A per-account secret key. Wiped from memory when destroyed.
+class DataKey {
+ public:
+  static constexpr size_t kSize = 32;
+  static DataKey Generate();
+  // Fails unless `bytes` is exactly kSize long.
+  static Result<DataKey> FromBytes(std::string_view bytes);
+  DataKey(const DataKey&);
+  DataKey& operator=(const DataKey&);
+  ~DataKey();
+  std::string_view bytes() const;
+
+ private:
+  DataKey() = default;
+  std::array<unsigned char, kSize> key_{};
+};
+
+// Seals `plaintext` for storage under (family, key): the ciphertext only opens
+// with the same data key at the same place, so values cannot be swapped.
+std::string SealValue(const DataKey& data_key, Family family, std::string_view key,
+                      std::string_view plaintext);
+// Fails with kCorruption if the value was altered, moved or sealed with another key.
+Result<std::string> OpenSealedValue(const DataKey& data_key, Family family,
+                                    std::string_view key, std::string_view sealed);
+
+// Changes applied together or not at all by Store::Write.
+class Batch {
+ public:
+  Batch();
+  ~Batch();
+  Batch(Batch&&) noexcept;
+  Batch& operator=(Batch&&) noexcept;
+
+  void Put(Family family, std::string_view key, std::string_view value);
+  void Delete(Family family, std::string_view key);
+  // Deletes every key k with begin <= k < end.
+  void DeleteRange(Family family, std::string_view begin, std::string_view end);
+  void PutSealed(const DataKey& data_key, Family family, std::string_view key,
+                 std::string_view plaintext);
+  size_t size() const;  // number of operations
+
+ private:
+  friend class Store;
+  struct Op {
+    enum Kind { kPut, kDelete, kDeleteRange } kind;
+    Family family;
+    std::string key;
+    std::string value;  // value, or the end key of a range
+  };
+  std::vector<Op> ops_;
+};
+
+struct StoreOptions {
+  std::string path;                 // data directory; created if missing
+  bool create_if_missing = true;
+  size_t block_cache_bytes = 8 << 20;
+  size_t write_buffer_bytes = 4 << 20;   // per column family memtable
+  size_t total_write_buffer_bytes = 32 << 20;
+  bool sync_writes = false;         // fsync the WAL on every write
+};
+
+class Store {
+ public:
+  // Opens or creates the database. Fails with:
+  //  kBusy if another process holds the data directory,
+  //  kUnsupported if it was written by a newer schema version,
+  //  kIo / kCorruption for anything else; messages name the path.
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+  ~Store();  // flushes and closes
+
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  Result<std::optional<std::string>> Get(Family family, std::string_view key) const;
+  // Atomic: all of the batch is applied, or none of it.
+  Status Write(const Batch& batch);
+
+  // Calls `visit(key, value)` for keys starting with `prefix`, in key order,
+  // until it returns false.
+  Status Scan(Family family, std::string_view prefix,
+              const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+
+  // The account's data key; kNotFound once it was destroyed.
+  Result<DataKey> GetDataKey(AccountId account) const;
+  // Get + OpenSealedValue with the account's key.
+  Result<std::optional<std::string>> GetSealed(AccountId account, Family family,
+                                               std::string_view key) const;
+  // Removes the account's data key, then compacts kAccountKeys so the key's
+  // bytes leave the files; every value sealed with it becomes unreadable.
+  Status DestroyDataKey(AccountId account);
+
+  // Writes a consistent snapshot of every family to `dir`, which must not
+  // exist. Safe while the node is serving.
+  Status Checkpoint(const std::string& dir);
+
+  // Atomically increments the counter `name` in kMeta; returns the new value.
+  Result<uint64_t> NextSequence(std::string_view name);
+
+  // Estimated number of keys in a family (for metrics).
+  uint64_t EstimateKeys(Family family) const;
+  uint32_t schema_version() const;
+  const std::string& path() const;
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace parvis::storage
+
+#endif  // PARVIS_STORAGE_H_
