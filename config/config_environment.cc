@@ -41,8 +41,10 @@ std::expected<Value, std::string> ValueOf(const Setting& setting, const std::str
       uint64_t number = 0;
       const char* end = text.data() + text.size();
       const auto [stop, error] = std::from_chars(text.data(), end, number);
-      const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
-      if (!digits || stop != end) return std::unexpected(Quote(text) + " is not an unsigned integer");
+      const bool digits =
+          !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+      if (!digits || stop != end)
+        return std::unexpected(Quote(text) + " is not an unsigned integer");
       if (error == std::errc::result_out_of_range) {
         return std::unexpected(text + " is out of range " + std::to_string(setting.min) + ".." +
                                std::to_string(setting.max));

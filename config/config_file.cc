@@ -15,7 +15,8 @@ namespace {
 // file without reading all of it (or waiting forever on a pipe).
 Result<std::string> ReadBoundedFile(const std::string& path, const std::string& where) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Fail(ErrorCode::kInvalidArgument, where + "cannot read: " + std::strerror(errno));
+  if (fd < 0)
+    return Fail(ErrorCode::kInvalidArgument, where + "cannot read: " + std::strerror(errno));
   std::string text;
   char buffer[64 * 1024];
   while (text.size() <= kMaxConfigFileBytes) {
@@ -31,8 +32,8 @@ Result<std::string> ReadBoundedFile(const std::string& path, const std::string& 
   }
   ::close(fd);
   if (text.size() > kMaxConfigFileBytes) {
-    return Fail(ErrorCode::kInvalidArgument,
-                where + "larger than the limit of " + std::to_string(kMaxConfigFileBytes) + " bytes");
+    return Fail(ErrorCode::kInvalidArgument, where + "larger than the limit of " +
+                                                 std::to_string(kMaxConfigFileBytes) + " bytes");
   }
   return text;
 }
@@ -80,8 +81,7 @@ Status ReadObject(const rapidjson::Value& object, const std::string& prefix,
 
     // A dotted member name ("listen.port") would otherwise pass as a path.
     const bool plain_name = name.find('.') == std::string_view::npos;
-    const std::optional<size_t> index =
-        plain_name ? FindSetting(path) : std::optional<size_t>();
+    const std::optional<size_t> index = plain_name ? FindSetting(path) : std::optional<size_t>();
     if (index) {
       const Setting& setting = Settings()[*index];
       auto value = ValueOf(setting, member.value);
@@ -117,8 +117,8 @@ Result<SourceValues> ReadConfigFile(const std::string& path) {
       text->data(), text->size());
   if (document.HasParseError()) {
     return Fail(ErrorCode::kInvalidArgument,
-                where + "invalid JSON at byte " + std::to_string(document.GetErrorOffset()) +
-                    ": " + rapidjson::GetParseError_En(document.GetParseError()));
+                where + "invalid JSON at byte " + std::to_string(document.GetErrorOffset()) + ": " +
+                    rapidjson::GetParseError_En(document.GetParseError()));
   }
   if (!document.IsObject()) {
     return Fail(ErrorCode::kInvalidArgument, where + "the top level must be a JSON object");

@@ -21,18 +21,24 @@ namespace parvis {
 
 const char* RegistrationModeName(RegistrationMode mode) {
   switch (mode) {
-    case RegistrationMode::kOpen: return "open";
-    case RegistrationMode::kApproval: return "approval";
-    case RegistrationMode::kInvite: return "invite";
-    case RegistrationMode::kClosed: return "closed";
+    case RegistrationMode::kOpen:
+      return "open";
+    case RegistrationMode::kApproval:
+      return "approval";
+    case RegistrationMode::kInvite:
+      return "invite";
+    case RegistrationMode::kClosed:
+      return "closed";
   }
   return "unknown";
 }
 
 const char* FederationModeName(FederationMode mode) {
   switch (mode) {
-    case FederationMode::kOpen: return "open";
-    case FederationMode::kAllowlist: return "allowlist";
+    case FederationMode::kOpen:
+      return "open";
+    case FederationMode::kAllowlist:
+      return "allowlist";
   }
   return "unknown";
 }
@@ -55,8 +61,7 @@ std::vector<std::string_view> NamesOf(const std::array<Mode, N>& modes,
 
 // `name` has passed the row's choices, which NamesOf built from these modes.
 template <typename Mode, size_t N>
-Mode ModeNamed(const Value& name, const std::array<Mode, N>& modes,
-               const char* (*name_of)(Mode)) {
+Mode ModeNamed(const Value& name, const std::array<Mode, N>& modes, const char* (*name_of)(Mode)) {
   for (Mode mode : modes) {
     if (std::get<std::string>(name) == name_of(mode)) return mode;
   }
@@ -70,9 +75,14 @@ const std::vector<std::string>& List(const Value& value) {
   return std::get<std::vector<std::string>>(value);
 }
 
+// Counts characters, not bytes: a French name's accents must not cost double.
 Check CheckLength(const Value& value, size_t min, size_t max) {
   const size_t length = CountCodePoints(Text(value));
-  if (length < min) return std::unexpected(std::string("must not be empty"));
+  if (length == 0 && min > 0) return std::unexpected(std::string("must not be empty"));
+  if (length < min) {
+    return std::unexpected("is " + std::to_string(length) + " characters long, fewer than " +
+                           std::to_string(min));
+  }
   if (length > max) {
     return std::unexpected("is " + std::to_string(length) + " characters long, more than " +
                            std::to_string(max));
@@ -109,7 +119,6 @@ Check CheckDomainList(Value& value) {
 }
 
 std::vector<Setting> BuildSettings() {
-  using L = std::vector<std::string>;
   return {
       {.key = "base_url",
        .kind = Kind::kString,
@@ -137,7 +146,8 @@ std::vector<Setting> BuildSettings() {
        .description = "TCP port the HTTP server binds; 0 picks a free port (tests).",
        .min = 0,
        .max = 65535,
-       .store = [](const Value& v, Config& c) { c.listen_port = static_cast<uint16_t>(Number(v)); }},
+       .store = [](const Value& v,
+                   Config& c) { c.listen_port = static_cast<uint16_t>(Number(v)); }},
       {.key = "data_dir",
        .kind = Kind::kString,
        .default_value = "./var/data",
@@ -191,14 +201,14 @@ std::vector<Setting> BuildSettings() {
            }},
       {.key = "federation.allowlist",
        .kind = Kind::kStringList,
-       .default_value = L{},
+       .default_value = std::vector<std::string>{},
        .description = "Domains federated with in allowlist mode: domain names without port, "
                       "kept lower-case.",
        .check = CheckDomainList,
        .store = [](const Value& v, Config& c) { c.allowlist = List(v); }},
       {.key = "federation.blocklist",
        .kind = Kind::kStringList,
-       .default_value = L{},
+       .default_value = std::vector<std::string>{},
        .description = "Domains refused in every mode: domain names without port, kept lower-case.",
        .check = CheckDomainList,
        .store = [](const Value& v, Config& c) { c.blocklist = List(v); }},
@@ -228,58 +238,48 @@ std::vector<Setting> BuildSettings() {
        .description = "Deepest nesting accepted in a JSON body; deeper gets 400.",
        .min = 2,
        .max = 1000,
-       .store =
-           [](const Value& v, Config& c) {
-             c.limits.json_depth = static_cast<uint32_t>(Number(v));
-           }},
+       .store = [](const Value& v,
+                   Config& c) { c.limits.json_depth = static_cast<uint32_t>(Number(v)); }},
       {.key = "limits.read_timeout_ms",
        .kind = Kind::kUint,
        .default_value = uint64_t{10000},
        .description = "Milliseconds to receive a whole request once it began.",
        .min = 50,
        .max = 600000,
-       .store =
-           [](const Value& v, Config& c) {
-             c.limits.read_timeout_ms = static_cast<uint32_t>(Number(v));
-           }},
+       .store = [](const Value& v,
+                   Config& c) { c.limits.read_timeout_ms = static_cast<uint32_t>(Number(v)); }},
       {.key = "limits.idle_timeout_ms",
        .kind = Kind::kUint,
        .default_value = uint64_t{60000},
        .description = "Milliseconds a kept-alive connection may wait for its next request.",
        .min = 50,
        .max = 3600000,
-       .store =
-           [](const Value& v, Config& c) {
-             c.limits.idle_timeout_ms = static_cast<uint32_t>(Number(v));
-           }},
+       .store = [](const Value& v,
+                   Config& c) { c.limits.idle_timeout_ms = static_cast<uint32_t>(Number(v)); }},
       {.key = "limits.write_timeout_ms",
        .kind = Kind::kUint,
        .default_value = uint64_t{10000},
        .description = "Milliseconds to send one response.",
        .min = 50,
        .max = 600000,
-       .store =
-           [](const Value& v, Config& c) {
-             c.limits.write_timeout_ms = static_cast<uint32_t>(Number(v));
-           }},
+       .store = [](const Value& v,
+                   Config& c) { c.limits.write_timeout_ms = static_cast<uint32_t>(Number(v)); }},
       {.key = "limits.shutdown_grace_ms",
        .kind = Kind::kUint,
        .default_value = uint64_t{10000},
        .description = "Milliseconds in-flight requests may take to finish once shutdown begins.",
        .min = 0,
        .max = 600000,
-       .store =
-           [](const Value& v, Config& c) {
-             c.limits.shutdown_grace_ms = static_cast<uint32_t>(Number(v));
-           }},
+       .store = [](const Value& v,
+                   Config& c) { c.limits.shutdown_grace_ms = static_cast<uint32_t>(Number(v)); }},
       {.key = "threads.workers",
        .kind = Kind::kUint,
        .default_value = uint64_t{2},
        .description = "I/O threads of the HTTP server.",
        .min = 1,
        .max = 64,
-       .store =
-           [](const Value& v, Config& c) { c.worker_threads = static_cast<uint32_t>(Number(v)); }},
+       .store = [](const Value& v,
+                   Config& c) { c.worker_threads = static_cast<uint32_t>(Number(v)); }},
       {.key = "log.level",
        .kind = Kind::kEnum,
        .default_value = "info",
@@ -337,12 +337,16 @@ Check CheckKind(const Setting& setting, const Value& value) {
 
 std::string TypeName(const Setting& setting) {
   switch (setting.kind) {
-    case Kind::kString: return "string";
+    case Kind::kString:
+      return "string";
     case Kind::kUint:
       return "uint " + std::to_string(setting.min) + ".." + std::to_string(setting.max);
-    case Kind::kBool: return "bool";
-    case Kind::kEnum: return "enum " + JoinChoices(setting, "|");
-    case Kind::kStringList: return "list of strings";
+    case Kind::kBool:
+      return "bool";
+    case Kind::kEnum:
+      return "enum " + JoinChoices(setting, "|");
+    case Kind::kStringList:
+      return "list of strings";
   }
   return "";
 }
@@ -407,11 +411,16 @@ Check CheckValue(const Setting& setting, Value& value) {
 
 std::string Expectation(const Setting& setting) {
   switch (setting.kind) {
-    case Kind::kString: return "a string";
-    case Kind::kUint: return "an unsigned integer";
-    case Kind::kBool: return "true or false";
-    case Kind::kEnum: return "one of: " + JoinChoices(setting, ", ");
-    case Kind::kStringList: return "a list of strings";
+    case Kind::kString:
+      return "a string";
+    case Kind::kUint:
+      return "an unsigned integer";
+    case Kind::kBool:
+      return "true or false";
+    case Kind::kEnum:
+      return "one of: " + JoinChoices(setting, ", ");
+    case Kind::kStringList:
+      return "a list of strings";
   }
   return "";
 }

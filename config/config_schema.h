@@ -33,7 +33,7 @@ struct Setting {
   Kind kind;
   Value default_value;
   std::string_view description;  // meaning, then the rule when the kind does not say it
-  uint64_t min = 0;  // kUint: inclusive bounds
+  uint64_t min = 0;              // kUint: inclusive bounds
   uint64_t max = 0;
   std::vector<std::string_view> choices;  // kEnum: accepted names
   // Rule beyond the kind's own (range, choices, valid UTF-8); may normalise

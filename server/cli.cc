@@ -131,6 +131,7 @@ const CLI::App* DeepestParsed(const CLI::App& app) {
 }  // namespace
 
 int RunCli(int argc, char** argv, CliStreams& streams) {
+  if (argc > 0) streams.program = argv[0];
   CLI::App app{"Parvis: a federated social network node for civic engagement.", "parvis"};
   app.require_subcommand(1);
   app.fallthrough(false);
@@ -188,7 +189,15 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
     streams.out << app.help("", CLI::AppFormatMode::All);
     return kExitOk;
   } catch (const CLI::ParseError& e) {
-    streams.err << "parvis: " << e.what() << "\n\n" << DeepestParsed(app)->help();
+    const CLI::App* where = DeepestParsed(app);
+    std::vector<std::string> left = where->remaining();
+    // "A subcommand is required" hides the real mistake: a misspelt command.
+    if (!left.empty() && where->get_require_subcommand_min() > 0 &&
+        where->get_subcommands().empty()) {
+      streams.err << "parvis: unknown command: " << left.front() << "\n\n" << where->help();
+    } else {
+      streams.err << "parvis: " << e.what() << "\n\n" << where->help();
+    }
     return kExitUsage;
   }
 

@@ -19,6 +19,7 @@ struct CliStreams {
   std::ostream& out;
   std::ostream& err;
   std::map<std::string, std::string> environment;
+  std::string program = "parvis";  // how the operator invoked us, for hints
 };
 
 int RunCli(int argc, char** argv, CliStreams& streams);

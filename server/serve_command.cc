@@ -45,7 +45,8 @@ int RunServe(const std::string& config_file, CliStreams& streams) {
               << config->data_dir << ", started in " << startup_ms << " ms)" << std::endl;
   if (Result<uint64_t> count = (*node)->AccountCount(); count && *count == 0) {
     streams.out << "parvis: no accounts yet; create the first admin with:\n"
-                << "  printf '%s\\n' 'a long passphrase' | parvis admin create-user NAME "
+                << "  printf '%s\\n' 'a long passphrase' | " << streams.program
+                << " admin create-user NAME "
                    "--kind person --admin --password-stdin"
                 << (config_file.empty() ? "" : " --config " + config_file) << std::endl;
   }

@@ -83,6 +83,14 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) try {
                 "data directory " + path + " holds no parvis database (and creating one is off)");
   }
 
+  if (!existed) {
+    // RocksDB creates only the last component of the path.
+    fs::create_directories(path, ec);
+    if (ec) {
+      return Fail(ErrorCode::kIo, "cannot create data directory " + path + ": " + ec.message());
+    }
+  }
+
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->options = MakeDbOptions(options);

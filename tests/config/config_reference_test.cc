@@ -7,8 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "config/write_file.h"
 #include "parvis/config.h"
-#include "temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace parvis {
 namespace {
@@ -106,7 +107,8 @@ TEST(ConfigReferenceTest, DocumentedDefaultsLoadFromFileAsDefaults) {
   json += "}";
 
   testing::TempDir dir;
-  const Result<Config> from_file = LoadConfig({.file = dir.Write("defaults.json", json)});
+  const Result<Config> from_file =
+      LoadConfig({.file = testing::WriteFile(dir.Sub("defaults.json"), json)});
   const Result<Config> from_nothing = LoadConfig({});
   ASSERT_TRUE(from_file.has_value()) << json << "\n" << from_file.error().message;
   ASSERT_TRUE(from_nothing.has_value()) << from_nothing.error().message;

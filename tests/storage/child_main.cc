@@ -1,8 +1,14 @@
-// The child side of ChildProcess: when the job variable is set, this runs
-// before gtest's main, does the job and exits without running any test.
+// The child side of ChildProcess. When the job variable is set, a test named
+// StorageChildJob.Run is registered (and only then, so normal runs never list
+// it); the child is started with a filter that runs just that test, which does
+// the job and exits. The job cannot run during static initialisation: RocksDB
+// is linked statically and its own statics may not be ready yet.
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -42,32 +48,47 @@ std::unique_ptr<Store> OpenOrReport(const std::string& dir) {
   for (;;) pause();
 }
 
-// Writes crash batches 0, 1, 2, ... of round `round`, reporting the number of
-// completed writes after each, until killed.
-[[noreturn]] void WriteBatches(const std::string& dir, int round) {
+// Writes crash batches 0, 1, 2, ... of `round`, reporting the number of
+// completed writes after each; after `limit` batches it waits to be killed.
+[[noreturn]] void WriteBatches(const std::string& dir, int round, uint32_t limit) {
   std::unique_ptr<Store> store = OpenOrReport(dir);
-  for (uint32_t batch = 0; batch < kCrashMaxBatches; ++batch) {
+  for (uint32_t batch = 0; batch < limit; ++batch) {
     if (!store->Write(MakeCrashBatch(round, batch))) _exit(4);
     const uint32_t completed = batch + 1;
     Report(&completed, sizeof completed);
   }
-  _exit(0);
+  for (;;) pause();
 }
 
-int RunChildJobIfAsked() {
+[[noreturn]] void RunChildJob() {
   const char* job = std::getenv(kChildJobEnv);
-  if (job == nullptr) return 0;
   const char* dir = std::getenv(kChildDirEnv);
   const char* arg = std::getenv(kChildArgEnv);
   if (dir == nullptr) _exit(5);
+  if (job == nullptr) _exit(5);
   const std::string name = job;
   if (name == "hold-lock") HoldLock(dir);
-  if (name == "write-batches") WriteBatches(dir, arg == nullptr ? 0 : std::atoi(arg));
+  if (name == "write-batches") {
+    // arg: "<round> <limit>"
+    int round = 0;
+    unsigned limit = kCrashMaxBatches;
+    if (arg != nullptr) std::sscanf(arg, "%d %u", &round, &limit);
+    WriteBatches(dir, round, limit);
+  }
   _exit(6);
 }
 
-// Runs at static initialisation, after the libraries (RocksDB, libsodium) are ready.
-[[maybe_unused]] const int kChildJobRan = RunChildJobIfAsked();
+class ChildJobTest : public ::testing::Test {
+ public:
+  void TestBody() override { RunChildJob(); }
+};
+
+[[maybe_unused]] const bool kChildJobRegistered = [] {
+  if (std::getenv(kChildJobEnv) == nullptr) return false;
+  ::testing::RegisterTest("StorageChildJob", "Run", nullptr, nullptr, __FILE__, __LINE__,
+                          []() -> ::testing::Test* { return new ChildJobTest; });
+  return true;
+}();
 
 }  // namespace
 }  // namespace parvis::storage::testing

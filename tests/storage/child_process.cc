@@ -29,8 +29,8 @@ std::optional<ChildProcess> ChildProcess::Start(const std::string& job, const st
   for (char** e = environ; *e != nullptr; ++e) env.push_back(*e);
   env.push_back(nullptr);
   char arg0[] = "parvis_storage_tests";
-  // Runs no test should the job variable be ignored for any reason.
-  char arg1[] = "--gtest_filter=-*";
+  // The job registers this test in the child only (child_main.cc).
+  char arg1[] = "--gtest_filter=StorageChildJob.Run";
   char* argv[] = {arg0, arg1, nullptr};
 
   int fds[2];
@@ -53,6 +53,9 @@ std::optional<ChildProcess> ChildProcess::Start(const std::string& job, const st
     } else if (dup2(fds[1], kChildReportFd) < 0) {
       _exit(120);
     }
+    // gtest's banner in the child would interleave with the parent's report.
+    const int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null_fd >= 0) dup2(null_fd, STDOUT_FILENO);
     execve("/proc/self/exe", argv, env.data());
     _exit(121);
   }

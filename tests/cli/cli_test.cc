@@ -1,0 +1,263 @@
+// The real `parvis` binary, run as an operator would run it.
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "support/raw_http.h"
+#include "support/subprocess.h"
+#include "support/temp_dir.h"
+
+namespace parvis {
+namespace {
+
+using ::parvis::testing::BodyOf;
+using ::parvis::testing::Fetch;
+using ::parvis::testing::Process;
+using ::parvis::testing::ProcessResult;
+using ::parvis::testing::RunProcess;
+using ::parvis::testing::StatusOf;
+using ::parvis::testing::TempDir;
+using ::testing::HasSubstr;
+using namespace std::chrono_literals;
+
+const std::string kBinary = PARVIS_BINARY_PATH;
+
+std::vector<std::string> Args(std::initializer_list<std::string> rest) {
+  std::vector<std::string> args{kBinary};
+  args.insert(args.end(), rest);
+  return args;
+}
+
+struct UsageCase {
+  std::string name;
+  std::vector<std::string> args;
+  std::string message;  // in stderr
+};
+
+TEST(Cli, WrongArgumentsPrintUsageAndExit2) {
+  const UsageCase cases[] = {
+      {"no subcommand", {}, "A subcommand is required"},
+      {"unknown subcommand", {"frobnicate"}, "frobnicate"},
+      {"unknown option", {"serve", "--port", "80"}, "--port"},
+      {"admin without command", {"admin"}, "A subcommand is required"},
+      {"create-user without name", {"admin", "create-user", "--kind", "person", "--password-stdin"},
+       "NAME is required"},
+      {"create-user without kind", {"admin", "create-user", "bob", "--password-stdin"},
+       "--kind is required"},
+      {"create-user with a bad kind",
+       {"admin", "create-user", "bob", "--kind", "robot", "--password-stdin"}, "robot"},
+      {"create-user without --password-stdin", {"admin", "create-user", "bob", "--kind", "person"},
+       "--password-stdin is required"},
+      {"backup without dir", {"backup"}, "DIR is required"},
+      {"backup with two dirs", {"backup", "a", "b"}, "b"},
+      {"missing config file", {"serve", "--config", "/nonexistent/parvis.json"}, "File does not exist"},
+      {"version with an argument", {"version", "extra"}, "extra"},
+  };
+  for (const UsageCase& c : cases) {
+    std::vector<std::string> args{kBinary};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    ProcessResult result = RunProcess(args);
+    EXPECT_EQ(result.exit_code, 2) << c.name << "\n" << result.err;
+    EXPECT_THAT(result.err, HasSubstr(c.message)) << c.name;
+    EXPECT_THAT(result.err, HasSubstr("Usage:")) << c.name;
+    EXPECT_EQ(result.out, "") << c.name;
+  }
+}
+
+TEST(Cli, EverySubcommandHasHelp) {
+  const std::vector<std::vector<std::string>> commands = {
+      {"--help"}, {"serve", "--help"}, {"admin", "--help"}, {"admin", "create-user", "--help"},
+      {"backup", "--help"}, {"version", "--help"}, {"config", "keys", "--help"}};
+  for (const auto& command : commands) {
+    std::vector<std::string> args{kBinary};
+    args.insert(args.end(), command.begin(), command.end());
+    ProcessResult result = RunProcess(args);
+    EXPECT_EQ(result.exit_code, 0) << command.back();
+    EXPECT_THAT(result.out, HasSubstr("Usage:")) << command.back();
+  }
+}
+
+TEST(Cli, PrintsVersion) {
+  ProcessResult result = RunProcess(Args({"version"}));
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_THAT(result.out, ::testing::MatchesRegex("parvis [0-9]+\\.[0-9]+\\.[0-9]+\n"));
+}
+
+TEST(Cli, ConfigKeysListsTheReference) {
+  ProcessResult result = RunProcess(Args({"config", "keys"}));
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_THAT(result.out, HasSubstr("| `limits.body_bytes` | `PARVIS_LIMITS_BODY_BYTES` |"));
+}
+
+TEST(Cli, BadConfigurationStopsTheNodeNamingKeyAndFile) {
+  TempDir dir;
+  std::string file = dir.Sub("parvis.json");
+  std::ofstream(file) << R"({"listen": {"port": "eighty"}})";
+  ProcessResult result = RunProcess(Args({"serve", "--config", file}));
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err, HasSubstr("config file " + file));
+  EXPECT_THAT(result.err, HasSubstr("\"listen.port\""));
+
+  ProcessResult from_env = RunProcess(Args({"serve"}), {{"PARVIS_LISTEN_PORTT", "1"}});
+  EXPECT_EQ(from_env.exit_code, 1);
+  EXPECT_THAT(from_env.err, HasSubstr("PARVIS_LISTEN_PORTT"));
+}
+
+TEST(Cli, CreateUserOfflineThenRefusesDuplicatesAndBadInput) {
+  TempDir dir;
+  std::map<std::string, std::string> env{{"PARVIS_DATA_DIR", dir.Sub("data")}};
+  ProcessResult created = RunProcess(
+      Args({"admin", "create-user", "Alice", "--kind", "organization", "--admin", "--password-stdin"}),
+      env, "correct horse battery\n");
+  EXPECT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_THAT(created.out, HasSubstr("created account Alice (organization, admin)"));
+
+  struct Bad {
+    std::string name;
+    std::string user;
+    std::string input;
+    std::string message;
+  };
+  const Bad cases[] = {
+      {"same name, other case", "alice", "another password\n", "the name alice is taken"},
+      {"short password", "bob", "short\n", "at least 8 characters"},
+      {"no password", "bob", "", "no password on standard input"},
+      {"bad name", "bob!", "long enough pw\n", "letters a-z, digits and underscores"},
+      {"long name", std::string(31, 'b'), "long enough pw\n", "1 to 30 characters"},
+  };
+  for (const Bad& c : cases) {
+    ProcessResult result =
+        RunProcess(Args({"admin", "create-user", c.user, "--kind", "person", "--password-stdin"}), env,
+            c.input);
+    EXPECT_EQ(result.exit_code, 1) << c.name;
+    EXPECT_THAT(result.err, HasSubstr(c.message)) << c.name << ": " << result.err;
+  }
+}
+
+// A node process on a free port, stopped with SIGTERM at the end.
+class ServingNode {
+ public:
+  explicit ServingNode(const std::string& data_dir)
+      : env_{{"PARVIS_DATA_DIR", data_dir}, {"PARVIS_LISTEN_PORT", "0"}},
+        process_(Args({"serve"}), env_) {
+    std::optional<std::string> port =
+        process_.WaitForLine(std::regex("listening on http://127\\.0\\.0\\.1:([0-9]+)"), 30s);
+    if (port) port_ = static_cast<uint16_t>(std::stoi(*port));
+  }
+  uint16_t port() const { return port_; }
+  const std::map<std::string, std::string>& env() const { return env_; }
+  ProcessResult Terminate() {
+    ::kill(process_.pid(), SIGTERM);
+    return process_.Finish();
+  }
+
+ private:
+  std::map<std::string, std::string> env_;
+  Process process_;
+  uint16_t port_ = 0;
+};
+
+TEST(Cli, ServeAnswersHealthAndStopsCleanlyOnSigterm) {
+  TempDir dir;
+  ServingNode node(dir.Sub("data"));
+  ASSERT_NE(node.port(), 0);
+  std::string health = Fetch(node.port(), "GET", "/healthz");
+  EXPECT_EQ(StatusOf(health), 200);
+  EXPECT_EQ(BodyOf(health), "ok\n");
+  std::string metrics = Fetch(node.port(), "GET", "/metrics");
+  EXPECT_THAT(metrics, HasSubstr("parvis_resident_memory_bytes "));
+  EXPECT_THAT(metrics, HasSubstr("parvis_queue_depth{queue=\"all\"}"));
+  ProcessResult ended = node.Terminate();
+  EXPECT_EQ(ended.exit_code, 0) << ended.err;
+  EXPECT_THAT(ended.out, HasSubstr("parvis: stopped"));
+  EXPECT_THAT(ended.out, HasSubstr("create the first admin"));
+  // The access log has no client address.
+  EXPECT_THAT(ended.err, HasSubstr("GET /healthz 200"));
+  EXPECT_THAT(ended.err, ::testing::Not(HasSubstr("127.0.0.1")));
+  // The lock is released: the data directory opens again.
+  ProcessResult again = RunProcess(Args({"admin", "create-user", "after", "--kind", "person",
+                                  "--password-stdin"}),
+                            {{"PARVIS_DATA_DIR", dir.Sub("data")}}, "long enough pw\n");
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+}
+
+TEST(Cli, SecondServeOnTheSameDataDirectoryFailsClearly) {
+  TempDir dir;
+  ServingNode node(dir.Sub("data"));
+  ASSERT_NE(node.port(), 0);
+  ProcessResult second = RunProcess(Args({"serve"}), {{"PARVIS_DATA_DIR", dir.Sub("data")},
+                                               {"PARVIS_LISTEN_PORT", "0"}});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_THAT(second.err, HasSubstr("is in use by another parvis process"));
+  EXPECT_EQ(StatusOf(Fetch(node.port(), "GET", "/healthz")), 200) << "first node unharmed";
+  node.Terminate();
+}
+
+TEST(Cli, AdminCommandsReachARunningNodeThroughItsControlSocket) {
+  TempDir dir;
+  ServingNode node(dir.Sub("data"));
+  ASSERT_NE(node.port(), 0);
+  ProcessResult created = RunProcess(
+      Args({"admin", "create-user", "admin1", "--kind", "person", "--admin", "--password-stdin"}),
+      node.env(), "a long passphrase\n");
+  EXPECT_EQ(created.exit_code, 0) << created.err;
+  ProcessResult duplicate = RunProcess(
+      Args({"admin", "create-user", "ADMIN1", "--kind", "person", "--password-stdin"}), node.env(),
+      "a long passphrase\n");
+  EXPECT_EQ(duplicate.exit_code, 1);
+  EXPECT_THAT(duplicate.err, HasSubstr("taken"));
+  EXPECT_THAT(BodyOf(Fetch(node.port(), "GET", "/")), HasSubstr("<dd>1</dd>"));
+  node.Terminate();
+}
+
+TEST(Cli, BackupWhileServingIsConsistentAndOpens) {
+  TempDir dir;
+  ServingNode node(dir.Sub("data"));
+  ASSERT_NE(node.port(), 0);
+  for (int i = 0; i < 3; ++i) {
+    ProcessResult created =
+        RunProcess(Args({"admin", "create-user", "user" + std::to_string(i), "--kind", "person",
+                  "--password-stdin"}),
+            node.env(), "a long passphrase\n");
+    ASSERT_EQ(created.exit_code, 0) << created.err;
+  }
+  // Writes keep arriving while the checkpoint is taken.
+  std::thread writer([&] {
+    for (int i = 3; i < 8; ++i) {
+      RunProcess(Args({"admin", "create-user", "user" + std::to_string(i), "--kind", "person",
+                "--password-stdin"}),
+          node.env(), "a long passphrase\n");
+    }
+  });
+  ProcessResult backup = RunProcess(Args({"backup", dir.Sub("backup")}), node.env());
+  writer.join();
+  EXPECT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_THAT(backup.out, HasSubstr("backup written to " + dir.Sub("backup")));
+  ProcessResult again = RunProcess(Args({"backup", dir.Sub("backup")}), node.env());
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_THAT(again.err, HasSubstr("backup failed"));
+  node.Terminate();
+
+  // The backup is a working data directory: a node serves from it, and it
+  // holds the first three accounts (and maybe some of the later ones).
+  ServingNode restored(dir.Sub("backup"));
+  ASSERT_NE(restored.port(), 0);
+  ProcessResult duplicate = RunProcess(
+      Args({"admin", "create-user", "user2", "--kind", "person", "--password-stdin"}),
+      restored.env(), "a long passphrase\n");
+  EXPECT_EQ(duplicate.exit_code, 1);
+  EXPECT_THAT(duplicate.err, HasSubstr("taken"));
+  restored.Terminate();
+}
+
+}  // namespace
+}  // namespace parvis
