@@ -15,8 +15,9 @@ namespace {
 // file without reading all of it (or waiting forever on a pipe).
 Result<std::string> ReadBoundedFile(const std::string& path, const std::string& where) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  if (fd < 0) {
     return Fail(ErrorCode::kInvalidArgument, where + "cannot read: " + std::strerror(errno));
+  }
   std::string text;
   char buffer[64 * 1024];
   while (text.size() <= kMaxConfigFileBytes) {

@@ -114,10 +114,21 @@ int Backup(const std::string& config_file, CliStreams& streams, const std::strin
   return kExitOk;
 }
 
+// Escapes the table separator inside a Markdown cell.
+std::string Cell(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 int PrintConfigKeys(CliStreams& streams) {
+  streams.out << "| key | environment | type | default | meaning |\n|---|---|---|---|---|\n";
   for (const ConfigKeyDoc& key : ConfigReference()) {
-    streams.out << "| `" << key.key << "` | `" << key.env << "` | " << key.type << " | `"
-                << key.default_value << "` | " << key.description << " |\n";
+    streams.out << "| `" << key.key << "` | `" << key.env << "` | " << Cell(key.type) << " | `"
+                << Cell(key.default_value) << "` | " << Cell(key.description) << " |\n";
   }
   return kExitOk;
 }

@@ -1,11 +1,13 @@
 // Atomic batches under a real crash: a child process writes large batches
 // across every family and is SIGKILLed mid-stream; after reopening, each batch
-// must be there completely or not at all.
+// must be there completely or not at all. A second test cuts the write-ahead
+// log inside the last batch, as a write torn by power loss would leave it.
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -33,7 +35,7 @@ constexpr int kRounds = 4;
 // kills it, and returns how many writes it reported complete.
 uint32_t WriteUntilKilled(const std::string& path, int round, uint32_t at_least) {
   std::optional<ChildProcess> child =
-      ChildProcess::Start("write-batches", path, std::to_string(round));
+      ChildProcess::Start("write-batches", path, std::to_string(round));  // no limit
   EXPECT_TRUE(child.has_value());
   if (!child) return 0;
   uint32_t completed = 0;
@@ -82,6 +84,21 @@ Census TakeCensus(const Store& store, int round) {
   return census;
 }
 
+// Checks that round `round` holds batches 0..present-1, each complete in
+// every family with every value intact, and nothing else; returns present.
+uint32_t ExpectWholeBatches(const Store& store, int round) {
+  const Census census = TakeCensus(store, round);
+  uint32_t expected_batch = 0;
+  for (const auto& [batch, families] : census) {
+    EXPECT_EQ(batch, expected_batch++) << "a batch is missing before " << batch;
+    EXPECT_EQ(families.size(), AllFamilies().size()) << "batch " << batch;
+    for (const auto& [family, count] : families) {
+      EXPECT_EQ(count, kCrashKeysPerFamily) << "batch " << batch << " in " << FamilyName(family);
+    }
+  }
+  return static_cast<uint32_t>(census.size());
+}
+
 TEST(CrashAtomicityTest, BatchesAreAllOrNothingAfterSigkill) {
   TempDir dir;
   const std::string path = dir.Sub("data");
@@ -95,22 +112,50 @@ TEST(CrashAtomicityTest, BatchesAreAllOrNothingAfterSigkill) {
   ASSERT_NE(store, nullptr);
   for (int round = 0; round < kRounds; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
-    const Census census = TakeCensus(*store, round);
-    // Present batches are 0..n-1 with no gap, each complete in every family.
-    uint32_t expected_batch = 0;
-    for (const auto& [batch, families] : census) {
-      EXPECT_EQ(batch, expected_batch++) << "a batch is missing before " << batch;
-      EXPECT_EQ(families.size(), AllFamilies().size()) << "batch " << batch;
-      for (const auto& [family, count] : families) {
-        EXPECT_EQ(count, kCrashKeysPerFamily) << "batch " << batch << " in " << FamilyName(family);
-      }
-    }
-    const auto present = static_cast<uint32_t>(census.size());
+    const uint32_t present = ExpectWholeBatches(*store, round);
     // Every reported write survived; at most the one in flight at the kill
     // (finished but not yet reported) may be there too.
     EXPECT_GE(present, reported[static_cast<size_t>(round)]);
     EXPECT_LE(present, reported[static_cast<size_t>(round)] + 1);
   }
+}
+
+// The newest write-ahead log file with anything in it.
+std::filesystem::path NewestWal(const std::string& dir) {
+  std::filesystem::path newest;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() != ".log" || entry.file_size() == 0) continue;
+    if (newest.empty() || entry.path().filename() > newest.filename()) newest = entry.path();
+  }
+  return newest;
+}
+
+TEST(CrashAtomicityTest, TornLastBatchIsDroppedWhole) {
+  TempDir dir;
+  const std::string path = dir.Sub("data");
+  constexpr uint32_t kBatches = 6;
+  {
+    std::optional<ChildProcess> child =
+        ChildProcess::Start("write-batches", path, "0 " + std::to_string(kBatches));
+    ASSERT_TRUE(child.has_value());
+    uint32_t completed = 0;
+    while (completed < kBatches) {
+      ASSERT_TRUE(child->Read(&completed, sizeof completed, std::chrono::seconds(60)));
+    }
+    // Killed idle: the log ends exactly after the last batch, nothing flushed.
+    child->Kill();
+  }
+  const std::filesystem::path wal = NewestWal(path);
+  ASSERT_FALSE(wal.empty());
+  const uintmax_t size = std::filesystem::file_size(wal);
+  // A batch is about 460 KiB in the log; cutting 150 KiB lands inside the last one.
+  constexpr uintmax_t kCut = 150 << 10;
+  ASSERT_GT(size, kBatches * kCut);
+  std::filesystem::resize_file(wal, size - kCut);
+
+  auto store = OpenStore(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(ExpectWholeBatches(*store, 0), kBatches - 1);
 }
 
 }  // namespace
