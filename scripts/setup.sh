@@ -25,6 +25,10 @@ PACKAGES=(
   libkainjow-mustache-dev      # HTML templates (web/templates)
 )
 
+# Operators may name more packages to install alongside (space-separated).
+read -r -a EXTRA <<< "${EXTRA_DEBIAN_PACKAGES:-}"
+PACKAGES+=("${EXTRA[@]}")
+
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q '^install ok installed$'; then

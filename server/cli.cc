@@ -148,7 +148,7 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   app.fallthrough(false);
 
   std::string config_file;
-  if (auto it = streams.environment.find("PARVIS_CONFIG"); it != streams.environment.end()) {
+  if (auto it = streams.environment.find(kConfigFileVariable); it != streams.environment.end()) {
     config_file = it->second;
   }
   auto add_config = [&](CLI::App* sub) {
