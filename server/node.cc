@@ -10,6 +10,7 @@
 #include "server/accounts/account_service.h"
 #include "server/control/control_routes.h"
 #include "server/http/http_server.h"
+#include "server/http/run_to_completion.h"
 #include "server/pages/public_routes.h"
 #include "server/process_stats.h"
 
@@ -129,11 +130,9 @@ http::Response Node::CallControl(const std::string& method, const std::string& t
   request.path = target;
   request.body = json_body;
   request.headers.emplace_back("content-type", "application/json");
-  std::string_view route;
-  return impl_->control_router.Dispatch(request,
-                                        {.max_bytes = impl_->config.limits.body_bytes,
-                                         .max_depth = impl_->config.limits.json_depth},
-                                        &route);
+  return http::RunToCompletion(impl_->control_router, request,
+                               {.max_bytes = impl_->config.limits.body_bytes,
+                                .max_depth = impl_->config.limits.json_depth});
 }
 
 Result<uint64_t> Node::AccountCount() const { return impl_->accounts->Count(); }

@@ -85,7 +85,7 @@ struct HttpServer::Impl {
                             int status, std::string_view message);
   awaitable<void> Drain();
 
-  Answer Dispatch(const Router& router, BeastRequest& request);
+  awaitable<Answer> Dispatch(const Router& router, BeastRequest& request);
   BeastResponse ToBeast(Response&& response, unsigned version, bool keep_alive, bool head) const;
   void Record(std::string_view method, std::string_view path, std::string_view route, int status,
               size_t bytes, Clock::time_point start);
@@ -276,7 +276,7 @@ awaitable<void> HttpServer::Impl::Session(beast::basic_stream<Protocol> stream,
     bool head = request.method() == bhttp::verb::head;
     std::string method(request.method_string());
     std::string target(request.target());
-    Answer answer = Dispatch(*router, request);
+    Answer answer = co_await Dispatch(*router, request);
     bool keep_alive = request.keep_alive() && !stopping.load();
     size_t bytes = answer.response.body.size();
     int status = answer.response.status;
@@ -313,16 +313,17 @@ awaitable<void> HttpServer::Impl::SendError(beast::basic_stream<Protocol>& strea
   }
 }
 
-Answer HttpServer::Impl::Dispatch(const Router& router, BeastRequest& beast_request) {
+awaitable<Answer> HttpServer::Impl::Dispatch(const Router& router,
+                                             BeastRequest& beast_request) {
   Request request;
   request.method = std::string(beast_request.method_string());
   request.target = std::string(beast_request.target());
   auto parsed = boost::urls::parse_origin_form(request.target);
-  if (!parsed) return {Response::JsonError(400, "malformed request target")};
+  if (!parsed) co_return Answer{Response::JsonError(400, "malformed request target")};
   request.path = parsed->path();
   request.query = std::string(parsed->encoded_query());
   if (request.path.find('\0') != std::string::npos) {
-    return {Response::JsonError(400, "malformed request target")};
+    co_return Answer{Response::JsonError(400, "malformed request target")};
   }
   for (const auto& field : beast_request) {
     std::string name(field.name_string());
@@ -332,10 +333,10 @@ Answer HttpServer::Impl::Dispatch(const Router& router, BeastRequest& beast_requ
   request.body = std::move(beast_request.body());
 
   Answer answer;
-  answer.response = router.Dispatch(
+  answer.response = co_await router.Dispatch(
       request, {.max_bytes = options.limits.body_bytes, .max_depth = options.limits.json_depth},
       &answer.route);
-  return answer;
+  co_return answer;
 }
 
 BeastResponse HttpServer::Impl::ToBeast(Response&& response, unsigned version, bool keep_alive,

@@ -71,6 +71,13 @@ Response Response::JsonError(int status, std::string_view message) {
 void Router::Add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
   std::vector<std::string> segments = SplitPath(pattern);
   routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments),
+                          std::move(handler), nullptr, options});
+}
+
+void Router::AddAsync(std::string method, std::string pattern, AsyncHandler handler,
+                      RouteOptions options) {
+  std::vector<std::string> segments = SplitPath(pattern);
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), nullptr,
                           std::move(handler), options});
 }
 
@@ -103,8 +110,9 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
   return match;
 }
 
-Response Router::Dispatch(Request& request, const JsonBodyLimits& json_limits,
-                          std::string_view* route_name) const {
+boost::asio::awaitable<Response> Router::Dispatch(Request& request,
+                                                  const JsonBodyLimits& json_limits,
+                                                  std::string_view* route_name) const {
   *route_name = "(unrouted)";
   // HEAD is GET without the body; the server drops the body.
   std::string_view method = request.method == "HEAD" ? "GET" : request.method;
@@ -113,30 +121,33 @@ Response Router::Dispatch(Request& request, const JsonBodyLimits& json_limits,
     if (match.path_known) {
       Response response = Response::JsonError(405, "method not allowed");
       response.headers.emplace_back("Allow", match.allowed);
-      return response;
+      co_return response;
     }
-    return Response::JsonError(404, "not found");
+    co_return Response::JsonError(404, "not found");
   }
   const Route& route = *match.route;
   *route_name = route.pattern;
   for (auto& [name, value] : match.params) request.params.emplace(std::move(name), std::move(value));
   if (route.options.json_body) {
     if (!IsJsonMediaType(request.Header("content-type").value_or(""))) {
-      return Response::JsonError(
+      co_return Response::JsonError(
           415, "expected a JSON body (application/json or application/activity+json)");
     }
     Result<rapidjson::Document> json = protocol::ParseJson(
         request.body, {.max_bytes = json_limits.max_bytes, .max_depth = json_limits.max_depth});
-    if (!json) return Response::JsonError(400, json.error().message);
+    if (!json) co_return Response::JsonError(400, json.error().message);
     request.json = std::move(*json);
   }
+  std::string failure;
   try {
-    return route.handler(request);
+    if (route.async_handler) co_return co_await route.async_handler(request);
+    co_return route.handler(request);
   } catch (const std::exception& e) {
-    // A handler bug must cost one request, not the node.
-    spdlog::error("handler for {} {} threw: {}", route.method, route.pattern, e.what());
-    return Response::JsonError(500, "internal error");
+    failure = e.what();
   }
+  // A handler bug must cost one request, not the node.
+  spdlog::error("handler for {} {} threw: {}", route.method, route.pattern, failure);
+  co_return Response::JsonError(500, "internal error");
 }
 
 }  // namespace parvis::http

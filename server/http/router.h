@@ -9,12 +9,17 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/asio/awaitable.hpp>
+
 #include "server/http/request.h"
 
 namespace parvis::http {
 
 // Handlers run on an I/O thread and must not block for long.
 using Handler = std::function<Response(Request& request)>;
+// For handlers that wait on the network or another pool: a coroutine on the
+// connection's strand. `request` lives until the coroutine completes.
+using AsyncHandler = std::function<boost::asio::awaitable<Response>(Request& request)>;
 
 struct JsonBodyLimits {
   size_t max_bytes = 1 << 20;
@@ -31,13 +36,16 @@ struct Route {
   std::string method;
   std::string pattern;  // also the route's name in metrics and logs
   std::vector<std::string> segments;
-  Handler handler;
+  Handler handler;             // exactly one of handler and async_handler is set
+  AsyncHandler async_handler;
   RouteOptions options;
 };
 
 class Router {
  public:
   void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
+  void AddAsync(std::string method, std::string pattern, AsyncHandler handler,
+                RouteOptions options = {});
 
   struct Match {
     const Route* route = nullptr;       // null: no route for this path
@@ -52,8 +60,8 @@ class Router {
   // (HEAD runs the GET route), 415/400 when a JSON body is required and the
   // body is not JSON within `json_limits`, 500 if the handler throws.
   // `route_name` is set to the route's pattern, or "(unrouted)".
-  Response Dispatch(Request& request, const JsonBodyLimits& json_limits,
-                    std::string_view* route_name) const;
+  boost::asio::awaitable<Response> Dispatch(Request& request, const JsonBodyLimits& json_limits,
+                                            std::string_view* route_name) const;
 
  private:
   std::vector<Route> routes_;

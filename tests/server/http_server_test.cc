@@ -10,6 +10,9 @@
 #include <string>
 #include <thread>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -63,6 +66,13 @@ class HttpServerTest : public ::testing::Test {
       entered_.set_value();
       release_.get_future().wait();
       return Response::Text(200, "finished");
+    });
+    router_.AddAsync("GET", "/later/{n}", [](Request& request) -> boost::asio::awaitable<Response> {
+      boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+      timer.expires_after(std::chrono::milliseconds(20));
+      co_await timer.async_wait(boost::asio::use_awaitable);
+      if (request.params["n"] == "fail") throw std::runtime_error("async handler bug");
+      co_return Response::Text(200, "later " + request.params["n"]);
     });
     control_.Add("GET", "/control/ping", [](Request&) { return Response::Text(200, "pong"); });
   }
@@ -150,6 +160,16 @@ TEST_F(HttpServerTest, AnswersBadRequestsWithTheRightStatus) {
   }
   // The server is still there after all of that.
   EXPECT_EQ(StatusOf(Fetch(port(), "GET", "/hello")), 200);
+}
+
+TEST_F(HttpServerTest, AsyncHandlersAnswerAfterWaiting) {
+  Start();
+  RawConnection connection(port());
+  // Pipelined: the second waits for the first, order is kept.
+  connection.Send("GET /later/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /later/2 HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(BodyOf(connection.ReadResponse()), "later 1");
+  EXPECT_EQ(BodyOf(connection.ReadResponse()), "later 2");
+  EXPECT_EQ(StatusOf(Fetch(port(), "GET", "/later/fail")), 500);
 }
 
 TEST_F(HttpServerTest, MethodNotAllowedListsAllowedMethods) {
