@@ -29,6 +29,7 @@ struct Node::Impl {
   http::Metrics metrics;
   http::Router public_router;
   http::Router control_router;
+  std::unique_ptr<http::EventLoop> loop;
   std::unique_ptr<http::HttpServer> server;
 };
 
@@ -93,8 +94,14 @@ Node::~Node() {
   if (impl_->server) {
     impl_->server->Stop();
     impl_->server->Wait();
-    impl_->server.reset();
   }
+  // Then the threads end, and what is left on the loop goes with it.
+  if (impl_->loop) {
+    impl_->loop->Stop();
+    impl_->loop->Join();
+  }
+  impl_->server.reset();
+  impl_->loop.reset();
 }
 
 Status Node::Serve(bool stop_on_signals) {
@@ -103,12 +110,16 @@ Status Node::Serve(bool stop_on_signals) {
                                   .port = config.listen_port,
                                   .control_socket = ControlSocketPath(config.data_dir),
                                   .limits = config.limits,
-                                  .threads = config.worker_threads,
                                   .stop_on_signals = stop_on_signals};
+  impl_->loop = std::make_unique<http::EventLoop>(config.worker_threads);
   Result<std::unique_ptr<http::HttpServer>> server = http::HttpServer::Start(
-      options, &impl_->public_router, &impl_->control_router, &impl_->metrics);
-  if (!server) return std::unexpected(server.error());
+      options, *impl_->loop, &impl_->public_router, &impl_->control_router, &impl_->metrics);
+  if (!server) {
+    impl_->loop.reset();
+    return std::unexpected(server.error());
+  }
   impl_->server = std::move(*server);
+  impl_->loop->Start();
   return Ok();
 }
 

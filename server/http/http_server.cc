@@ -4,12 +4,15 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <vector>
 
 #include <boost/asio.hpp>
@@ -67,23 +70,35 @@ struct Answer {
 
 }  // namespace
 
-struct HttpServer::Impl {
-  Impl(const HttpServerOptions& opts, const Router* pub, const Router* control, Metrics* m)
-      : options(opts), public_router(pub), control_router(control), metrics(m),
-        ioc(static_cast<int>(opts.threads)), control_strand(asio::make_strand(ioc)) {}
+// A connection's handle for shutdown: only touched on the connection's strand.
+template <class Protocol>
+struct SessionHandle {
+  beast::basic_stream<Protocol>* stream = nullptr;  // null once the session ended
+};
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+  Impl(const HttpServerOptions& opts, asio::io_context& context, const Router* pub,
+       const Router* control, Metrics* m)
+      : options(opts), public_router(pub), control_router(control), metrics(m), ioc(context),
+        control_strand(asio::make_strand(ioc)) {}
 
   Status Listen();
   void Run();
   void BeginStop();
 
   template <class Acceptor>
-  awaitable<void> AcceptLoop(Acceptor& acceptor, const Router* router);
+  awaitable<void> AcceptLoop(std::shared_ptr<Impl> self, Acceptor& acceptor, const Router* router);
   template <class Protocol>
-  awaitable<void> Session(beast::basic_stream<Protocol> stream, const Router* router);
+  awaitable<void> Session(std::shared_ptr<Impl> self, beast::basic_stream<Protocol> stream,
+                          const Router* router);
   template <class Protocol>
   awaitable<void> SendError(beast::basic_stream<Protocol>& stream, beast::flat_buffer& buffer,
                             int status, std::string_view message);
-  awaitable<void> Drain();
+  awaitable<void> Drain(std::shared_ptr<Impl> self);
+  // Registers a way to close a live connection at shutdown; returns its id.
+  uint64_t Track(std::function<void()> close);
+  void Untrack(uint64_t id);
+  void CloseAllConnections();
 
   awaitable<Answer> Dispatch(const Router& router, BeastRequest& request);
   BeastResponse ToBeast(Response&& response, unsigned version, bool keep_alive, bool head) const;
@@ -96,21 +111,22 @@ struct HttpServer::Impl {
   const Router* const control_router;
   Metrics* const metrics;
   uint16_t port = 0;
+  asio::io_context& ioc;
 
   // Shared between threads.
   std::atomic<bool> stopping{false};
   std::atomic<uint64_t> in_flight{0};
-  std::once_flag joined;
+  std::mutex mutex;  // guards the members below
+  std::condition_variable stopped_changed;
+  bool stopped = false;
+  uint64_t next_connection = 0;
+  std::map<uint64_t, std::function<void()>> connections;
 
-  // Declared after what the coroutines use, so it is destroyed (with the
-  // coroutine frames it still holds) before those members.
-  asio::io_context ioc;
   // Acceptors and signals are only touched on this strand.
   asio::strand<asio::io_context::executor_type> control_strand;
   std::optional<asio::ip::tcp::acceptor> tcp_acceptor;
   std::optional<asio::local::stream_protocol::acceptor> local_acceptor;
   std::optional<asio::signal_set> signals;
-  std::vector<std::thread> threads;
 };
 
 Status HttpServer::Impl::Listen() {
@@ -154,38 +170,40 @@ Status HttpServer::Impl::Listen() {
 }
 
 void HttpServer::Impl::Run() {
-  asio::co_spawn(control_strand, AcceptLoop(*tcp_acceptor, public_router), asio::detached);
+  asio::co_spawn(control_strand, AcceptLoop(shared_from_this(), *tcp_acceptor, public_router),
+                 asio::detached);
   if (local_acceptor) {
-    asio::co_spawn(control_strand, AcceptLoop(*local_acceptor, control_router), asio::detached);
+    asio::co_spawn(control_strand,
+                   AcceptLoop(shared_from_this(), *local_acceptor, control_router),
+                   asio::detached);
   }
   if (options.stop_on_signals) {
     signals.emplace(control_strand, SIGINT, SIGTERM);
-    signals->async_wait([this](const boost::system::error_code& ec, int signal) {
-      if (ec) return;
-      spdlog::info("received signal {}, stopping", signal);
-      BeginStop();
-    });
-  }
-  for (uint32_t i = 0; i < options.threads; ++i) {
-    threads.emplace_back([this] { ioc.run(); });
+    signals->async_wait(
+        [self = shared_from_this()](const boost::system::error_code& ec, int signal) {
+          if (ec) return;
+          spdlog::info("received signal {}, stopping", signal);
+          self->BeginStop();
+        });
   }
 }
 
 void HttpServer::Impl::BeginStop() {
   if (stopping.exchange(true)) return;
-  asio::post(control_strand, [this] {
+  asio::post(control_strand, [self = shared_from_this()] {
     boost::system::error_code ignored;
-    if (tcp_acceptor) tcp_acceptor->close(ignored);
-    if (local_acceptor) {
-      local_acceptor->close(ignored);
-      ::unlink(options.control_socket.c_str());
+    if (self->tcp_acceptor) self->tcp_acceptor->close(ignored);
+    if (self->local_acceptor) {
+      self->local_acceptor->close(ignored);
+      ::unlink(self->options.control_socket.c_str());
     }
-    if (signals) signals->cancel(ignored);
-    asio::co_spawn(control_strand, Drain(), asio::detached);
+    if (self->signals) self->signals->cancel(ignored);
+    asio::co_spawn(self->control_strand, self->Drain(self), asio::detached);
   });
 }
 
-awaitable<void> HttpServer::Impl::Drain() {
+// `self` keeps this Impl alive while the coroutine runs.
+awaitable<void> HttpServer::Impl::Drain([[maybe_unused]] std::shared_ptr<Impl> self) {
   Clock::time_point deadline = Clock::now() + milliseconds(options.limits.shutdown_grace_ms);
   asio::steady_timer timer(co_await asio::this_coro::executor);
   while (in_flight.load() > 0 && Clock::now() < deadline) {
@@ -195,11 +213,49 @@ awaitable<void> HttpServer::Impl::Drain() {
   if (in_flight.load() > 0) {
     spdlog::warn("shutdown deadline reached with {} requests in flight", in_flight.load());
   }
-  ioc.stop();
+  // Idle keep-alive connections, and those past the deadline, are closed.
+  CloseAllConnections();
+  // Give closed sessions a moment to unwind; a handler stuck past this keeps
+  // only this Impl alive (shared), not the node.
+  Clock::time_point unwind = Clock::now() + milliseconds(1000);
+  for (;;) {
+    {
+      std::lock_guard lock(mutex);
+      if (connections.empty()) break;
+    }
+    if (Clock::now() >= unwind) break;
+    timer.expires_after(milliseconds(5));
+    co_await timer.async_wait(kTuple);
+  }
+  std::lock_guard lock(mutex);
+  stopped = true;
+  stopped_changed.notify_all();
+}
+
+uint64_t HttpServer::Impl::Track(std::function<void()> close) {
+  std::lock_guard lock(mutex);
+  uint64_t id = next_connection++;
+  connections.emplace(id, std::move(close));
+  return id;
+}
+
+void HttpServer::Impl::Untrack(uint64_t id) {
+  std::lock_guard lock(mutex);
+  connections.erase(id);
+}
+
+void HttpServer::Impl::CloseAllConnections() {
+  std::vector<std::function<void()>> closers;
+  {
+    std::lock_guard lock(mutex);
+    for (auto& [id, close] : connections) closers.push_back(close);
+  }
+  for (auto& close : closers) close();
 }
 
 template <class Acceptor>
-awaitable<void> HttpServer::Impl::AcceptLoop(Acceptor& acceptor, const Router* router) {
+awaitable<void> HttpServer::Impl::AcceptLoop(std::shared_ptr<Impl> self, Acceptor& acceptor,
+                                             const Router* router) {
   using Protocol = typename Acceptor::protocol_type;
   asio::steady_timer backoff(control_strand);
   while (!stopping.load()) {
@@ -214,16 +270,36 @@ awaitable<void> HttpServer::Impl::AcceptLoop(Acceptor& acceptor, const Router* r
     }
     auto executor = socket.get_executor();
     asio::co_spawn(executor,
-                   Session<Protocol>(beast::basic_stream<Protocol>(std::move(socket)), router),
+                   Session<Protocol>(self, beast::basic_stream<Protocol>(std::move(socket)), router),
                    asio::detached);
   }
 }
 
 template <class Protocol>
-awaitable<void> HttpServer::Impl::Session(beast::basic_stream<Protocol> stream,
+awaitable<void> HttpServer::Impl::Session([[maybe_unused]] std::shared_ptr<Impl> self,
+                                          beast::basic_stream<Protocol> stream,
                                           const Router* router) {
   const Limits& limits = options.limits;
   beast::flat_buffer buffer;
+  // Shutdown may close this connection from another thread: through the
+  // strand, and only while the session lives.
+  auto handle = std::make_shared<SessionHandle<Protocol>>();
+  handle->stream = &stream;
+  auto strand = stream.get_executor();
+  uint64_t id = Track([handle, strand] {
+    asio::post(strand, [handle] {
+      if (handle->stream != nullptr) handle->stream->close();
+    });
+  });
+  struct Untracker {
+    Impl* impl;
+    uint64_t id;
+    std::shared_ptr<SessionHandle<Protocol>> handle;
+    ~Untracker() {
+      handle->stream = nullptr;
+      impl->Untrack(id);
+    }
+  } untracker{this, id, handle};
   for (;;) {
     // Wait for the first byte of the next request with the idle timeout;
     // once it is there, the whole request must arrive within the read timeout.
@@ -364,20 +440,21 @@ void HttpServer::Impl::Record(std::string_view method, std::string_view path,
 }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
+                                                      EventLoop& loop,
                                                       const Router* public_router,
                                                       const Router* control_router,
                                                       Metrics* metrics) {
-  if (options.threads == 0) return Fail(ErrorCode::kInvalidArgument, "threads must be >= 1");
   if (!options.control_socket.empty() && control_router == nullptr) {
     return Fail(ErrorCode::kInvalidArgument, "a control socket needs a control router");
   }
-  auto impl = std::make_unique<Impl>(options, public_router, control_router, metrics);
+  auto impl =
+      std::make_shared<Impl>(options, loop.context(), public_router, control_router, metrics);
   if (Status listening = impl->Listen(); !listening) return std::unexpected(listening.error());
   impl->Run();
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
-HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpServer::HttpServer(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 HttpServer::~HttpServer() {
   Stop();
@@ -389,10 +466,11 @@ uint16_t HttpServer::port() const { return impl_->port; }
 void HttpServer::Stop() { impl_->BeginStop(); }
 
 void HttpServer::Wait() {
-  std::call_once(impl_->joined, [this] {
-    for (std::thread& thread : impl_->threads) thread.join();
-  });
+  std::unique_lock lock(impl_->mutex);
+  impl_->stopped_changed.wait(lock, [this] { return impl_->stopped; });
 }
+
+bool HttpServer::stopping() const { return impl_->stopping.load(); }
 
 uint64_t HttpServer::in_flight() const { return impl_->in_flight.load(); }
 

@@ -10,6 +10,7 @@
 
 #include "parvis/config.h"
 #include "parvis/result.h"
+#include "server/http/event_loop.h"
 #include "server/http/metrics.h"
 #include "server/http/router.h"
 
@@ -20,16 +21,16 @@ struct HttpServerOptions {
   uint16_t port = 0;             // 0: the system picks one; see HttpServer::port()
   std::string control_socket;    // Unix socket path; empty: none
   Limits limits;
-  uint32_t threads = 2;
   bool stop_on_signals = false;  // SIGINT and SIGTERM start a graceful stop
 };
 
 class HttpServer {
  public:
-  // Binds and starts serving on `options.threads` threads. `public_router`,
-  // `control_router` (may be null when there is no control socket) and
-  // `metrics` must outlive the server.
+  // Binds and starts serving on `loop` (which must be running for anything
+  // to happen). `loop`, `public_router`, `control_router` (may be null when
+  // there is no control socket) and `metrics` must outlive the server.
   static Result<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options,
+                                                   EventLoop& loop,
                                                    const Router* public_router,
                                                    const Router* control_router,
                                                    Metrics* metrics);
@@ -44,18 +45,20 @@ class HttpServer {
   // Starts a graceful stop: no new connections; requests already being read
   // or handled finish (their responses say Connection: close) within
   // limits.shutdown_grace_ms, then every connection is closed. Thread-safe,
-  // idempotent, returns at once.
+  // idempotent, returns at once. SIGINT/SIGTERM call it when asked to.
   void Stop();
-  // Blocks until the server has stopped and its threads have ended.
+  // Blocks until a stop has completed. The event loop must be running.
   void Wait();
+  bool stopping() const;
 
   // Requests being read or handled right now.
   uint64_t in_flight() const;
 
  private:
   struct Impl;
-  explicit HttpServer(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  explicit HttpServer(std::shared_ptr<Impl> impl);
+  // Shared with the connections, which may outlive a stop by a little.
+  std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace parvis::http

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "parvis/storage.h"
@@ -29,11 +30,14 @@ inline std::string CrashKey(int round, uint32_t batch, int index) {
 }
 
 inline std::string CrashValue(Family family, uint32_t batch, int index) {
+  // 8 bytes naming the place, repeated with a running counter: cheap to make
+  // (the writer spends its time in Write, where a kill should land) and
+  // different at every place and offset.
+  const uint64_t seed = (uint64_t{batch} << 24) ^ (uint64_t(index) << 8) ^ static_cast<uint64_t>(family);
   std::string value(kCrashValueBytes, '\0');
-  uint64_t state = (uint64_t{batch} << 20) ^ (uint64_t(index) << 8) ^ static_cast<uint64_t>(family);
-  for (char& c : value) {
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    c = static_cast<char>(state >> 56);
+  for (size_t word = 0; word < kCrashValueBytes / 8; ++word) {
+    const uint64_t bits = (seed * 0x9e3779b97f4a7c15ull) ^ word;
+    std::memcpy(value.data() + word * 8, &bits, 8);
   }
   return value;
 }

@@ -221,6 +221,26 @@ TEST(StoreTest, BatchAppliesPutDeleteAndDeleteRangeInOrder) {
   }
 }
 
+TEST(StoreTest, ReversedRangeRejectsTheWholeBatch) {
+  TempDir dir;
+  auto store = OpenStore(dir.Sub("data"));
+  ASSERT_NE(store, nullptr);
+  Batch batch;
+  batch.Put(Family::kObjects, "a", "1");
+  batch.DeleteRange(Family::kObjects, "b", "a");
+  const Status written = store->Write(batch);
+  ASSERT_FALSE(written.has_value());
+  EXPECT_EQ(written.error().code, ErrorCode::kInvalidArgument);
+  // RocksDB alone would have applied the Put before failing on the range.
+  EXPECT_EQ(MustGet(*store, Family::kObjects, "a"), std::nullopt);
+
+  Batch empty_range;
+  empty_range.Put(Family::kObjects, "a", "1");
+  empty_range.DeleteRange(Family::kObjects, "a", "a");
+  ASSERT_TRUE(store->Write(empty_range).has_value());
+  EXPECT_EQ(MustGet(*store, Family::kObjects, "a"), "1");
+}
+
 TEST(StoreTest, EmptyBatchAndMovedBatch) {
   TempDir dir;
   auto store = OpenStore(dir.Sub("data"));
