@@ -18,6 +18,7 @@ PACKAGES=(
   librocksdb-dev               # storage engine
   rapidjson-dev                # JSON
   libssl-dev                   # RSA signatures and TLS
+  openssl                      # test certificates and a TLS test server (s_server)
   libcli11-dev                 # command-line parser
   libspdlog-dev                # logs
   libgtest-dev                 # GoogleTest

@@ -52,9 +52,16 @@ TEST(AccountIdTest, DecodeNeedsEightBytesAndIgnoresTheRest) {
 TEST(AccountIdTest, ByteOrderIsNumericOrder) {
   // Pairs where a little-endian or decimal encoding would sort the wrong way.
   const std::vector<std::pair<AccountId, AccountId>> ascending = {
-      {0, 1},           {1, 2},          {9, 10},          {255, 256},
-      {256, 257},       {0xff, 0x100},   {0xffff, 0x10000}, {1, UINT64_MAX},
-      {0x00ff00ff, 0xff00ff00}, {UINT64_MAX - 1, UINT64_MAX},
+      {0, 1},
+      {1, 2},
+      {9, 10},
+      {255, 256},
+      {256, 257},
+      {0xff, 0x100},
+      {0xffff, 0x10000},
+      {1, UINT64_MAX},
+      {0x00ff00ff, 0xff00ff00},
+      {UINT64_MAX - 1, UINT64_MAX},
   };
   for (const auto& [low, high] : ascending) {
     SCOPED_TRACE(std::to_string(low) + " < " + std::to_string(high));
@@ -78,7 +85,11 @@ struct AccountKeyCase {
 
 TEST(AccountKeyTest, IsIdPrefixThenSuffix) {
   const std::vector<AccountKeyCase> cases = {
-      {0, ""}, {42, "email"}, {42, "\x00\x01"s}, {UINT64_MAX, "\xff\xff"s}, {7, std::string(1000, 'x')},
+      {0, ""},
+      {42, "email"},
+      {42, "\x00\x01"s},
+      {UINT64_MAX, "\xff\xff"s},
+      {7, std::string(1000, 'x')},
   };
   for (const AccountKeyCase& c : cases) {
     SCOPED_TRACE(c.id);

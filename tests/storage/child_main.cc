@@ -3,9 +3,8 @@
 // it); the child is started with a filter that runs just that test, which does
 // the job and exits. The job cannot run during static initialisation: RocksDB
 // is linked statically and its own statics may not be ready yet.
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>

@@ -2,9 +2,8 @@
 // across every family and is SIGKILLed mid-stream; after reopening, each batch
 // must be there completely or not at all. A second test cuts the write-ahead
 // log inside the last batch, as a write torn by power loss would leave it.
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>

@@ -33,7 +33,8 @@ inline std::string CrashValue(Family family, uint32_t batch, int index) {
   // 8 bytes naming the place, repeated with a running counter: cheap to make
   // (the writer spends its time in Write, where a kill should land) and
   // different at every place and offset.
-  const uint64_t seed = (uint64_t{batch} << 24) ^ (uint64_t(index) << 8) ^ static_cast<uint64_t>(family);
+  const uint64_t seed =
+      (uint64_t{batch} << 24) ^ (uint64_t(index) << 8) ^ static_cast<uint64_t>(family);
   std::string value(kCrashValueBytes, '\0');
   for (size_t word = 0; word < kCrashValueBytes / 8; ++word) {
     const uint64_t bits = (seed * 0x9e3779b97f4a7c15ull) ^ word;

@@ -14,10 +14,10 @@ namespace parvis::storage {
 namespace {
 
 using testing::FilesContaining;
-using testing::OpenStore;
-using testing::TempDir;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using testing::OpenStore;
+using testing::TempDir;
 
 constexpr AccountId kAccount = 42;
 
@@ -38,7 +38,8 @@ void WriteUnrelated(Store& store, int count) {
 }
 
 void ExpectUnreadable(const Store& store) {
-  const auto sealed = store.GetSealed(kAccount, Family::kAccountPrivate, AccountKey(kAccount, "email"));
+  const auto sealed =
+      store.GetSealed(kAccount, Family::kAccountPrivate, AccountKey(kAccount, "email"));
   ASSERT_FALSE(sealed.has_value());
   EXPECT_EQ(sealed.error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store.GetDataKey(kAccount).error().code, ErrorCode::kNotFound);
@@ -112,12 +113,14 @@ TEST(DataKeyErasureTest, OtherAccountsKeepTheirKeys) {
   CreateAccount(*store, key);
   Batch batch;
   batch.Put(Family::kAccountKeys, EncodeAccountId(kAccount + 1), other.bytes());
-  batch.PutSealed(other, Family::kAccountPrivate, AccountKey(kAccount + 1, "email"), "bob@example.org");
+  batch.PutSealed(other, Family::kAccountPrivate, AccountKey(kAccount + 1, "email"),
+                  "bob@example.org");
   ASSERT_TRUE(store->Write(batch).has_value());
   ASSERT_TRUE(store->DestroyDataKey(kAccount).has_value());
   ExpectUnreadable(*store);
-  EXPECT_EQ(*store->GetSealed(kAccount + 1, Family::kAccountPrivate, AccountKey(kAccount + 1, "email")),
-            "bob@example.org");
+  EXPECT_EQ(
+      *store->GetSealed(kAccount + 1, Family::kAccountPrivate, AccountKey(kAccount + 1, "email")),
+      "bob@example.org");
 }
 
 // The limit of erasure, as docs/storage.md says: a checkpoint taken before the

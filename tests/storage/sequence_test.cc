@@ -24,8 +24,8 @@ TEST(SequenceTest, CountsFromOnePerName) {
   auto store = OpenStore(dir.Sub("data"));
   ASSERT_NE(store, nullptr);
   const std::vector<std::pair<std::string, uint64_t>> steps = {
-      {"accounts", 1}, {"accounts", 2}, {"objects", 1}, {"accounts", 3}, {"objects", 2},
-      {"a\x00b"s, 1},  {"a", 1},
+      {"accounts", 1}, {"accounts", 2}, {"objects", 1}, {"accounts", 3},
+      {"objects", 2},  {"a\x00b"s, 1},  {"a", 1},
   };
   for (const auto& [name, expected] : steps) {
     const Result<uint64_t> next = store->NextSequence(name);

@@ -20,10 +20,10 @@ namespace parvis::storage {
 namespace {
 
 using testing::ChildProcess;
+using ::testing::HasSubstr;
 using testing::OpenStore;
 using testing::PutOne;
 using testing::TempDir;
-using ::testing::HasSubstr;
 
 Result<std::unique_ptr<Store>> TryOpen(const std::string& path) {
   StoreOptions options;
@@ -53,7 +53,10 @@ struct VersionCase {
 TEST(StoreOpenTest, SchemaVersionRules) {
   const std::vector<VersionCase> cases = {
       {"current version", "1", true, std::nullopt, {}},
-      {"newer version", "7", true, ErrorCode::kUnsupported,
+      {"newer version",
+       "7",
+       true,
+       ErrorCode::kUnsupported,
        {"was written by schema version 7", "this parvis reads up to version 1", "upgrade parvis"}},
       {"much newer", "4294967295", false, ErrorCode::kUnsupported, {"schema version 4294967295"}},
       {"zero", "0", false, ErrorCode::kCorruption, {"unreadable schema version"}},
@@ -62,7 +65,10 @@ TEST(StoreOpenTest, SchemaVersionRules) {
       {"negative", "-1", false, ErrorCode::kCorruption, {"unreadable schema version"}},
       {"too large", "99999999999", false, ErrorCode::kCorruption, {"unreadable schema version"}},
       {"empty", "", false, ErrorCode::kCorruption, {"unreadable schema version"}},
-      {"missing with records", std::nullopt, true, ErrorCode::kCorruption,
+      {"missing with records",
+       std::nullopt,
+       true,
+       ErrorCode::kCorruption,
        {"holds records but no schema version"}},
       // An open that stopped between creating the files and writing the version.
       {"missing in empty database", std::nullopt, false, std::nullopt, {}},
@@ -185,7 +191,8 @@ TEST(StoreOpenTest, OpensDatabasesWithUnknownFamilies) {
     ASSERT_TRUE(rocksdb::DB::Open(options, path, &raw).ok());
     std::unique_ptr<rocksdb::DB> db(raw);
     rocksdb::ColumnFamilyHandle* future = nullptr;
-    ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "from_the_future", &future).ok());
+    ASSERT_TRUE(
+        db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "from_the_future", &future).ok());
     ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), future, "k", "v").ok());
     rocksdb::ColumnFamilyHandle* meta = nullptr;
     ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "meta", &meta).ok());
@@ -205,6 +212,32 @@ TEST(StoreOpenTest, OpensDatabasesWithUnknownFamilies) {
   auto store = OpenStore(path);
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(*store->Get(Family::kObjects, "o"), "v");
+}
+
+TEST(StoreOpenTest, NewerDatabaseIsRefusedUntouched) {
+  TempDir dir;
+  const std::string path = dir.Sub("data");
+  {
+    // A later parvis that dropped some of today's families.
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, path, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    rocksdb::ColumnFamilyHandle* meta = nullptr;
+    ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "meta", &meta).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), meta, "schema_version", "2").ok());
+    ASSERT_TRUE(db->DestroyColumnFamilyHandle(meta).ok());
+    ASSERT_TRUE(db->Close().ok());
+  }
+  const Result<std::unique_ptr<Store>> store = TryOpen(path);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_EQ(store.error().code, ErrorCode::kUnsupported);
+  EXPECT_EQ(store.error().message, "data directory " + path +
+                                       " was written by schema version 2; this parvis reads up "
+                                       "to version 1 \u2014 upgrade parvis");
+  const std::set<std::string> untouched = {"default", "meta"};
+  EXPECT_EQ(ColumnFamiliesOnDisk(path), untouched);
 }
 
 }  // namespace

@@ -131,8 +131,8 @@ struct ScanCase {
 
 TEST(StoreTest, ScanVisitsExactlyThePrefixInOrder) {
   const std::vector<std::string> keys = {
-      "",      "a",    "a\x00"s, "ab",       "ab\xff"s, "a\xff"s, "a\xff\xff"s,
-      "b",     "b\x00"s,         "\xfe\xff"s, "\xff"s,  "\xff\x00"s, "\xff\xff"s,
+      "",  "a",      "a\x00"s,    "ab",    "ab\xff"s,   "a\xff"s,    "a\xff\xff"s,
+      "b", "b\x00"s, "\xfe\xff"s, "\xff"s, "\xff\x00"s, "\xff\xff"s,
   };
   const std::vector<ScanCase> cases = {
       {"everything", "", keys},
@@ -205,7 +205,7 @@ TEST(StoreTest, BatchAppliesPutDeleteAndDeleteRangeInOrder) {
   Batch batch;
   batch.Delete(Family::kObjects, "a");
   batch.DeleteRange(Family::kObjects, "c", "f");  // c, d, e
-  batch.Put(Family::kObjects, "d", "new");          // after the range delete: survives
+  batch.Put(Family::kObjects, "d", "new");        // after the range delete: survives
   batch.Put(Family::kObjects, "h", "newer");
   batch.Delete(Family::kObjects, "absent");
   EXPECT_EQ(batch.size(), 5u);
@@ -284,10 +284,9 @@ TEST(StoreTest, SealedRecordsRoundTripAndRejectTampering) {
   // The sealed bytes copied to another key do not open there.
   const std::string raw = *MustGet(*store, Family::kAccountPrivate, email_key);
   PutOne(*store, Family::kAccountPrivate, AccountKey(account, "phone"), raw);
-  EXPECT_EQ(store->GetSealed(account, Family::kAccountPrivate, AccountKey(account, "phone"))
-                .error()
-                .code,
-            ErrorCode::kCorruption);
+  EXPECT_EQ(
+      store->GetSealed(account, Family::kAccountPrivate, AccountKey(account, "phone")).error().code,
+      ErrorCode::kCorruption);
   // A damaged stored data key is corruption, not a short key silently used.
   PutOne(*store, Family::kAccountKeys, EncodeAccountId(9), "short");
   EXPECT_EQ(store->GetDataKey(9).error().code, ErrorCode::kCorruption);
