@@ -9,6 +9,7 @@
 #include "parvis/storage.h"
 #include "server/accounts/account_service.h"
 #include "server/control/control_routes.h"
+#include "server/federation/discovery_routes.h"
 #include "server/http/http_server.h"
 #include "server/http/run_to_completion.h"
 #include "server/pages/public_routes.h"
@@ -58,6 +59,8 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                                                .store = impl->store.get(),
                                                .accounts = impl->accounts.get(),
                                                .metrics = &impl->metrics});
+  federation::AddDiscoveryRoutes(impl->public_router,
+                                 {.config = &impl->config, .accounts = impl->accounts.get()});
   control::AddControlRoutes(impl->control_router,
                             {.store = impl->store.get(), .accounts = impl->accounts.get()});
 

@@ -18,9 +18,8 @@ DataKey DataKey::Generate() {
 
 Result<DataKey> DataKey::FromBytes(std::string_view bytes) {
   if (bytes.size() != kSize) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "a data key must be " + std::to_string(kSize) + " bytes, got " +
-                    std::to_string(bytes.size()));
+    return Fail(ErrorCode::kInvalidArgument, "a data key must be " + std::to_string(kSize) +
+                                                 " bytes, got " + std::to_string(bytes.size()));
   }
   DataKey key;
   std::copy(bytes.begin(), bytes.end(), key.key_.begin());

@@ -17,8 +17,7 @@ constexpr int kMemtablesPerFamily = 2;
 constexpr double kBloomBitsPerKey = 10;
 
 rocksdb::ColumnFamilyOptions FamilyBase(const StoreOptions& options,
-                                        const std::shared_ptr<rocksdb::Cache>& cache,
-                                        bool bloom) {
+                                        const std::shared_ptr<rocksdb::Cache>& cache, bool bloom) {
   rocksdb::ColumnFamilyOptions family;
   family.write_buffer_size = options.write_buffer_bytes;
   family.max_write_buffer_number = kMemtablesPerFamily;

@@ -5,9 +5,8 @@ namespace parvis::storage {
 
 const std::vector<Family>& AllFamilies() {
   static const std::vector<Family> families = {
-      Family::kMeta,           Family::kAccounts,    Family::kAccountNames,
-      Family::kAccountPrivate, Family::kAccountKeys, Family::kObjects,
-      Family::kQueues,
+      Family::kMeta,        Family::kAccounts, Family::kAccountNames, Family::kAccountPrivate,
+      Family::kAccountKeys, Family::kObjects,  Family::kQueues,
   };
   return families;
 }

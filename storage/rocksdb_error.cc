@@ -22,7 +22,8 @@ Error FromRocksStatus(const rocksdb::Status& status, std::string_view doing) {
     code = ErrorCode::kInvalidArgument;
   } else if (status.IsNotSupported()) {
     code = ErrorCode::kUnsupported;
-  } else if (status.IsBusy() || status.IsTryAgain() || LockConflictOf(status) != LockConflict::kNone) {
+  } else if (status.IsBusy() || status.IsTryAgain() ||
+             LockConflictOf(status) != LockConflict::kNone) {
     code = ErrorCode::kBusy;
   }
   std::string message = "storage failed while ";

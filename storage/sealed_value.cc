@@ -58,8 +58,9 @@ std::string SealValue(const DataKey& data_key, Family family, std::string_view k
   return sealed;
 }
 
-Result<std::string> OpenSealedValue(const DataKey& data_key, Family family,
-                                    std::string_view key, std::string_view sealed) {
+Result<std::string> OpenSealedValue(const DataKey& data_key, Family family, std::string_view key,
+                                    std::string_view sealed) {
+  EnsureSodiumInitialized();
   if (sealed.size() < kHeaderSize + kTagSize) {
     return Fail(ErrorCode::kCorruption, Where(family, key) + " is " +
                                             std::to_string(sealed.size()) +
@@ -67,8 +68,8 @@ Result<std::string> OpenSealedValue(const DataKey& data_key, Family family,
   }
   const auto version = static_cast<unsigned char>(sealed[0]);
   if (version != kSealVersion) {
-    return Fail(ErrorCode::kCorruption, Where(family, key) + " has unknown format version " +
-                                            std::to_string(version));
+    return Fail(ErrorCode::kCorruption,
+                Where(family, key) + " has unknown format version " + std::to_string(version));
   }
   const std::string ad = AdditionalData(family, key);
   const unsigned char* nonce = Bytes(sealed) + kVersionSize;

@@ -33,7 +33,8 @@ Error Unexpected(std::string_view doing, const std::exception& e) {
 std::string PrefixSuccessor(std::string_view prefix) {
   std::string bound(prefix);
   while (!bound.empty() && static_cast<unsigned char>(bound.back()) == 0xff) bound.pop_back();
-  if (!bound.empty()) bound.back() = static_cast<char>(static_cast<unsigned char>(bound.back()) + 1);
+  if (!bound.empty())
+    bound.back() = static_cast<char>(static_cast<unsigned char>(bound.back()) + 1);
   return bound;
 }
 
@@ -59,8 +60,8 @@ Result<std::optional<std::string>> Store::Get(Family family, std::string_view ke
   const rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), handle, ToSlice(key), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) {
-    return std::unexpected(FromRocksStatus(
-        s, std::string("reading ") + FamilyName(family) + "/" + PrintableKey(key)));
+    return std::unexpected(
+        FromRocksStatus(s, std::string("reading ") + FamilyName(family) + "/" + PrintableKey(key)));
   }
   return std::optional<std::string>(std::move(value));
 } catch (const std::exception& e) {
@@ -73,6 +74,13 @@ Status Store::Write(const Batch& batch) try {
   for (const Batch::Op& op : batch.ops_) {
     rocksdb::ColumnFamilyHandle* handle = impl_->Handle(op.family);
     if (handle == nullptr) return std::unexpected(BadFamily(op.family));
+    // RocksDB rejects a reversed range only while applying the batch, after
+    // the operations before it were applied: refuse it before anything is written.
+    if (op.kind == Batch::Op::kDeleteRange && std::string_view(op.key) > op.value) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  std::string("range delete in ") + FamilyName(op.family) + " ends at " +
+                      PrintableKey(op.value) + ", before its start " + PrintableKey(op.key));
+    }
     rocksdb::Status s;
     switch (op.kind) {
       case Batch::Op::kPut:
@@ -100,7 +108,7 @@ Status Store::Write(const Batch& batch) try {
 
 Status Store::Scan(
     Family family, std::string_view prefix,
-    const std::function<bool(std::string_view key, std::string_view value)>& visit) const {
+    const std::function<bool(std::string_view key, std::string_view value)>& visit) const try {
   rocksdb::ColumnFamilyHandle* handle = impl_->Handle(family);
   if (handle == nullptr) return std::unexpected(BadFamily(family));
   // `upper` and `upper_slice` must outlive the iterator, which points at them.
@@ -109,7 +117,6 @@ Status Store::Scan(
   rocksdb::ReadOptions read;
   if (!upper.empty()) read.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read, handle));
-  // Exceptions thrown by `visit` are the caller's and pass through unchanged.
   for (it->Seek(ToSlice(prefix)); it->Valid(); it->Next()) {
     const rocksdb::Slice key = it->key();
     if (!key.starts_with(ToSlice(prefix))) break;
@@ -124,6 +131,12 @@ Status Store::Scan(
         it->status(), std::string("scanning ") + FamilyName(family) + "/" + PrintableKey(prefix)));
   }
   return Ok();
+} catch (const std::exception& e) {
+  // Also what `visit` throws: no exception leaves the storage layer.
+  return std::unexpected(Unexpected(std::string("scanning ") + FamilyName(family), e));
+} catch (...) {
+  return Fail(ErrorCode::kIo, std::string("storage failed while scanning ") + FamilyName(family) +
+                                  ": the visitor threw a non-standard exception");
 }
 
 Result<DataKey> Store::GetDataKey(AccountId account) const {
@@ -137,8 +150,8 @@ Result<DataKey> Store::GetDataKey(AccountId account) const {
   Result<DataKey> key = DataKey::FromBytes(**stored);
   if (!key) {
     return Fail(ErrorCode::kCorruption, "the stored data key of account " +
-                                            std::to_string(account) + " is damaged: " +
-                                            key.error().message);
+                                            std::to_string(account) +
+                                            " is damaged: " + key.error().message);
   }
   return key;
 }

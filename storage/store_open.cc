@@ -1,7 +1,9 @@
 // Store::Open: lock, column families, schema version.
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
 
 #include <charconv>
+#include <cstdarg>
 #include <exception>
 #include <filesystem>
 #include <set>
@@ -39,6 +41,65 @@ std::optional<uint32_t> ParseVersion(std::string_view text) {
   return value;
 }
 
+// The version in `stored` if this binary reads it, else the error to return.
+Result<uint32_t> CheckStoredVersion(const std::string& stored, const std::string& path) {
+  const std::optional<uint32_t> version = ParseVersion(stored);
+  if (!version || *version == 0) {
+    return Fail(ErrorCode::kCorruption, "data directory " + path +
+                                            " has an unreadable schema version \"" + stored +
+                                            "\" in meta/schema_version");
+  }
+  if (*version > kSchemaVersion) {
+    return Fail(ErrorCode::kUnsupported,
+                "data directory " + path + " was written by schema version " +
+                    std::to_string(*version) + "; this parvis reads up to version " +
+                    std::to_string(kSchemaVersion) + " \u2014 upgrade parvis");
+  }
+  return *version;
+}
+
+// Discards RocksDB's info log: a read-only peek must not rotate the LOG file
+// of a process that may be running on the same directory.
+class DiscardingLogger : public rocksdb::Logger {
+ public:
+  using rocksdb::Logger::Logv;
+  void Logv(const char* /*format*/, va_list /*args*/) override {}
+};
+
+// Reads meta/schema_version through a read-only open, which takes no lock and
+// writes no record, so a database this binary must refuse is left untouched
+// (a read-write open would already create families and rewrite the manifest).
+Result<std::optional<std::string>> PeekSchemaVersion(const DbOptions& options,
+                                                     const std::string& path) {
+  rocksdb::DBOptions db_options = options.db;
+  db_options.create_if_missing = false;
+  db_options.create_missing_column_families = false;
+  db_options.info_log = std::make_shared<DiscardingLogger>();
+  const std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
+      {rocksdb::kDefaultColumnFamilyName, options.scan_family},
+      {FamilyName(Family::kMeta), options.lookup_family},
+  };
+  rocksdb::DB* raw = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(db_options, path, descriptors, &handles, &raw);
+  if (!s.ok()) {
+    return std::unexpected(
+        FromRocksStatus(s, "reading the schema version of data directory " + path));
+  }
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::string stored;
+  s = db->Get(rocksdb::ReadOptions(), handles[1], rocksdb::Slice(kSchemaVersionKey), &stored);
+  for (rocksdb::ColumnFamilyHandle* handle : handles) {
+    db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+  }
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) {
+    return std::unexpected(
+        FromRocksStatus(s, "reading the schema version of data directory " + path));
+  }
+  return std::optional<std::string>(std::move(stored));
+}
+
 // True if no column family holds a single key.
 Result<bool> DatabaseIsEmpty(rocksdb::DB* db,
                              const std::vector<rocksdb::ColumnFamilyHandle*>& handles,
@@ -48,9 +109,9 @@ Result<bool> DatabaseIsEmpty(rocksdb::DB* db,
     it->SeekToFirst();
     if (it->Valid()) return false;
     if (!it->status().ok()) {
-      return std::unexpected(
-          FromRocksStatus(it->status(), "reading column family " + handle->GetName() +
-                                            " of data directory " + path));
+      return std::unexpected(FromRocksStatus(
+          it->status(),
+          "reading column family " + handle->GetName() + " of data directory " + path));
     }
   }
   return true;
@@ -101,13 +162,20 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) try {
   std::set<std::string> unknown_families;
   if (existed) {
     std::vector<std::string> names;
-    const rocksdb::Status listed =
-        rocksdb::DB::ListColumnFamilies(impl->options.db, path, &names);
+    const rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(impl->options.db, path, &names);
     if (!listed.ok()) {
       return std::unexpected(
           FromRocksStatus(listed, "listing the column families of data directory " + path));
     }
     unknown_families.insert(names.begin(), names.end());
+    if (unknown_families.count(FamilyName(Family::kMeta)) != 0) {
+      const Result<std::optional<std::string>> peeked = PeekSchemaVersion(impl->options, path);
+      if (!peeked) return std::unexpected(peeked.error());
+      if (*peeked) {
+        const Result<uint32_t> version = CheckStoredVersion(**peeked, path);
+        if (!version) return std::unexpected(version.error());
+      }
+    }
   }
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
@@ -144,18 +212,9 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) try {
   const rocksdb::Status read =
       db->Get(rocksdb::ReadOptions(), meta, rocksdb::Slice(kSchemaVersionKey), &stored);
   if (read.ok()) {
-    const std::optional<uint32_t> version = ParseVersion(stored);
-    if (!version || *version == 0) {
-      return Fail(ErrorCode::kCorruption, "data directory " + path +
-                                              " has an unreadable schema version \"" + stored +
-                                              "\" in meta/schema_version");
-    }
-    if (*version > kSchemaVersion) {
-      return Fail(ErrorCode::kUnsupported,
-                  "data directory " + path + " was written by schema version " +
-                      std::to_string(*version) + "; this parvis reads up to version " +
-                      std::to_string(kSchemaVersion) + " \u2014 upgrade parvis");
-    }
+    // Checked again: the database may have changed since the peek.
+    const Result<uint32_t> version = CheckStoredVersion(stored, path);
+    if (!version) return std::unexpected(version.error());
     // Older versions would be migrated here, before anything else reads.
     impl->schema_version = *version;
   } else if (read.IsNotFound()) {
@@ -170,11 +229,11 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) try {
     // A new database (or one created by an open that stopped before this write).
     rocksdb::WriteOptions durable;
     durable.sync = true;
-    const rocksdb::Status written = db->Put(durable, meta, rocksdb::Slice(kSchemaVersionKey),
-                                            std::to_string(kSchemaVersion));
+    const rocksdb::Status written =
+        db->Put(durable, meta, rocksdb::Slice(kSchemaVersionKey), std::to_string(kSchemaVersion));
     if (!written.ok()) {
-      return std::unexpected(FromRocksStatus(
-          written, "writing the schema version of data directory " + path));
+      return std::unexpected(
+          FromRocksStatus(written, "writing the schema version of data directory " + path));
     }
     impl->schema_version = kSchemaVersion;
   } else {
@@ -184,8 +243,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) try {
 
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 } catch (const std::exception& e) {
-  return Fail(ErrorCode::kIo,
-              "opening data directory " + options.path + " failed: " + e.what());
+  return Fail(ErrorCode::kIo, "opening data directory " + options.path + " failed: " + e.what());
 }
 
 }  // namespace parvis::storage

@@ -27,6 +27,11 @@ struct Request {
 
   // First header with this lower-case name.
   std::optional<std::string_view> Header(std::string_view lower_name) const;
+  // First query parameter with this name, percent-decoded ('+' is a space).
+  std::optional<std::string> QueryParam(std::string_view name) const;
+  // True if the Accept header asks for ActivityStreams JSON
+  // (application/activity+json, or application/ld+json with any profile).
+  bool AcceptsActivityJson() const;
 };
 
 struct Response {

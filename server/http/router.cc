@@ -3,6 +3,7 @@
 #include <cctype>
 #include <exception>
 
+#include <boost/url/parse_query.hpp>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
@@ -44,6 +45,27 @@ std::optional<std::string_view> Request::Header(std::string_view lower_name) con
     if (name == lower_name) return value;
   }
   return std::nullopt;
+}
+
+std::optional<std::string> Request::QueryParam(std::string_view name) const {
+  // A malformed query has no parameters rather than throwing.
+  auto parsed = boost::urls::parse_query(query);
+  if (!parsed) return std::nullopt;
+  boost::urls::encoding_opts plus_is_space(true);
+  for (auto param : *parsed) {
+    if (param.key.decode(plus_is_space) == name) {
+      if (!param.has_value) return std::string();
+      return param.value.decode(plus_is_space);
+    }
+  }
+  return std::nullopt;
+}
+
+bool Request::AcceptsActivityJson() const {
+  std::string accept(Header("accept").value_or(""));
+  for (char& c : accept) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return accept.find("application/activity+json") != std::string::npos ||
+         accept.find("application/ld+json") != std::string::npos;
 }
 
 Response Response::Text(int status, std::string body) {

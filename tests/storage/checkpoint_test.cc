@@ -7,6 +7,7 @@
 #include <string>
 #include <thread>
 
+#include "numbered_key.h"
 #include "open_store.h"
 #include "parvis/storage.h"
 #include "temp_dir.h"
@@ -14,6 +15,7 @@
 namespace parvis::storage {
 namespace {
 
+using testing::NumberedKey;
 using testing::OpenStore;
 using testing::PutOne;
 using testing::TempDir;
@@ -89,7 +91,7 @@ TEST(CheckpointTest, ConsistentWhileOtherThreadsWrite) {
   std::thread writer([&] {
     for (int i = 0; !stop.load(); ++i) {
       Batch batch;
-      const std::string key = "n" + std::to_string(i);
+      const std::string key = NumberedKey("n", i);
       batch.Put(Family::kObjects, key, std::string(512, 'o'));
       batch.Put(Family::kQueues, key, std::string(512, 'q'));
       if (!store->Write(batch)) ++failures;
@@ -99,7 +101,7 @@ TEST(CheckpointTest, ConsistentWhileOtherThreadsWrite) {
   while (written.load() < 200) std::this_thread::yield();
   std::vector<std::string> backups;
   for (int i = 0; i < 3; ++i) {
-    backups.push_back(dir.Sub("backup" + std::to_string(i)));
+    backups.push_back(dir.Sub(NumberedKey("backup", i)));
     const Status s = store->Checkpoint(backups.back());
     EXPECT_TRUE(s.has_value()) << s.error().message;
   }
@@ -117,8 +119,8 @@ TEST(CheckpointTest, ConsistentWhileOtherThreadsWrite) {
     ASSERT_EQ(objects.size(), queued.size());
     // Batches are written in order, so the copy holds batches 0..n-1 exactly.
     for (size_t i = 0; i < objects.size(); ++i) {
-      EXPECT_EQ(objects.count("n" + std::to_string(i)), 1u);
-      EXPECT_EQ(queued.count("n" + std::to_string(i)), 1u);
+      EXPECT_EQ(objects.count(NumberedKey("n", i)), 1u);
+      EXPECT_EQ(queued.count(NumberedKey("n", i)), 1u);
     }
   }
 }

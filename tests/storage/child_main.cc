@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 #include "child_process.h"
@@ -63,8 +64,7 @@ std::unique_ptr<Store> OpenOrReport(const std::string& dir) {
   const char* job = std::getenv(kChildJobEnv);
   const char* dir = std::getenv(kChildDirEnv);
   const char* arg = std::getenv(kChildArgEnv);
-  if (dir == nullptr) _exit(5);
-  if (job == nullptr) _exit(5);
+  if (job == nullptr || dir == nullptr) _exit(5);
   const std::string name = job;
   if (name == "hold-lock") HoldLock(dir);
   if (name == "write-batches") {

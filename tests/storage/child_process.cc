@@ -93,6 +93,13 @@ bool ChildProcess::Read(void* out, size_t size, std::chrono::milliseconds timeou
   return true;
 }
 
+std::string ChildProcess::ReadRest(std::chrono::milliseconds timeout) {
+  std::string rest;
+  char c = 0;
+  while (Read(&c, 1, timeout)) rest += c;
+  return rest;
+}
+
 void ChildProcess::Kill() {
   if (pid_ <= 0) return;
   kill(pid_, SIGKILL);

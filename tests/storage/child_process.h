@@ -34,6 +34,8 @@ class ChildProcess {
 
   // Reads exactly `size` bytes of the child's report; false on EOF or timeout.
   bool Read(void* out, size_t size, std::chrono::milliseconds timeout);
+  // Reads whatever the child still sends until it closes its end (or timeout).
+  std::string ReadRest(std::chrono::milliseconds timeout);
   // Sends SIGKILL and waits for the child to be gone.
   void Kill();
   // Waits for the child to exit by itself; its exit status as from waitpid.

@@ -17,6 +17,7 @@
 
 #include "child_process.h"
 #include "crash_batches.h"
+#include "numbered_key.h"
 #include "open_store.h"
 #include "parvis/storage.h"
 #include "temp_dir.h"
@@ -29,6 +30,7 @@ using testing::CrashDataKey;
 using testing::CrashPrefix;
 using testing::CrashValue;
 using testing::kCrashKeysPerFamily;
+using testing::NumberedKey;
 using testing::OpenStore;
 using testing::TempDir;
 
@@ -165,7 +167,7 @@ TEST(CrashAtomicityTest, BatchesAreAllOrNothingAfterSigkill) {
   auto store = OpenStore(path);
   ASSERT_NE(store, nullptr);
   for (int round = 0; round < kRounds; ++round) {
-    SCOPED_TRACE("round " + std::to_string(round));
+    SCOPED_TRACE(NumberedKey("round ", round));
     const uint32_t present = ExpectWholeBatches(*store, round);
     // Every reported write survived; at most the one in flight at the kill
     // (finished but not yet reported) may be there too.
@@ -180,7 +182,7 @@ TEST(CrashAtomicityTest, TornLastBatchIsDroppedWhole) {
   constexpr uint32_t kBatches = 6;
   {
     std::optional<ChildProcess> child =
-        ChildProcess::Start("write-batches", path, "0 " + std::to_string(kBatches));
+        ChildProcess::Start("write-batches", path, NumberedKey("0 ", kBatches));
     ASSERT_TRUE(child.has_value());
     uint32_t completed = 0;
     while (completed < kBatches) {

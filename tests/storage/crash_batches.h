@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "numbered_key.h"
 #include "parvis/storage.h"
 
 namespace parvis::storage::testing {
@@ -21,7 +22,7 @@ inline constexpr uint32_t kCrashMaxBatches = 20000;
 
 inline DataKey CrashDataKey() { return *DataKey::FromBytes(std::string(DataKey::kSize, 'K')); }
 
-inline std::string CrashPrefix(int round) { return "crash/r" + std::to_string(round) + "/"; }
+inline std::string CrashPrefix(int round) { return NumberedKey("crash/r", round) + "/"; }
 
 inline std::string CrashKey(int round, uint32_t batch, int index) {
   char tail[32];

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "files_containing.h"
+#include "numbered_key.h"
 #include "open_store.h"
 #include "parvis/storage.h"
 #include "temp_dir.h"
@@ -16,6 +17,7 @@ namespace {
 using testing::FilesContaining;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using testing::NumberedKey;
 using testing::OpenStore;
 using testing::TempDir;
 
@@ -33,7 +35,7 @@ void CreateAccount(Store& store, const DataKey& key) {
 // Unrelated writes that share the WAL with the key but are not flushed with it.
 void WriteUnrelated(Store& store, int count) {
   Batch batch;
-  for (int i = 0; i < count; ++i) batch.Put(Family::kObjects, "object" + std::to_string(i), "x");
+  for (int i = 0; i < count; ++i) batch.Put(Family::kObjects, NumberedKey("object", i), "x");
   ASSERT_TRUE(store.Write(batch).has_value());
 }
 

@@ -150,7 +150,8 @@ TEST(StoreOpenTest, OpenWhileAnotherProcessHoldsItIsBusy) {
   ASSERT_TRUE(child.has_value());
   char ready = 0;
   ASSERT_TRUE(child->Read(&ready, 1, std::chrono::seconds(30)));
-  ASSERT_EQ(ready, 'R');
+  ASSERT_EQ(ready, 'R') << "the child could not open the store: "
+                        << child->ReadRest(std::chrono::seconds(5));
 
   const Result<std::unique_ptr<Store>> second = TryOpen(path);
   ASSERT_FALSE(second.has_value());

@@ -3,10 +3,12 @@
 
 #include <atomic>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "numbered_key.h"
 #include "open_store.h"
 #include "parvis/storage.h"
 #include "temp_dir.h"
@@ -15,6 +17,7 @@ namespace parvis::storage {
 namespace {
 
 using namespace std::string_literals;
+using testing::NumberedKey;
 using testing::OpenStore;
 using testing::PutOne;
 using testing::TempDir;
@@ -168,7 +171,7 @@ TEST(StoreTest, ScanPassesValuesAndStopsWhenVisitorSaysSo) {
   Batch batch;
   for (AccountId id = 1; id <= 5; ++id) {
     for (int record = 0; record < 10; ++record) {
-      batch.Put(Family::kAccountPrivate, AccountKey(id, "r" + std::to_string(record)),
+      batch.Put(Family::kAccountPrivate, AccountKey(id, NumberedKey("r", record)),
                 std::to_string(id * 100 + record));
     }
   }
@@ -192,6 +195,19 @@ TEST(StoreTest, ScanPassesValuesAndStopsWhenVisitorSaysSo) {
                          [&](std::string_view, std::string_view) { return ++visited < 4; })
                   .has_value());
   EXPECT_EQ(visited, 4);
+}
+
+TEST(StoreTest, ScanTurnsAThrowingVisitorIntoAnError) {
+  TempDir dir;
+  auto store = OpenStore(dir.Sub("data"));
+  ASSERT_NE(store, nullptr);
+  PutOne(*store, Family::kObjects, "k", "v");
+  const Status scanned = store->Scan(
+      Family::kObjects, "",
+      [](std::string_view, std::string_view) -> bool { throw std::runtime_error("visitor bug"); });
+  ASSERT_FALSE(scanned.has_value());
+  EXPECT_EQ(scanned.error().code, ErrorCode::kIo);
+  EXPECT_NE(scanned.error().message.find("visitor bug"), std::string::npos);
 }
 
 TEST(StoreTest, BatchAppliesPutDeleteAndDeleteRangeInOrder) {
@@ -298,7 +314,7 @@ TEST(StoreTest, EstimateKeysCountsRoughly) {
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->EstimateKeys(Family::kObjects), 0u);
   Batch batch;
-  for (int i = 0; i < 1000; ++i) batch.Put(Family::kObjects, "o" + std::to_string(i), "v");
+  for (int i = 0; i < 1000; ++i) batch.Put(Family::kObjects, NumberedKey("o", i), "v");
   ASSERT_TRUE(store->Write(batch).has_value());
   const uint64_t estimate = store->EstimateKeys(Family::kObjects);
   EXPECT_GE(estimate, 500u);
@@ -318,7 +334,7 @@ TEST(StoreTest, ManyThreadsWriteAndReadAtOnce) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kBatches; ++i) {
-        const std::string key = "t" + std::to_string(t) + "/" + std::to_string(i);
+        const std::string key = NumberedKey(NumberedKey("t", t) + "/", i);
         Batch batch;
         batch.Put(Family::kObjects, key, "o");
         batch.Put(Family::kQueues, key, "q");

@@ -119,6 +119,7 @@ class Store {
   // Opens or creates the database. Fails with:
   //  kBusy if another process holds the data directory,
   //  kUnsupported if it was written by a newer schema version,
+  //  kNotFound if it holds no database and create_if_missing is false,
   //  kIo / kCorruption for anything else; messages name the path.
   static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
   ~Store();  // flushes and closes
@@ -131,7 +132,8 @@ class Store {
   Status Write(const Batch& batch);
 
   // Calls `visit(key, value)` for keys starting with `prefix`, in key order,
-  // until it returns false.
+  // until it returns false. `key` and `value` are valid only during the call;
+  // an exception thrown by `visit` ends the scan and is returned as kIo.
   Status Scan(Family family, std::string_view prefix,
               const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
 
@@ -142,10 +144,12 @@ class Store {
                                                std::string_view key) const;
   // Removes the account's data key, then compacts kAccountKeys so the key's
   // bytes leave the files; every value sealed with it becomes unreadable.
+  // Succeeds if the account has no key (so an interrupted erasure can be retried).
   Status DestroyDataKey(AccountId account);
 
   // Writes a consistent snapshot of every family to `dir`, which must not
-  // exist. Safe while the node is serving.
+  // exist (kAlreadyExists); missing parent directories are created. Safe
+  // while the node is serving.
   Status Checkpoint(const std::string& dir);
 
   // Atomically increments the counter `name` in kMeta; returns the new value.
