@@ -9,7 +9,9 @@
 #include "parvis/storage.h"
 #include "server/accounts/account_service.h"
 #include "server/control/control_routes.h"
+#include "server/federation/actor_routes.h"
 #include "server/federation/discovery_routes.h"
+#include "server/federation/instance_actor.h"
 #include "server/http/http_server.h"
 #include "server/http/run_to_completion.h"
 #include "server/pages/public_routes.h"
@@ -27,6 +29,7 @@ struct Node::Impl {
   Config config;
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<accounts::AccountService> accounts;
+  federation::InstanceActorKeys instance_keys;
   http::Metrics metrics;
   http::Router public_router;
   http::Router control_router;
@@ -59,6 +62,13 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                                                .store = impl->store.get(),
                                                .accounts = impl->accounts.get(),
                                                .metrics = &impl->metrics});
+  Result<federation::InstanceActorKeys> instance_keys =
+      federation::LoadOrCreateInstanceKeys(*impl->store);
+  if (!instance_keys) return std::unexpected(instance_keys.error());
+  impl->instance_keys = std::move(*instance_keys);
+  federation::AddActorRoutes(impl->public_router, {.config = &impl->config,
+                                                   .accounts = impl->accounts.get(),
+                                                   .instance_keys = &impl->instance_keys});
   federation::AddDiscoveryRoutes(impl->public_router,
                                  {.config = &impl->config, .accounts = impl->accounts.get()});
   control::AddControlRoutes(impl->control_router,

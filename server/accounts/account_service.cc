@@ -8,6 +8,8 @@
 #include <rapidjson/writer.h>
 
 #include "parvis/protocol/json.h"
+#include "parvis/protocol/keys.h"
+#include "parvis/protocol/multikey.h"
 
 namespace parvis::accounts {
 namespace {
@@ -19,6 +21,8 @@ using storage::Family;
 constexpr unsigned long long kPasswordOps = 2;
 constexpr size_t kPasswordMemory = 19u << 20;
 constexpr std::string_view kPasswordRecord = "password";
+constexpr std::string_view kRsaKeyRecord = "rsa_private_key";
+constexpr std::string_view kEd25519KeyRecord = "ed25519_private_key";
 
 std::string LowerCase(std::string_view text) {
   std::string out(text);
@@ -40,6 +44,10 @@ std::string EncodeAccount(const Account& account) {
   writer.Bool(account.admin);
   writer.Key("created_at");
   writer.Int64(account.created_at);
+  writer.Key("rsa_public_pem");
+  writer.String(account.rsa_public_pem.c_str());
+  writer.Key("ed25519_multibase");
+  writer.String(account.ed25519_multibase.c_str());
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -57,8 +65,14 @@ Result<Account> DecodeAccount(std::string_view bytes) {
   }
   std::optional<AccountKind> kind = ParseAccountKind(d["kind"].GetString());
   if (!kind) return corrupt();
-  return Account{d["id"].GetUint64(), d["name"].GetString(), *kind, d["admin"].GetBool(),
-                 d["created_at"].GetInt64()};
+  if (!d.HasMember("rsa_public_pem") || !d["rsa_public_pem"].IsString() ||
+      !d.HasMember("ed25519_multibase") || !d["ed25519_multibase"].IsString()) {
+    return corrupt();
+  }
+  return Account{d["id"].GetUint64(),        d["name"].GetString(),
+                 *kind,                      d["admin"].GetBool(),
+                 d["created_at"].GetInt64(), d["rsa_public_pem"].GetString(),
+                 d["ed25519_multibase"].GetString()};
 }
 
 }  // namespace
@@ -122,6 +136,20 @@ Result<Account> AccountService::Create(const NewAccount& request) {
     return Fail(ErrorCode::kIo, "out of memory while hashing the password");
   }
 
+  // The actor's keys: RSA for the HTTP signatures everyone checks, Ed25519
+  // for RFC 9421 and Data Integrity proofs.
+  Result<protocol::PrivateKey> rsa = protocol::GenerateRsaKey(2048);
+  if (!rsa) return std::unexpected(rsa.error());
+  Result<protocol::PrivateKey> ed25519 = protocol::GenerateEd25519Key();
+  if (!ed25519) return std::unexpected(ed25519.error());
+  Result<std::string> rsa_public = protocol::PublicKeyToPem(rsa->public_key());
+  Result<std::string> rsa_private = protocol::PrivateKeyToPem(*rsa);
+  Result<std::string> ed_public = protocol::EncodeMultikey(ed25519->public_key());
+  Result<std::string> ed_private = protocol::PrivateKeyToPem(*ed25519);
+  for (const Result<std::string>* made : {&rsa_public, &rsa_private, &ed_public, &ed_private}) {
+    if (!*made) return std::unexpected(made->error());
+  }
+
   std::lock_guard lock(create_mutex_);
   std::string name_key = LowerCase(request.name);
   Result<std::optional<std::string>> existing = store_.Get(Family::kAccountNames, name_key);
@@ -132,7 +160,8 @@ Result<Account> AccountService::Create(const NewAccount& request) {
   Result<uint64_t> id = store_.NextSequence("account_id");
   if (!id) return std::unexpected(id.error());
 
-  Account account{*id, request.name, request.kind, request.admin, now_()};
+  Account account{*id,   request.name, request.kind, request.admin, now_(),
+                  *rsa_public, *ed_public};
   storage::DataKey data_key = storage::DataKey::Generate();
   std::string id_key = storage::EncodeAccountId(account.id);
   storage::Batch batch;
@@ -141,6 +170,10 @@ Result<Account> AccountService::Create(const NewAccount& request) {
   batch.Put(Family::kAccountNames, name_key, id_key);
   batch.PutSealed(data_key, Family::kAccountPrivate,
                   storage::AccountKey(account.id, kPasswordRecord), hash);
+  batch.PutSealed(data_key, Family::kAccountPrivate,
+                  storage::AccountKey(account.id, kRsaKeyRecord), *rsa_private);
+  batch.PutSealed(data_key, Family::kAccountPrivate,
+                  storage::AccountKey(account.id, kEd25519KeyRecord), *ed_private);
   if (Status written = store_.Write(batch); !written) return std::unexpected(written.error());
   return account;
 }
@@ -176,6 +209,21 @@ Result<bool> AccountService::CheckPassword(const Account& account,
   if (!hash->has_value()) return false;
   if (sodium_init() < 0) return Fail(ErrorCode::kIo, "libsodium failed to initialise");
   return crypto_pwhash_str_verify((*hash)->c_str(), password.data(), password.size()) == 0;
+}
+
+Result<PrivateKeyPems> AccountService::PrivateKeys(const Account& account) const {
+  PrivateKeyPems keys;
+  for (auto [record, into] : {std::pair{kRsaKeyRecord, &keys.rsa},
+                              std::pair{kEd25519KeyRecord, &keys.ed25519}}) {
+    Result<std::optional<std::string>> pem = store_.GetSealed(
+        account.id, Family::kAccountPrivate, storage::AccountKey(account.id, record));
+    if (!pem) return std::unexpected(pem.error());
+    if (!pem->has_value()) {
+      return Fail(ErrorCode::kNotFound, "account " + account.name + " has no private key");
+    }
+    *into = std::move(**pem);
+  }
+  return keys;
 }
 
 Result<uint64_t> AccountService::Count() const {

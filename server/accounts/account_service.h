@@ -28,6 +28,16 @@ struct Account {
   AccountKind kind = AccountKind::kPerson;
   bool admin = false;
   int64_t created_at = 0;  // seconds since the Unix epoch
+  // Federation identity, made when the account is created. The private
+  // halves are sealed records (see PrivateKeys).
+  std::string rsa_public_pem;       // RSA-2048 SPKI PEM, the actor's main key
+  std::string ed25519_multibase;    // FEP-521a Multikey, for proofs and RFC 9421
+};
+
+// An account's private keys as PEM (PKCS#8), for signing.
+struct PrivateKeyPems {
+  std::string rsa;
+  std::string ed25519;
 };
 
 struct NewAccount {
@@ -56,6 +66,9 @@ class AccountService {
 
   // True if `password` matches; false otherwise (also for unknown data keys).
   Result<bool> CheckPassword(const Account& account, std::string_view password) const;
+
+  // The account's private keys; kNotFound once its data key is destroyed.
+  Result<PrivateKeyPems> PrivateKeys(const Account& account) const;
 
   // Number of local accounts.
   Result<uint64_t> Count() const;

@@ -34,8 +34,14 @@ bool IsJsonMediaType(std::string_view content_type) {
          lower == "application/ld+json";
 }
 
-bool IsParam(const std::string& segment) {
-  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+// A parameter segment is `{name}` or `prefix{name}` (as in "/@{name}");
+// returns the prefix length, or npos for a literal segment.
+size_t ParamPrefix(const std::string& segment) {
+  size_t open = segment.find('{');
+  if (open == std::string::npos || segment.size() < open + 3 || segment.back() != '}') {
+    return std::string::npos;
+  }
+  return open;
 }
 
 }  // namespace
@@ -112,10 +118,15 @@ Router::Match Router::Find(std::string_view method, std::string_view path) const
     std::vector<std::pair<std::string, std::string>> params;
     bool same = true;
     for (size_t i = 0; i < segments.size() && same; ++i) {
-      if (IsParam(route.segments[i])) {
-        if (segments[i].empty()) same = false;
-        else params.emplace_back(route.segments[i].substr(1, route.segments[i].size() - 2),
-                                 segments[i]);
+      const std::string& pattern = route.segments[i];
+      size_t prefix = ParamPrefix(pattern);
+      if (prefix != std::string::npos) {
+        if (segments[i].size() <= prefix || segments[i].compare(0, prefix, pattern, 0, prefix) != 0) {
+          same = false;
+        } else {
+          params.emplace_back(pattern.substr(prefix + 1, pattern.size() - prefix - 2),
+                              segments[i].substr(prefix));
+        }
       } else {
         same = route.segments[i] == segments[i];
       }

@@ -1,5 +1,6 @@
 // Maps a method and a path to a handler. Patterns are literal segments and
-// `{name}` segments that match one non-empty segment: "/users/{name}/outbox".
+// `{name}` segments that match one non-empty segment: "/users/{name}/outbox";
+// a parameter may follow a literal prefix in its segment: "/@{name}".
 #ifndef PARVIS_SERVER_HTTP_ROUTER_H_
 #define PARVIS_SERVER_HTTP_ROUTER_H_
 

@@ -7,6 +7,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "parvis/protocol/keys.h"
+#include "parvis/protocol/multikey.h"
 #include "support/temp_dir.h"
 
 namespace parvis::accounts {
@@ -63,9 +65,41 @@ TEST_F(AccountServiceTest, ThePasswordHashIsSealedNotStoredInClear) {
                   .has_value());
   EXPECT_FALSE(raw.empty());
   EXPECT_THAT(raw, ::testing::Not(HasSubstr("$argon2id$")));
+  EXPECT_THAT(raw, ::testing::Not(HasSubstr("PRIVATE KEY")));
   // Once the data key is gone, no password matches any more.
   ASSERT_TRUE(store_->DestroyDataKey(created->id).has_value());
   EXPECT_EQ(service_->CheckPassword(*created, "password123"), false);
+}
+
+TEST_F(AccountServiceTest, EachAccountGetsItsOwnKeyPairs) {
+  Result<Account> a = service_->Create({.name = "a", .password = "password123"});
+  Result<Account> b = service_->Create({.name = "b", .password = "password123"});
+  ASSERT_TRUE(a.has_value() && b.has_value());
+  EXPECT_NE(a->rsa_public_pem, b->rsa_public_pem);
+  EXPECT_NE(a->ed25519_multibase, b->ed25519_multibase);
+  EXPECT_THAT(a->ed25519_multibase, ::testing::StartsWith("z6Mk"));
+
+  Result<PrivateKeyPems> keys = service_->PrivateKeys(*a);
+  ASSERT_TRUE(keys.has_value()) << keys.error().message;
+  Result<protocol::PrivateKey> rsa = protocol::ParsePrivateKeyPem(keys->rsa);
+  Result<protocol::PublicKey> rsa_public = protocol::ParsePublicKeyPem(a->rsa_public_pem);
+  ASSERT_TRUE(rsa.has_value() && rsa_public.has_value());
+  EXPECT_EQ(rsa->bits(), 2048);
+  EXPECT_TRUE(protocol::SamePublicKey(rsa->public_key(), *rsa_public));
+  Result<protocol::PrivateKey> ed = protocol::ParsePrivateKeyPem(keys->ed25519);
+  Result<protocol::PublicKey> ed_public = protocol::DecodeMultikey(a->ed25519_multibase);
+  ASSERT_TRUE(ed.has_value() && ed_public.has_value());
+  EXPECT_TRUE(protocol::SamePublicKey(ed->public_key(), *ed_public));
+
+  // The stored record (what FindByName returns) carries the same public keys.
+  Result<std::optional<Account>> found = service_->FindByName("a");
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->rsa_public_pem, a->rsa_public_pem);
+
+  // Private keys are sealed: gone with the data key.
+  ASSERT_TRUE(store_->DestroyDataKey(a->id).has_value());
+  EXPECT_FALSE(service_->PrivateKeys(*a).has_value());
+  EXPECT_TRUE(service_->PrivateKeys(*b).has_value());
 }
 
 struct BadAccount {

@@ -3,40 +3,24 @@
 #include <gtest/gtest.h>
 
 #include "parvis/protocol/json.h"
-#include "server/node.h"
-#include "support/raw_http.h"
-#include "support/temp_dir.h"
+#include "support/test_node.h"
 
 namespace parvis {
 namespace {
 
 using ::parvis::testing::BodyOf;
-using ::parvis::testing::Fetch;
 using ::parvis::testing::StatusOf;
 using ::testing::HasSubstr;
 
 class DiscoveryTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    Result<Config> config = LoadConfig({.environment = {{"PARVIS_DATA_DIR", dir_.Sub("data")},
-                                                        {"PARVIS_LISTEN_PORT", "0"},
-                                                        {"PARVIS_BASE_URL", "https://Parvis.Example"},
-                                                        {"PARVIS_REGISTRATION", "closed"},
-                                                        {"PARVIS_EDITOR_NAME", "Jeanne"}}});
-    ASSERT_TRUE(config.has_value()) << config.error().message;
-    Result<std::unique_ptr<Node>> node = Node::Open(*config);
-    ASSERT_TRUE(node.has_value()) << node.error().message;
-    node_ = std::move(*node);
-    ASSERT_TRUE(node_->Serve(false).has_value());
-    http::Response created = node_->CallControl(
-        "POST", "/control/accounts", R"({"name":"Camille","kind":"person","password":"password123"})");
-    ASSERT_EQ(created.status, 201) << created.body;
-  }
+  void SetUp() override { node_.CreateAccount("Camille"); }
 
-  std::string Get(const std::string& target) { return Fetch(node_->port(), "GET", target); }
+  std::string Get(const std::string& target) { return node_.Get(target); }
 
-  testing::TempDir dir_;
-  std::unique_ptr<Node> node_;
+  testing::TestNode node_{{{"PARVIS_BASE_URL", "https://Parvis.Example"},
+                           {"PARVIS_REGISTRATION", "closed"},
+                           {"PARVIS_EDITOR_NAME", "Jeanne"}}};
 };
 
 TEST_F(DiscoveryTest, WebFingerFindsAccountsByAcctAndByUrl) {

@@ -1,0 +1,36 @@
+// The ActivityStreams document of a local actor, as Mastodon, GoToSocial and
+// Fedify expect it: collections, shared inbox, RSA publicKey (#main-key) and
+// an Ed25519 Multikey in assertionMethod (FEP-521a).
+#ifndef PARVIS_PROTOCOL_ACTOR_DOCUMENT_H_
+#define PARVIS_PROTOCOL_ACTOR_DOCUMENT_H_
+
+#include <cstdint>
+#include <string>
+
+namespace parvis::protocol {
+
+struct LocalActor {
+  std::string type;  // Person, Organization, Group, Application
+  std::string id;
+  std::string preferred_username;
+  std::string name;
+  std::string summary;    // HTML, already sanitised
+  std::string url;        // profile page
+  std::string inbox, outbox, followers, following, featured, shared_inbox;
+  bool manually_approves_followers = false;
+  int64_t published = 0;  // seconds since the epoch; 0: omitted
+  std::string rsa_key_id;
+  std::string rsa_public_pem;
+  std::string ed25519_key_id;
+  std::string ed25519_multibase;
+};
+
+// Compact JSON with @context.
+std::string ActorDocument(const LocalActor& actor);
+
+// ISO 8601 UTC with seconds ("2026-11-22T12:00:00Z").
+std::string FormatTimestamp(int64_t seconds_since_epoch);
+
+}  // namespace parvis::protocol
+
+#endif  // PARVIS_PROTOCOL_ACTOR_DOCUMENT_H_

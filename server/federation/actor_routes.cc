@@ -1,0 +1,141 @@
+#include "server/federation/actor_routes.h"
+
+#include <variant>
+
+#include <kainjow/mustache.hpp>
+
+#include "parvis/embedded.h"
+#include "parvis/protocol/actor_document.h"
+#include "server/federation/actor_urls.h"
+
+namespace parvis::federation {
+namespace {
+
+constexpr std::string_view kActivityJson = "application/activity+json; charset=utf-8";
+
+http::Response ActivityJson(std::string body) {
+  http::Response response = http::Response::Json(200, std::move(body));
+  response.content_type = std::string(kActivityJson);
+  // Caches must keep the JSON and the HTML apart.
+  response.headers.emplace_back("Vary", "Accept");
+  return response;
+}
+
+protocol::LocalActor DescribeAccount(const Config& config, const accounts::Account& account) {
+  ActorUrls urls(config.base_url);
+  const std::string& name = account.name;
+  return protocol::LocalActor{
+      .type = ActorType(account.kind),
+      .id = urls.Actor(name),
+      .preferred_username = name,
+      .name = name,
+      .summary = "",
+      .url = urls.Profile(name),
+      .inbox = urls.Inbox(name),
+      .outbox = urls.Outbox(name),
+      .followers = urls.Followers(name),
+      .following = urls.Following(name),
+      .featured = urls.Featured(name),
+      .shared_inbox = urls.SharedInbox(),
+      .manually_approves_followers = false,
+      .published = account.created_at,
+      .rsa_key_id = urls.RsaKey(name),
+      .rsa_public_pem = account.rsa_public_pem,
+      .ed25519_key_id = urls.Ed25519Key(name),
+      .ed25519_multibase = account.ed25519_multibase,
+  };
+}
+
+// The account named in the route, or the response to give instead.
+std::variant<accounts::Account, http::Response> FindAccount(const ActorContext& context,
+                                                            const std::string& name) {
+  if (!accounts::ValidateAccountName(name)) return http::Response::JsonError(404, "no such account");
+  Result<std::optional<accounts::Account>> found = context.accounts->FindByName(name);
+  if (!found) return http::Response::JsonError(503, "storage unavailable");
+  if (!found->has_value()) return http::Response::JsonError(404, "no such account");
+  return std::move(**found);
+}
+
+http::Response ProfilePage(const ActorContext& context, const accounts::Account& account) {
+  std::optional<std::string_view> source = embedded::FindWebFile("templates/profile.html");
+  if (!source) return http::Response::Text(500, "profile template missing from the build\n");
+  const Config& config = *context.config;
+  ActorUrls urls(config.base_url);
+  kainjow::mustache::mustache page{std::string(*source)};
+  kainjow::mustache::data data;
+  data.set("display_name", account.name);
+  data.set("name", account.name);
+  data.set("host", config.host);
+  data.set("actor_id", urls.Actor(account.name));
+  data.set("kind_label", accounts::AccountKindName(account.kind));
+  data.set("node_name", config.node_name);
+  data.set("editor_name", config.editor_name);
+  http::Response response = http::Response::Html(200, page.render(data));
+  response.headers.emplace_back("Vary", "Accept");
+  response.headers.emplace_back("Content-Security-Policy",
+                                "default-src 'self'; frame-ancestors 'none'; base-uri 'none'");
+  return response;
+}
+
+http::Response InstanceActor(const ActorContext& context) {
+  const Config& config = *context.config;
+  ActorUrls urls(config.base_url);
+  std::string actor = urls.InstanceActor();
+  return ActivityJson(protocol::ActorDocument(protocol::LocalActor{
+      .type = "Application",
+      .id = actor,
+      .preferred_username = config.host,
+      .name = config.node_name,
+      .summary = "",
+      .url = config.base_url + "/about",
+      .inbox = actor + "/inbox",
+      .outbox = actor + "/outbox",
+      .shared_inbox = urls.SharedInbox(),
+      .manually_approves_followers = true,
+      .rsa_key_id = urls.InstanceRsaKey(),
+      .rsa_public_pem = context.instance_keys->rsa_public_pem,
+      .ed25519_key_id = urls.InstanceEd25519Key(),
+      .ed25519_multibase = context.instance_keys->ed25519_multibase,
+  }));
+}
+
+}  // namespace
+
+const char* ActorType(accounts::AccountKind kind) {
+  switch (kind) {
+    case accounts::AccountKind::kPerson: return "Person";
+    case accounts::AccountKind::kOrganization: return "Organization";
+    case accounts::AccountKind::kGroup: return "Group";
+    // A business; its commercial sector is declared on the document.
+    case accounts::AccountKind::kCommercial: return "Organization";
+  }
+  return "Person";
+}
+
+void AddActorRoutes(http::Router& router, const ActorContext& context) {
+  router.Add("GET", "/users/{name}", [context](http::Request& request) {
+    auto found = FindAccount(context, request.params["name"]);
+    if (auto* response = std::get_if<http::Response>(&found)) return std::move(*response);
+    const accounts::Account& account = std::get<accounts::Account>(found);
+    if (!request.AcceptsActivityJson()) {
+      // People following a link land on the profile page.
+      http::Response redirect = http::Response::Text(302, "");
+      redirect.headers.emplace_back("Location", ActorUrls(context.config->base_url).Profile(account.name));
+      redirect.headers.emplace_back("Vary", "Accept");
+      return redirect;
+    }
+    return ActivityJson(protocol::ActorDocument(DescribeAccount(*context.config, account)));
+  });
+  router.Add("GET", "/@{name}", [context](http::Request& request) {
+    auto found = FindAccount(context, request.params["name"]);
+    if (auto* response = std::get_if<http::Response>(&found)) return std::move(*response);
+    const accounts::Account& account = std::get<accounts::Account>(found);
+    if (request.AcceptsActivityJson()) {
+      return ActivityJson(protocol::ActorDocument(DescribeAccount(*context.config, account)));
+    }
+    return ProfilePage(context, account);
+  });
+  router.Add("GET", "/actor", [context](http::Request&) { return InstanceActor(context); });
+}
+
+}  // namespace parvis::federation

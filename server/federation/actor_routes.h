@@ -1,0 +1,27 @@
+// Local actors for other servers (ActivityStreams JSON) and for people (a
+// profile page): /users/{name}, /@{name} and the instance actor /actor.
+#ifndef PARVIS_SERVER_FEDERATION_ACTOR_ROUTES_H_
+#define PARVIS_SERVER_FEDERATION_ACTOR_ROUTES_H_
+
+#include "parvis/config.h"
+#include "server/accounts/account_service.h"
+#include "server/federation/instance_actor.h"
+#include "server/http/router.h"
+
+namespace parvis::federation {
+
+struct ActorContext {
+  const Config* config;
+  accounts::AccountService* accounts;
+  const InstanceActorKeys* instance_keys;
+};
+
+// `context` must outlive `router`.
+void AddActorRoutes(http::Router& router, const ActorContext& context);
+
+// "Person", "Organization", "Group": the ActivityStreams type of an account.
+const char* ActorType(accounts::AccountKind kind);
+
+}  // namespace parvis::federation
+
+#endif  // PARVIS_SERVER_FEDERATION_ACTOR_ROUTES_H_

@@ -1,0 +1,61 @@
+// A whole node in-process on a free loopback port, with its data in a
+// temporary folder, for tests that speak HTTP to it.
+#ifndef PARVIS_TESTS_SUPPORT_TEST_NODE_H_
+#define PARVIS_TESTS_SUPPORT_TEST_NODE_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "server/node.h"
+#include "support/raw_http.h"
+#include "support/temp_dir.h"
+
+namespace parvis::testing {
+
+class TestNode {
+ public:
+  // `settings` are PARVIS_* variables on top of a data folder and port 0.
+  explicit TestNode(std::map<std::string, std::string> settings = {}) {
+    settings.emplace("PARVIS_DATA_DIR", dir_.Sub("data"));
+    settings.emplace("PARVIS_LISTEN_PORT", "0");
+    Result<Config> config = LoadConfig({.environment = settings});
+    if (!config) {
+      ADD_FAILURE() << config.error().message;
+      return;
+    }
+    Result<std::unique_ptr<Node>> node = Node::Open(*config);
+    if (!node) {
+      ADD_FAILURE() << node.error().message;
+      return;
+    }
+    node_ = std::move(*node);
+    if (Status serving = node_->Serve(false); !serving) ADD_FAILURE() << serving.error().message;
+  }
+
+  Node& node() { return *node_; }
+  uint16_t port() const { return node_ ? node_->port() : 0; }
+  const TempDir& dir() const { return dir_; }
+
+  // Creates an account through the operator command; fails the test if refused.
+  void CreateAccount(const std::string& name, const std::string& kind = "person") {
+    http::Response created = node_->CallControl(
+        "POST", "/control/accounts",
+        R"({"name":")" + name + R"(","kind":")" + kind + R"(","password":"password123"})");
+    EXPECT_EQ(created.status, 201) << created.body;
+  }
+
+  std::string Get(const std::string& target, const std::string& headers = "") {
+    return Fetch(port(), "GET", target, headers);
+  }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<Node> node_;
+};
+
+}  // namespace parvis::testing
+
+#endif  // PARVIS_TESTS_SUPPORT_TEST_NODE_H_
