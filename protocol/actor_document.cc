@@ -1,6 +1,6 @@
 #include "parvis/protocol/actor_document.h"
 
-#include <ctime>
+#include "parvis/protocol/timestamps.h"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -21,15 +21,6 @@ void OptionalMember(Writer& writer, const char* key, const std::string& value) {
 }
 
 }  // namespace
-
-std::string FormatTimestamp(int64_t seconds_since_epoch) {
-  std::time_t time = static_cast<std::time_t>(seconds_since_epoch);
-  std::tm tm{};
-  gmtime_r(&time, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 std::string ActorDocument(const LocalActor& actor) {
   rapidjson::StringBuffer buffer;
@@ -71,7 +62,7 @@ std::string ActorDocument(const LocalActor& actor) {
   writer.Bool(actor.manually_approves_followers);
   writer.Key("discoverable");
   writer.Bool(true);
-  if (actor.published != 0) Member(writer, "published", FormatTimestamp(actor.published));
+  if (actor.published != 0) Member(writer, "published", FormatRfc3339Utc(actor.published));
   writer.Key("publicKey");
   writer.StartObject();
   Member(writer, "id", actor.rsa_key_id);

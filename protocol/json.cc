@@ -67,8 +67,10 @@ Result<rapidjson::Document> ParseJson(std::string_view text, const JsonLimits& l
     DepthLimitedHandler handler(target, limits.max_depth);
     rapidjson::Reader reader;
     // Iterative parsing keeps the parser's own stack on the heap.
-    constexpr unsigned kFlags =
-        rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag;
+    // Full precision: numbers must round-trip exactly for JCS proofs.
+    constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
+                                rapidjson::kParseStopWhenDoneFlag |
+                                rapidjson::kParseFullPrecisionFlag;
     result = reader.Parse<kFlags>(stream, handler);
     too_deep = handler.too_deep();
     return !result.IsError();

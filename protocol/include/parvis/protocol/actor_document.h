@@ -28,9 +28,6 @@ struct LocalActor {
 // Compact JSON with @context.
 std::string ActorDocument(const LocalActor& actor);
 
-// ISO 8601 UTC with seconds ("2026-11-22T12:00:00Z").
-std::string FormatTimestamp(int64_t seconds_since_epoch);
-
 }  // namespace parvis::protocol
 
 #endif  // PARVIS_PROTOCOL_ACTOR_DOCUMENT_H_
