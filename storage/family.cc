@@ -6,7 +6,8 @@ namespace parvis::storage {
 const std::vector<Family>& AllFamilies() {
   static const std::vector<Family> families = {
       Family::kMeta,        Family::kAccounts, Family::kAccountNames, Family::kAccountPrivate,
-      Family::kAccountKeys, Family::kObjects,  Family::kQueues,
+      Family::kAccountKeys, Family::kObjects,  Family::kQueues,       Family::kRemoteActors,
+      Family::kRemoteKeys,  Family::kActivities, Family::kReplay,
   };
   return families;
 }
@@ -28,6 +29,14 @@ const char* FamilyName(Family family) {
       return "objects";
     case Family::kQueues:
       return "queues";
+    case Family::kRemoteActors:
+      return "remote_actors";
+    case Family::kRemoteKeys:
+      return "remote_keys";
+    case Family::kActivities:
+      return "activities";
+    case Family::kReplay:
+      return "replay";
   }
   return "unknown";
 }

@@ -254,6 +254,23 @@ awaitable<Result<ClientResponse>> HttpClient::Impl::Send(Stream& stream,
   out.set(bhttp::field::host, target.host_header);
   out.set(bhttp::field::user_agent, options.user_agent);
   for (const auto& [name, value] : request.headers) out.insert(name, value);
+  if (request.sign) {
+    // Signed now, at send time, over exactly what goes out.
+    protocol::HttpMessage message;
+    message.method = request.method;
+    message.target = target.resource;
+    message.authority = target.host_header;
+    message.scheme = target.https ? "https" : "http";
+    message.headers.emplace_back("host", target.host_header);
+    for (const auto& [name, value] : request.headers) {
+      std::string lower = name;
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      message.headers.emplace_back(std::move(lower), value);
+    }
+    Result<ClientRequest::Headers> added = request.sign(message, request.body);
+    if (!added) co_return std::unexpected(added.error());
+    for (const auto& [name, value] : *added) out.insert(name, value);
+  }
   out.body() = request.body;
   out.keep_alive(true);
   out.prepare_payload();

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +18,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "parvis/protocol/http_message.h"
 #include "parvis/result.h"
 #include "server/http/event_loop.h"
 
@@ -30,6 +32,11 @@ struct ClientRequest {
   std::string body;
   // Redirects to follow for GET and HEAD (never for other methods).
   int max_redirects = 0;
+  // Called at send time (again after each redirect) with the request as it
+  // goes out, Host included; returns headers to add (Date, Digest,
+  // Signature...). An error aborts the request.
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+  std::function<Result<Headers>(const protocol::HttpMessage& message, std::string_view body)> sign;
 };
 
 struct ClientResponse {

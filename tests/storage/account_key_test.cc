@@ -119,6 +119,10 @@ TEST(FamilyTest, NamesAreFixed) {
       {Family::kAccountKeys, "account_keys"},
       {Family::kObjects, "objects"},
       {Family::kQueues, "queues"},
+      {Family::kRemoteActors, "remote_actors"},
+      {Family::kRemoteKeys, "remote_keys"},
+      {Family::kActivities, "activities"},
+      {Family::kReplay, "replay"},
   };
   ASSERT_EQ(AllFamilies().size(), cases.size());
   for (size_t i = 0; i < cases.size(); ++i) {

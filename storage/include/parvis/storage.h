@@ -36,7 +36,11 @@ enum class Family {
   kAccountPrivate,  // account id + record name -> sealed value
   kAccountKeys,     // account id -> 32-byte data key
   kObjects,         // ActivityStreams objects by id (later issues)
-  kQueues,          // persisted work queues (later issues)
+  kQueues,          // persisted work queues: queue name + '/' + 8-byte sequence -> entry
+  kRemoteActors,    // remote actor id -> what we know of it (JSON), with fetch time
+  kRemoteKeys,      // remote key id -> owning actor id
+  kActivities,      // activity id -> received activity and its receipt (JSON); dedupe
+  kReplay,          // signature fingerprint -> expiry (seconds, 8-byte big-endian)
 };
 
 // All families, in a fixed order; each exists in every opened database.
