@@ -9,9 +9,16 @@
 #include "parvis/storage.h"
 #include "server/accounts/account_service.h"
 #include "server/control/control_routes.h"
+#include "parvis/protocol/keys.h"
+#include "server/federation/actor_directory.h"
 #include "server/federation/actor_routes.h"
+#include "server/federation/actor_urls.h"
 #include "server/federation/discovery_routes.h"
+#include "server/federation/domain_policy.h"
+#include "server/federation/inbox.h"
 #include "server/federation/instance_actor.h"
+#include "server/federation/request_signer.h"
+#include "server/http/http_client.h"
 #include "server/http/http_server.h"
 #include "server/http/run_to_completion.h"
 #include "server/pages/public_routes.h"
@@ -23,6 +30,12 @@ std::string ControlSocketPath(const std::string& data_dir) {
   return data_dir + "/control.sock";
 }
 
+int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 struct Node::Impl {
   // Declaration order is destruction order reversed: the server goes first,
   // then the services, then the store.
@@ -30,10 +43,14 @@ struct Node::Impl {
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<accounts::AccountService> accounts;
   federation::InstanceActorKeys instance_keys;
+  std::unique_ptr<federation::DomainPolicy> policy;
+  std::unique_ptr<http::EventLoop> loop;
+  std::unique_ptr<http::HttpClient> client;
+  std::unique_ptr<federation::ActorDirectory> directory;
+  std::unique_ptr<federation::Inbox> inbox;
   http::Metrics metrics;
   http::Router public_router;
   http::Router control_router;
-  std::unique_ptr<http::EventLoop> loop;
   std::unique_ptr<http::HttpServer> server;
 };
 
@@ -52,11 +69,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
   Result<std::unique_ptr<storage::Store>> store = storage::Store::Open({.path = config.data_dir});
   if (!store) return std::unexpected(store.error());
   impl->store = std::move(*store);
-  impl->accounts = std::make_unique<accounts::AccountService>(*impl->store, [] {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-  });
+  impl->accounts = std::make_unique<accounts::AccountService>(*impl->store, UnixNow);
 
   pages::AddPublicRoutes(impl->public_router, {.config = &impl->config,
                                                .store = impl->store.get(),
@@ -66,6 +79,31 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       federation::LoadOrCreateInstanceKeys(*impl->store);
   if (!instance_keys) return std::unexpected(instance_keys.error());
   impl->instance_keys = std::move(*instance_keys);
+  Result<protocol::PrivateKey> instance_rsa =
+      protocol::ParsePrivateKeyPem(impl->instance_keys.rsa_private_pem);
+  if (!instance_rsa) return std::unexpected(instance_rsa.error());
+
+  // Federation: the outbound client, remote actors and the inbox.
+  impl->policy = std::make_unique<federation::DomainPolicy>(impl->config);
+  impl->loop = std::make_unique<http::EventLoop>(config.worker_threads);
+  Result<std::unique_ptr<http::HttpClient>> client = http::HttpClient::Create(
+      *impl->loop, {.allow_private_addresses = config.allow_private_addresses,
+                    .user_agent = "parvis/" PARVIS_VERSION " (+" + config.base_url + ")"});
+  if (!client) return std::unexpected(client.error());
+  impl->client = std::move(*client);
+  federation::ActorUrls urls(config.base_url);
+  impl->directory = std::make_unique<federation::ActorDirectory>(
+      *impl->store, *impl->client, *impl->policy,
+      federation::CavageSigner(*instance_rsa, urls.InstanceRsaKey(), UnixNow), UnixNow);
+  impl->inbox = std::make_unique<federation::Inbox>(federation::InboxContext{
+      .config = &impl->config,
+      .store = impl->store.get(),
+      .accounts = impl->accounts.get(),
+      .directory = impl->directory.get(),
+      .policy = impl->policy.get(),
+      .now = UnixNow,
+  });
+  impl->inbox->AddRoutes(impl->public_router);
   federation::AddActorRoutes(impl->public_router, {.config = &impl->config,
                                                    .accounts = impl->accounts.get(),
                                                    .instance_keys = &impl->instance_keys});
@@ -108,11 +146,12 @@ Node::~Node() {
     impl_->server->Stop();
     impl_->server->Wait();
   }
-  // Then the threads end, and what is left on the loop goes with it.
-  if (impl_->loop) {
-    impl_->loop->Stop();
-    impl_->loop->Join();
-  }
+  // Then the threads end; spare sockets close while their io_context lives;
+  // then the loop goes, destroying what was left on it (coroutines of the
+  // client and the inbox, which must still exist then).
+  impl_->loop->Stop();
+  impl_->loop->Join();
+  impl_->client->CloseIdleConnections();
   impl_->server.reset();
   impl_->loop.reset();
 }
@@ -124,13 +163,9 @@ Status Node::Serve(bool stop_on_signals) {
                                   .control_socket = ControlSocketPath(config.data_dir),
                                   .limits = config.limits,
                                   .stop_on_signals = stop_on_signals};
-  impl_->loop = std::make_unique<http::EventLoop>(config.worker_threads);
   Result<std::unique_ptr<http::HttpServer>> server = http::HttpServer::Start(
       options, *impl_->loop, &impl_->public_router, &impl_->control_router, &impl_->metrics);
-  if (!server) {
-    impl_->loop.reset();
-    return std::unexpected(server.error());
-  }
+  if (!server) return std::unexpected(server.error());
   impl_->server = std::move(*server);
   impl_->loop->Start();
   return Ok();
@@ -160,5 +195,7 @@ http::Response Node::CallControl(const std::string& method, const std::string& t
 }
 
 Result<uint64_t> Node::AccountCount() const { return impl_->accounts->Count(); }
+
+storage::Store& Node::store() { return *impl_->store; }
 
 }  // namespace parvis

@@ -9,6 +9,7 @@
 
 #include "parvis/config.h"
 #include "parvis/result.h"
+#include "parvis/storage.h"
 #include "server/http/request.h"
 
 namespace parvis {
@@ -36,6 +37,9 @@ class Node {
 
   // Local accounts, for start-up hints.
   Result<uint64_t> AccountCount() const;
+
+  // The node's database, for operator tools and tests that look inside.
+  storage::Store& store();
 
  private:
   struct Impl;

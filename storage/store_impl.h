@@ -17,7 +17,8 @@
 
 namespace parvis::storage {
 
-inline constexpr size_t kFamilyCount = static_cast<size_t>(Family::kQueues) + 1;
+// Family::kReplay is the last enumerator (storage.h); keep this in step.
+inline constexpr size_t kFamilyCount = static_cast<size_t>(Family::kReplay) + 1;
 
 // Key of the schema version in Family::kMeta; the value is decimal text.
 inline constexpr std::string_view kSchemaVersionKey = "schema_version";

@@ -404,6 +404,14 @@ awaitable<Result<ClientResponse>> HttpClient::Fetch(ClientRequest request) {
   }
 }
 
+void HttpClient::CloseIdleConnections() {
+  std::lock_guard lock(impl_->mutex);
+  for (auto& [key, pool] : impl_->pools) {
+    impl_->open -= pool.idle.size();
+    pool.idle.clear();
+  }
+}
+
 size_t HttpClient::open_connections() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->open;

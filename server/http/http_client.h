@@ -79,6 +79,10 @@ class HttpClient {
   // Connections open right now (in use and spare), for metrics.
   size_t open_connections() const;
 
+  // Closes the spare connections. Call with the event loop stopped, before
+  // it is destroyed: sockets must go before their io_context.
+  void CloseIdleConnections();
+
  private:
   struct Impl;
   explicit HttpClient(std::unique_ptr<Impl> impl);

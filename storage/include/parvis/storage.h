@@ -41,6 +41,8 @@ enum class Family {
   kRemoteKeys,      // remote key id -> owning actor id
   kActivities,      // activity id -> received activity and its receipt (JSON); dedupe
   kReplay,          // signature fingerprint -> expiry (seconds, 8-byte big-endian)
+  // kReplay stays last: store_impl.h sizes its handle table from it. Add new
+  // families before it, and to AllFamilies().
 };
 
 // All families, in a fixed order; each exists in every opened database.

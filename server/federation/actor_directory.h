@@ -1,0 +1,68 @@
+// Remote actors and their public keys: read from storage when known, else
+// fetched (signed by the instance actor) and stored. The inbox asks it for
+// the key of every signature it checks.
+#ifndef PARVIS_SERVER_FEDERATION_ACTOR_DIRECTORY_H_
+#define PARVIS_SERVER_FEDERATION_ACTOR_DIRECTORY_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "parvis/protocol/keys.h"
+#include "parvis/protocol/remote_actor.h"
+#include "parvis/result.h"
+#include "parvis/storage.h"
+#include "server/federation/domain_policy.h"
+#include "server/http/http_client.h"
+
+namespace parvis::federation {
+
+struct ResolvedKey {
+  protocol::PublicKey key;
+  std::string key_id;
+  std::string owner;  // the actor the key belongs to, as that actor's document says
+};
+
+struct ActorDirectoryOptions {
+  // How long a stored actor is used before it is fetched again.
+  int64_t max_age_seconds = 24 * 3600;
+  // Largest actor document accepted.
+  size_t max_document_bytes = 256 << 10;
+  unsigned max_json_depth = 32;
+};
+
+class ActorDirectory {
+ public:
+  // Everything must outlive the directory. `sign` signs fetches (the
+  // instance actor's key); `now` gives seconds since the epoch.
+  ActorDirectory(storage::Store& store, http::HttpClient& client, const DomainPolicy& policy,
+                 decltype(http::ClientRequest::sign) sign, std::function<int64_t()> now,
+                 ActorDirectoryOptions options = {});
+
+  // The actor `actor_id`. Fails with kInvalidArgument for a blocked domain
+  // or a document that is not an actor, kNotFound when the actor is gone
+  // (404/410), kUnavailable when its server does not answer.
+  boost::asio::awaitable<Result<protocol::RemoteActor>> Get(std::string actor_id, bool refresh);
+
+  // The key `key_id` and its owner. A key is only accepted if its owner's
+  // document lists it, and the document's id is on the host it came from.
+  boost::asio::awaitable<Result<ResolvedKey>> ResolveKey(std::string key_id, bool refresh);
+
+ private:
+  boost::asio::awaitable<Result<protocol::RemoteActor>> Fetch(const std::string& url);
+  Result<std::optional<protocol::RemoteActor>> Stored(const std::string& actor_id) const;
+  Status Store(const protocol::RemoteActor& actor);
+
+  storage::Store& store_;
+  http::HttpClient& client_;
+  const DomainPolicy& policy_;
+  decltype(http::ClientRequest::sign) sign_;
+  std::function<int64_t()> now_;
+  ActorDirectoryOptions options_;
+};
+
+}  // namespace parvis::federation
+
+#endif  // PARVIS_SERVER_FEDERATION_ACTOR_DIRECTORY_H_

@@ -1,0 +1,50 @@
+#include "server/federation/domain_policy.h"
+
+#include <cctype>
+
+#include <boost/url/parse.hpp>
+
+namespace parvis::federation {
+namespace {
+
+// `host` is `domain` or one of its subdomains: a block of example.org also
+// blocks social.example.org.
+bool Covers(std::string_view domain, std::string_view host) {
+  if (host == domain) return true;
+  return host.size() > domain.size() && host.ends_with(domain) &&
+         host[host.size() - domain.size() - 1] == '.';
+}
+
+}  // namespace
+
+std::optional<std::string> HostOf(std::string_view url) {
+  // parse_uri, not parse_absolute_uri: key ids carry a fragment.
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed || parsed->host_type() == boost::urls::host_type::none) return std::nullopt;
+  std::string host = parsed->host_type() == boost::urls::host_type::ipv6
+                         ? std::string(parsed->host_address())
+                         : parsed->host();
+  if (host.empty()) return std::nullopt;
+  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return host;
+}
+
+bool DomainPolicy::Allows(std::string_view host) const {
+  for (const std::string& blocked : config_.blocklist) {
+    if (Covers(blocked, host)) return false;
+  }
+  if (config_.federation == FederationMode::kAllowlist) {
+    for (const std::string& allowed : config_.allowlist) {
+      if (Covers(allowed, host)) return true;
+    }
+    return false;
+  }
+  return true;
+}
+
+bool DomainPolicy::AllowsUrl(std::string_view url) const {
+  std::optional<std::string> host = HostOf(url);
+  return host && Allows(*host);
+}
+
+}  // namespace parvis::federation

@@ -1,0 +1,196 @@
+#include "server/federation/inbox.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "parvis/protocol/activity_envelope.h"
+#include "parvis/protocol/base64.h"
+#include "parvis/protocol/data_integrity.h"
+#include "parvis/protocol/digest.h"
+#include "parvis/protocol/http_signature.h"
+#include "parvis/protocol/json.h"
+
+namespace parvis::federation {
+namespace {
+
+using storage::Family;
+
+http::Response Refuse(int status, std::string_view reason) {
+  return http::Response::JsonError(status, reason);
+}
+
+protocol::HttpMessage MessageOf(const http::Request& request, bool https) {
+  protocol::HttpMessage message;
+  message.method = request.method;
+  message.target = request.target;
+  message.authority = std::string(request.Header("host").value_or(""));
+  message.scheme = https ? "https" : "http";
+  message.headers = request.headers;
+  return message;
+}
+
+// Identifies one signature for the replay check: the same signature bytes
+// by the same key may be accepted once.
+std::string ReplayFingerprint(const protocol::SignatureInfo& info,
+                              const protocol::HttpMessage& message) {
+  std::string material = info.key_id + "\n" +
+                         message.FieldValue("signature").value_or("") + "\n" +
+                         message.FieldValue("signature-input").value_or("") + "\n" +
+                         message.FieldValue("authorization").value_or("");
+  return protocol::Sha256(material);
+}
+
+std::string EncodeBigEndian(int64_t value) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[static_cast<size_t>(i)] = static_cast<char>(value & 0xff);
+    value >>= 8;
+  }
+  return out;
+}
+
+int64_t DecodeBigEndian(std::string_view bytes) {
+  int64_t value = 0;
+  for (size_t i = 0; i < 8 && i < bytes.size(); ++i) {
+    value = (value << 8) | static_cast<unsigned char>(bytes[i]);
+  }
+  return value;
+}
+
+std::string ReceiptJson(const protocol::ActivityEnvelope& envelope, std::string_view signer,
+                        const std::optional<std::string>& recipient, int64_t now,
+                        std::string_view body) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.StartObject();
+  writer.Key("receivedAt");
+  writer.Int64(now);
+  writer.Key("signer");
+  writer.String(signer.data(), static_cast<rapidjson::SizeType>(signer.size()));
+  writer.Key("recipient");
+  if (recipient) writer.String(recipient->c_str());
+  else writer.Null();
+  writer.Key("type");
+  writer.String(envelope.type.c_str());
+  writer.Key("activity");
+  // The body exactly as received: it was checked against the digest.
+  writer.RawValue(body.data(), body.size(), rapidjson::kObjectType);
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace
+
+Inbox::Inbox(InboxContext context) : context_(std::move(context)) {}
+
+boost::asio::awaitable<http::Response> Inbox::Receive(http::Request& request,
+                                                      std::optional<std::string> recipient) {
+  const int64_t now = context_.now();
+  if (recipient) {
+    if (!accounts::ValidateAccountName(*recipient)) co_return Refuse(404, "no such account");
+    Result<std::optional<accounts::Account>> account = context_.accounts->FindByName(*recipient);
+    if (!account) co_return Refuse(503, "storage unavailable");
+    if (!account->has_value()) co_return Refuse(404, "no such account");
+  }
+
+  // 1. Who signed, and does the signature cover enough, recently enough?
+  protocol::HttpMessage message = MessageOf(request, context_.config->https);
+  Result<protocol::SignatureInfo> info = protocol::InspectRequestSignature(message);
+  if (!info) {
+    co_return Refuse(401, info.error().code == ErrorCode::kNotFound
+                              ? "the request is not signed"
+                              : "bad signature: " + info.error().message);
+  }
+  if (info->key_id.empty()) co_return Refuse(401, "the signature names no key");
+  if (!context_.policy->AllowsUrl(info->key_id)) {
+    co_return Refuse(403, "this node does not federate with the signer's domain");
+  }
+  if (Status policy = protocol::CheckSignaturePolicy(*info, message, now); !policy) {
+    co_return Refuse(401, policy.error().message);
+  }
+  if (Status digest = protocol::VerifyBodyDigest(message.FieldValue("digest").value_or(""),
+                                                 message.FieldValue("content-digest").value_or(""),
+                                                 request.body);
+      !digest) {
+    co_return Refuse(401, "body digest: " + digest.error().message);
+  }
+  std::string fingerprint = ReplayFingerprint(*info, message);
+  {
+    Result<std::optional<std::string>> seen = context_.store->Get(Family::kReplay, fingerprint);
+    if (!seen) co_return Refuse(503, "storage unavailable");
+    if (seen->has_value() && DecodeBigEndian(**seen) > now) {
+      co_return Refuse(401, "this signature was already used");
+    }
+  }
+
+  // 2. The signer's key, fetched once more if the first does not verify
+  // (the actor may have rotated its key).
+  Result<ResolvedKey> key = co_await context_.directory->ResolveKey(info->key_id, false);
+  bool verified = key && protocol::VerifyRequestSignature(message, *info, key->key).has_value();
+  if (!verified && (key || key.error().code != ErrorCode::kInvalidArgument)) {
+    key = co_await context_.directory->ResolveKey(info->key_id, true);
+    verified = key && protocol::VerifyRequestSignature(message, *info, key->key).has_value();
+  }
+  if (!key) co_return Refuse(401, "cannot get the signer's key: " + key.error().message);
+  if (!verified) co_return Refuse(401, "the signature does not verify");
+
+  // 3. The activity, and whether its actor is the signer.
+  Result<protocol::ActivityEnvelope> envelope = protocol::ReadActivityEnvelope(request.json);
+  if (!envelope) co_return Refuse(400, envelope.error().message);
+  if (!context_.policy->AllowsUrl(envelope->actor)) {
+    co_return Refuse(403, "this node does not federate with the actor's domain");
+  }
+  if (envelope->actor != key->owner) {
+    // Forwarded activities may carry their author's own proof (FEP-8b32).
+    Result<protocol::DataIntegrityProofInfo> proof =
+        protocol::InspectDataIntegrityProof(request.json);
+    if (!proof) co_return Refuse(401, "the activity's actor is not the signer");
+    Result<ResolvedKey> author =
+        co_await context_.directory->ResolveKey(proof->verification_method, false);
+    if (!author || author->owner != envelope->actor ||
+        !protocol::VerifyEddsaJcsProof(request.json, author->key)) {
+      co_return Refuse(401, "the activity's actor is not the signer, and its proof does not hold");
+    }
+  }
+
+  // 4. Once only, durably, then acknowledged.
+  std::lock_guard lock(write_mutex_);
+  Result<std::optional<std::string>> seen = context_.store->Get(Family::kReplay, fingerprint);
+  if (!seen) co_return Refuse(503, "storage unavailable");
+  if (seen->has_value() && DecodeBigEndian(**seen) > now) {
+    co_return Refuse(401, "this signature was already used");
+  }
+  storage::Batch batch;
+  // Remembered past the acceptance window, so it cannot come back.
+  batch.Put(Family::kReplay, fingerprint,
+            EncodeBigEndian(now + 2 * protocol::kDefaultSignatureSkewSeconds));
+  Result<std::optional<std::string>> known = context_.store->Get(Family::kActivities, envelope->id);
+  if (!known) co_return Refuse(503, "storage unavailable");
+  if (!known->has_value()) {
+    Result<uint64_t> sequence = context_.store->NextSequence("inbox");
+    if (!sequence) co_return Refuse(503, "storage unavailable");
+    batch.Put(Family::kActivities, envelope->id,
+              ReceiptJson(*envelope, key->owner, recipient, now, request.body));
+    batch.Put(Family::kQueues,
+              std::string(kInboxQueue) + EncodeBigEndian(static_cast<int64_t>(*sequence)), envelope->id);
+  }
+  if (Status written = context_.store->Write(batch); !written) {
+    co_return Refuse(503, "storage unavailable");
+  }
+  co_return http::Response::Text(202, "");
+}
+
+void Inbox::AddRoutes(http::Router& router) {
+  http::RouteOptions json{.json_body = true};
+  router.AddAsync(
+      "POST", "/inbox",
+      [this](http::Request& request) { return Receive(request, std::nullopt); }, json);
+  router.AddAsync(
+      "POST", "/actor/inbox",
+      [this](http::Request& request) { return Receive(request, std::nullopt); }, json);
+  router.AddAsync(
+      "POST", "/users/{name}/inbox",
+      [this](http::Request& request) { return Receive(request, request.params["name"]); }, json);
+}
+
+}  // namespace parvis::federation

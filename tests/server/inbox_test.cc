@@ -1,0 +1,280 @@
+// The inbox over real HTTP: a node in-process, a remote server on loopback
+// serving real actor documents, and requests signed as peers sign them.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "parvis/protocol/json.h"
+#include "server/federation/inbox.h"
+#include "support/remote_peer.h"
+#include "support/test_node.h"
+
+namespace parvis {
+namespace {
+
+using ::parvis::testing::BodyOf;
+using ::parvis::testing::PeerActor;
+using ::parvis::testing::RawConnection;
+using ::parvis::testing::RemotePeer;
+using ::parvis::testing::SignAs;
+using ::parvis::testing::SignedPostOptions;
+using ::parvis::testing::StatusOf;
+using ::testing::HasSubstr;
+
+std::string Note(const PeerActor& actor, const std::string& id_suffix,
+                 const std::string& actor_json = "") {
+  std::string actor_value = actor_json.empty() ? "\"" + actor.id + "\"" : actor_json;
+  return R"({"@context":"https://www.w3.org/ns/activitystreams","id":")" + actor.id +
+         "/activities/" + id_suffix + R"(","type":"Create","actor":)" + actor_value +
+         R"(,"to":["https://www.w3.org/ns/activitystreams#Public"],"object":{"id":")" + actor.id +
+         "/notes/" + id_suffix + R"(","type":"Note","content":"<p>Bonjour</p>","attributedTo":")" +
+         actor.id + R"("}})";
+}
+
+class InboxTest : public ::testing::Test {
+ public:
+  // Public: the table of hostile requests builds requests from these.
+  void SetUp() override { node_.CreateAccount("camille"); }
+
+  std::string Send(const std::string& raw) {
+    RawConnection connection(node_.port());
+    connection.Send(raw);
+    return connection.ReadToEnd();
+  }
+
+  std::string Post(const PeerActor& actor, const std::string& body,
+                   const SignedPostOptions& options = {}, const std::string& target = "/inbox") {
+    return Send(RemotePeer::SignedPost(actor, node_.port(), target, body, options));
+  }
+
+  size_t Count(storage::Family family) {
+    size_t count = 0;
+    EXPECT_TRUE(node_.node()
+                    .store()
+                    .Scan(family, "", [&](std::string_view, std::string_view) {
+                      ++count;
+                      return true;
+                    })
+                    .has_value());
+    return count;
+  }
+
+  bool Stored(const std::string& activity_id) {
+    Result<std::optional<std::string>> found =
+        node_.node().store().Get(storage::Family::kActivities, activity_id);
+    return found.has_value() && found->has_value();
+  }
+
+  RemotePeer peer_;
+  testing::TestNode node_{{{"PARVIS_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "true"}}};
+  PeerActor alice_ = peer_.AddActor("alice");
+  PeerActor bob_ = peer_.AddActor("bob");
+};
+
+TEST_F(InboxTest, AcceptsEverySignatureSchemePeersUse) {
+  const struct {
+    SignAs scheme;
+    std::string target;
+  } cases[] = {
+      {SignAs::kCavageRsa, "/inbox"},
+      {SignAs::kCavageEd25519, "/inbox"},
+      {SignAs::kRfc9421Ed25519, "/users/camille/inbox"},
+      {SignAs::kRfc9421Rsa, "/actor/inbox"},
+  };
+  int n = 0;
+  for (const auto& c : cases) {
+    std::string suffix = "scheme-" + std::to_string(n++);
+    std::string response = Post(alice_, Note(alice_, suffix), {.scheme = c.scheme}, c.target);
+    EXPECT_EQ(StatusOf(response), 202) << suffix << "\n" << response;
+    EXPECT_TRUE(Stored(alice_.id + "/activities/" + suffix)) << suffix;
+  }
+  EXPECT_EQ(Count(storage::Family::kQueues), 4u);
+  // The actor was fetched once and its keys kept.
+  EXPECT_EQ(peer_.fetches(), 1);
+}
+
+TEST_F(InboxTest, StoresTheActivityAndQueuesItOnce) {
+  std::string body = Note(alice_, "once");
+  EXPECT_EQ(StatusOf(Post(alice_, body)), 202);
+  // The same activity again, freshly signed: acknowledged, not stored twice.
+  EXPECT_EQ(StatusOf(Post(alice_, body, {.scheme = SignAs::kRfc9421Ed25519})), 202);
+  EXPECT_EQ(Count(storage::Family::kActivities), 1u);
+  EXPECT_EQ(Count(storage::Family::kQueues), 1u);
+  Result<std::optional<std::string>> receipt =
+      node_.node().store().Get(storage::Family::kActivities, alice_.id + "/activities/once");
+  ASSERT_TRUE(receipt.has_value() && receipt->has_value());
+  Result<rapidjson::Document> doc = protocol::ParseJson(**receipt, {});
+  ASSERT_TRUE(doc.has_value());
+  EXPECT_EQ(std::string((*doc)["signer"].GetString()), alice_.id);
+  EXPECT_EQ(std::string((*doc)["activity"]["object"]["content"].GetString()), "<p>Bonjour</p>");
+}
+
+TEST_F(InboxTest, AcceptsJsonLdVariants) {
+  // Actor as an embedded object, type as an array, no @context.
+  std::string body = R"({"id":")" + alice_.id + R"(/activities/v1","type":["Like"],"actor":{"id":")" +
+                     alice_.id + R"(","type":"Person"},"object":"https://x.example/notes/1"})";
+  EXPECT_EQ(StatusOf(Post(alice_, body)), 202);
+  std::string ld = Note(alice_, "v2");
+  EXPECT_EQ(StatusOf(Post(alice_, ld,
+                          {.content_type =
+                               "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\""})),
+            202);
+}
+
+struct HostileCase {
+  std::string name;
+  std::function<std::string(InboxTest&)> request;
+  int status;
+  std::string reason;
+};
+
+TEST_F(InboxTest, RefusesHostileRequestsAndStoresNothing) {
+  auto note = [](InboxTest& t, const std::string& id) { return Note(t.alice_, id); };
+  const HostileCase cases[] = {
+      {"unsigned",
+       [&](InboxTest& t) {
+         std::string body = note(t, "h1");
+         return "POST /inbox HTTP/1.1\r\nHost: x\r\nContent-Type: application/activity+json\r\n"
+                "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+       },
+       401, "not signed"},
+      {"signed with another key",
+       [&](InboxTest& t) {
+         return RemotePeer::SignedPost(t.alice_, t.node_.port(), "/inbox", note(t, "h2"),
+                                       {.key = *protocol::GenerateRsaKey(2048)});
+       },
+       401, "does not verify"},
+      {"digest of another body",
+       [&](InboxTest& t) {
+         return RemotePeer::SignedPost(t.alice_, t.node_.port(), "/inbox", note(t, "h3"),
+                                       {.body_in_digest = note(t, "other")});
+       },
+       401, "digest"},
+      {"date two hours ago",
+       [&](InboxTest& t) {
+         return RemotePeer::SignedPost(t.alice_, t.node_.port(), "/inbox", note(t, "h4"),
+                                       {.clock_offset_seconds = -7200});
+       },
+       401, ""},
+      {"date two hours ahead (RFC 9421 created)",
+       [&](InboxTest& t) {
+         return RemotePeer::SignedPost(t.alice_, t.node_.port(), "/inbox", note(t, "h5"),
+                                       {.scheme = SignAs::kRfc9421Ed25519, .clock_offset_seconds = 7200});
+       },
+       401, ""},
+      {"keyId of another actor",
+       [&](InboxTest& t) {
+         return RemotePeer::SignedPost(t.alice_, t.node_.port(), "/inbox", note(t, "h6"),
+                                       {.key_id = t.bob_.rsa_key_id});
+       },
+       401, "does not verify"},
+      {"actor is not the signer",
+       [&](InboxTest& t) {
+         return RemotePeer::SignedPost(t.bob_, t.node_.port(), "/inbox", note(t, "h7"));
+       },
+       401, "not the signer"},
+      {"unknown key",
+       [&](InboxTest& t) {
+         return RemotePeer::SignedPost(t.alice_, t.node_.port(), "/inbox", note(t, "h8"),
+                                       {.key_id = t.peer_.base() + "/users/nobody#main-key"});
+       },
+       401, "signer's key"},
+      {"malformed JSON",
+       [&](InboxTest& t) {
+         return RemotePeer::SignedPost(t.alice_, t.node_.port(), "/inbox", "{\"id\":");
+       },
+       400, "invalid JSON"},
+      {"activity without id",
+       [&](InboxTest& t) {
+         return RemotePeer::SignedPost(t.alice_, t.node_.port(), "/inbox",
+                                       R"({"type":"Like","actor":")" + t.alice_.id + R"("})");
+       },
+       400, "no id"},
+      {"activity without actor",
+       [&](InboxTest& t) {
+         return RemotePeer::SignedPost(t.alice_, t.node_.port(), "/inbox",
+                                       R"({"id":")" + t.alice_.id + R"(/a/1","type":"Like"})");
+       },
+       400, "no actor"},
+      {"not JSON at all",
+       [&](InboxTest& t) {
+         return RemotePeer::SignedPost(t.alice_, t.node_.port(), "/inbox", "hello",
+                                       {.content_type = "text/plain"});
+       },
+       415, "JSON"},
+      {"oversized body",
+       [&](InboxTest& t) {
+         std::string big = R"({"id":")" + t.alice_.id + R"(/a/big","type":"Note","actor":")" +
+                           t.alice_.id + R"(","content":")" + std::string(2 << 20, 'x') + "\"}";
+         return RemotePeer::SignedPost(t.alice_, t.node_.port(), "/inbox", big);
+       },
+       413, "too large"},
+      {"unknown recipient",
+       [&](InboxTest& t) {
+         return RemotePeer::SignedPost(t.alice_, t.node_.port(), "/users/nobody/inbox", note(t, "h9"));
+       },
+       404, "no such account"},
+  };
+  for (const HostileCase& c : cases) {
+    std::string response = Send(c.request(*this));
+    EXPECT_EQ(StatusOf(response), c.status) << c.name << "\n" << response;
+    EXPECT_THAT(BodyOf(response), HasSubstr(c.reason)) << c.name;
+  }
+  EXPECT_EQ(Count(storage::Family::kActivities), 0u);
+  EXPECT_EQ(Count(storage::Family::kQueues), 0u);
+}
+
+TEST_F(InboxTest, RefusesAReplayedRequest) {
+  std::string raw = RemotePeer::SignedPost(alice_, node_.port(), "/inbox", Note(alice_, "r"));
+  EXPECT_EQ(StatusOf(Send(raw)), 202);
+  std::string again = Send(raw);
+  EXPECT_EQ(StatusOf(again), 401);
+  EXPECT_THAT(BodyOf(again), HasSubstr("already used"));
+  EXPECT_EQ(Count(storage::Family::kActivities), 1u);
+}
+
+TEST_F(InboxTest, FollowsAKeyRotation) {
+  EXPECT_EQ(StatusOf(Post(alice_, Note(alice_, "before"))), 202);
+  PeerActor rotated = peer_.RotateRsaKey("alice");
+  // The node has the old key; the new signature fails with it, so the node
+  // fetches the actor again and succeeds.
+  EXPECT_EQ(StatusOf(Post(rotated, Note(rotated, "after"))), 202);
+  EXPECT_EQ(peer_.fetches(), 2);
+}
+
+TEST(InboxPolicyTest, BlockedDomainsGet403AndNothingIsFetched) {
+  RemotePeer peer;
+  PeerActor alice = peer.AddActor("alice");
+  testing::TestNode node({{"PARVIS_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "true"},
+                          {"PARVIS_FEDERATION_BLOCKLIST", "localhost"}});
+  RawConnection connection(node.port());
+  connection.Send(RemotePeer::SignedPost(alice, node.port(), "/inbox", Note(alice, "b")));
+  std::string response = connection.ReadToEnd();
+  EXPECT_EQ(StatusOf(response), 403);
+  EXPECT_EQ(peer.fetches(), 0);
+}
+
+TEST(InboxPolicyTest, AllowlistModeRefusesOthers) {
+  RemotePeer peer;
+  PeerActor alice = peer.AddActor("alice");
+  testing::TestNode node({{"PARVIS_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "true"},
+                          {"PARVIS_FEDERATION_MODE", "allowlist"},
+                          {"PARVIS_FEDERATION_ALLOWLIST", "partner.example"}});
+  RawConnection connection(node.port());
+  connection.Send(RemotePeer::SignedPost(alice, node.port(), "/inbox", Note(alice, "a")));
+  EXPECT_EQ(StatusOf(connection.ReadToEnd()), 403);
+}
+
+TEST(InboxPolicyTest, PrivateAddressesAreNotFetchedByDefault) {
+  RemotePeer peer;
+  PeerActor alice = peer.AddActor("alice");
+  testing::TestNode node;
+  RawConnection connection(node.port());
+  connection.Send(RemotePeer::SignedPost(alice, node.port(), "/inbox", Note(alice, "p")));
+  std::string response = connection.ReadToEnd();
+  EXPECT_EQ(StatusOf(response), 401);
+  EXPECT_THAT(BodyOf(response), HasSubstr("private or local address"));
+  EXPECT_EQ(peer.fetches(), 0);
+}
+
+}  // namespace
+}  // namespace parvis
