@@ -31,6 +31,9 @@ std::string ActorDocument(const LocalActor& actor) {
   writer.String("https://www.w3.org/ns/activitystreams");
   writer.String("https://w3id.org/security/v1");
   writer.String("https://w3id.org/security/data-integrity/v1");
+  // did/v1 defines assertionMethod: without it JSON-LD readers (Fedify) drop
+  // the Ed25519 key.
+  writer.String("https://www.w3.org/ns/did/v1");
   writer.String("https://w3id.org/security/multikey/v1");
   writer.StartObject();
   Member(writer, "manuallyApprovesFollowers", "as:manuallyApprovesFollowers");

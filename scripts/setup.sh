@@ -37,6 +37,13 @@ for pkg in "${PACKAGES[@]}"; do
   fi
 done
 
+# npm runs the test peers (tests/interop). The machine's Node.js may ship its
+# own npm (nodesource's nodejs "Provides: npm"): only ask Debian for npm when
+# there is none, or apt would replace that Node.js.
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#PACKAGES[@]} dependencies are installed"
   exit 0

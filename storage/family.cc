@@ -7,7 +7,7 @@ const std::vector<Family>& AllFamilies() {
   static const std::vector<Family> families = {
       Family::kMeta,        Family::kAccounts, Family::kAccountNames, Family::kAccountPrivate,
       Family::kAccountKeys, Family::kObjects,  Family::kQueues,       Family::kRemoteActors,
-      Family::kRemoteKeys,  Family::kActivities, Family::kReplay,
+      Family::kRemoteKeys,  Family::kActivities, Family::kFollows,      Family::kReplay,
   };
   return families;
 }
@@ -35,6 +35,8 @@ const char* FamilyName(Family family) {
       return "remote_keys";
     case Family::kActivities:
       return "activities";
+    case Family::kFollows:
+      return "follows";
     case Family::kReplay:
       return "replay";
   }

@@ -122,6 +122,7 @@ TEST(FamilyTest, NamesAreFixed) {
       {Family::kRemoteActors, "remote_actors"},
       {Family::kRemoteKeys, "remote_keys"},
       {Family::kActivities, "activities"},
+      {Family::kFollows, "follows"},
       {Family::kReplay, "replay"},
   };
   ASSERT_EQ(AllFamilies().size(), cases.size());

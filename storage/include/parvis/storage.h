@@ -40,6 +40,7 @@ enum class Family {
   kRemoteActors,    // remote actor id -> what we know of it (JSON), with fetch time
   kRemoteKeys,      // remote key id -> owning actor id
   kActivities,      // activity id -> received activity and its receipt (JSON); dedupe
+  kFollows,         // account id + "followers/" or "following/" + remote actor id -> JSON
   kReplay,          // signature fingerprint -> expiry (seconds, 8-byte big-endian)
   // kReplay stays last: store_impl.h sizes its handle table from it. Add new
   // families before it, and to AllFamilies().

@@ -1,0 +1,55 @@
+#include "parvis/protocol/activities.h"
+
+#include "parvis/protocol/json.h"
+
+namespace parvis::protocol {
+namespace {
+
+rapidjson::Value Text(std::string_view text, rapidjson::Document::AllocatorType& allocator) {
+  return rapidjson::Value(text.data(), static_cast<rapidjson::SizeType>(text.size()), allocator);
+}
+
+rapidjson::Document Envelope(std::string_view type, std::string_view id, std::string_view actor) {
+  rapidjson::Document doc(rapidjson::kObjectType);
+  auto& allocator = doc.GetAllocator();
+  doc.AddMember("@context", "https://www.w3.org/ns/activitystreams", allocator);
+  doc.AddMember("id", Text(id, allocator), allocator);
+  doc.AddMember("type", Text(type, allocator), allocator);
+  doc.AddMember("actor", Text(actor, allocator), allocator);
+  return doc;
+}
+
+std::string WithObject(std::string_view type, std::string_view id, std::string_view actor,
+                       const rapidjson::Value& object) {
+  rapidjson::Document doc = Envelope(type, id, actor);
+  rapidjson::Value copy(object, doc.GetAllocator());
+  // An embedded activity keeps no @context of its own.
+  if (copy.IsObject()) copy.RemoveMember("@context");
+  doc.AddMember("object", copy, doc.GetAllocator());
+  return WriteJson(doc);
+}
+
+}  // namespace
+
+std::string FollowActivity(std::string_view id, std::string_view actor, std::string_view object) {
+  rapidjson::Document doc = Envelope("Follow", id, actor);
+  doc.AddMember("object", Text(object, doc.GetAllocator()), doc.GetAllocator());
+  return WriteJson(doc);
+}
+
+std::string AcceptActivity(std::string_view id, std::string_view actor,
+                           const rapidjson::Value& follow) {
+  return WithObject("Accept", id, actor, follow);
+}
+
+std::string RejectActivity(std::string_view id, std::string_view actor,
+                           const rapidjson::Value& follow) {
+  return WithObject("Reject", id, actor, follow);
+}
+
+std::string UndoActivity(std::string_view id, std::string_view actor,
+                         const rapidjson::Value& activity) {
+  return WithObject("Undo", id, actor, activity);
+}
+
+}  // namespace parvis::protocol

@@ -1,0 +1,296 @@
+#include "server/federation/delivery_queue.h"
+
+#include <sodium.h>
+
+#include <map>
+#include <mutex>
+#include <set>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <spdlog/spdlog.h>
+
+#include "parvis/protocol/json.h"
+#include "parvis/protocol/keys.h"
+#include "server/federation/request_signer.h"
+
+namespace parvis::federation {
+namespace {
+
+namespace asio = boost::asio;
+using storage::Family;
+
+std::string BigEndian(uint64_t value) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[static_cast<size_t>(i)] = static_cast<char>(value & 0xff);
+    value >>= 8;
+  }
+  return out;
+}
+
+uint64_t FromBigEndian(std::string_view bytes) {
+  uint64_t value = 0;
+  for (size_t i = 0; i < 8 && i < bytes.size(); ++i) {
+    value = (value << 8) | static_cast<unsigned char>(bytes[i]);
+  }
+  return value;
+}
+
+struct Entry {
+  storage::AccountId sender = 0;
+  std::string inbox;
+  std::string body;
+  int attempts = 0;
+  int64_t created = 0;
+  std::string last_error;
+};
+
+std::string Encode(const Entry& entry) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.StartObject();
+  writer.Key("sender");
+  writer.Uint64(entry.sender);
+  writer.Key("inbox");
+  writer.String(entry.inbox.c_str());
+  writer.Key("body");
+  writer.String(entry.body.c_str(), static_cast<rapidjson::SizeType>(entry.body.size()));
+  writer.Key("attempts");
+  writer.Int(entry.attempts);
+  writer.Key("created");
+  writer.Int64(entry.created);
+  writer.Key("lastError");
+  writer.String(entry.last_error.c_str());
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+Result<Entry> Decode(std::string_view bytes) {
+  Result<rapidjson::Document> doc = protocol::ParseJson(bytes, {.max_bytes = 64 << 20});
+  if (!doc || !doc->IsObject() || !(*doc)["sender"].IsUint64() || !(*doc)["inbox"].IsString() ||
+      !(*doc)["body"].IsString() || !(*doc)["attempts"].IsInt() || !(*doc)["created"].IsInt64()) {
+    return Fail(ErrorCode::kCorruption, "delivery entry does not decode");
+  }
+  Entry entry{(*doc)["sender"].GetUint64(), (*doc)["inbox"].GetString(),
+              std::string((*doc)["body"].GetString(), (*doc)["body"].GetStringLength()),
+              (*doc)["attempts"].GetInt(), (*doc)["created"].GetInt64(), ""};
+  if (doc->HasMember("lastError") && (*doc)["lastError"].IsString()) {
+    entry.last_error = (*doc)["lastError"].GetString();
+  }
+  return entry;
+}
+
+// Statuses after which trying again cannot help.
+bool IsPermanentFailure(int status) {
+  return status >= 400 && status < 500 && status != 408 && status != 429;
+}
+
+}  // namespace
+
+struct DeliveryQueue::Impl : std::enable_shared_from_this<DeliveryQueue::Impl> {
+  Impl(storage::Store& s, http::EventLoop& l, http::HttpClient& c, accounts::AccountService& a,
+       const InstanceActorKeys& k, ActorUrls u, std::function<int64_t()> n, DeliveryOptions o)
+      : store(s), loop(l), client(c), accounts(a), instance_keys(k), urls(std::move(u)),
+        now(std::move(n)), options(o), strand(asio::make_strand(l.context())), timer(strand) {}
+
+  asio::awaitable<void> Schedule(std::shared_ptr<Impl> self);
+  asio::awaitable<void> Deliver(std::shared_ptr<Impl> self, std::string key, Entry entry);
+  Result<std::pair<protocol::PrivateKey, std::string>> SenderKey(storage::AccountId sender);
+  void Finish(const std::string& key);
+
+  storage::Store& store;
+  http::EventLoop& loop;
+  http::HttpClient& client;
+  accounts::AccountService& accounts;
+  const InstanceActorKeys& instance_keys;
+  ActorUrls urls;
+  std::function<int64_t()> now;
+  DeliveryOptions options;
+  std::atomic<uint64_t> failed_count{0};
+
+  // Touched only on the strand.
+  asio::strand<asio::io_context::executor_type> strand;
+  asio::steady_timer timer;
+  bool wake_pending = false;
+  std::set<std::string> in_flight;  // queue keys being delivered
+};
+
+int64_t DeliveryQueue::BackoffSeconds(const DeliveryOptions& options, int attempt) {
+  int64_t delay = options.first_retry_seconds;
+  for (int i = 1; i < attempt && delay < options.max_retry_seconds; ++i) delay *= 2;
+  return std::min(delay, options.max_retry_seconds);
+}
+
+Result<std::pair<protocol::PrivateKey, std::string>> DeliveryQueue::Impl::SenderKey(
+    storage::AccountId sender) {
+  if (sender == kInstanceSender) {
+    Result<protocol::PrivateKey> key = protocol::ParsePrivateKeyPem(instance_keys.rsa_private_pem);
+    if (!key) return std::unexpected(key.error());
+    return std::pair{std::move(*key), urls.InstanceRsaKey()};
+  }
+  Result<std::optional<accounts::Account>> account = accounts.FindById(sender);
+  if (!account) return std::unexpected(account.error());
+  if (!account->has_value()) return Fail(ErrorCode::kNotFound, "the sender no longer exists");
+  Result<accounts::PrivateKeyPems> pems = accounts.PrivateKeys(**account);
+  if (!pems) return std::unexpected(pems.error());
+  Result<protocol::PrivateKey> key = protocol::ParsePrivateKeyPem(pems->rsa);
+  if (!key) return std::unexpected(key.error());
+  return std::pair{std::move(*key), urls.RsaKey((*account)->name)};
+}
+
+void DeliveryQueue::Impl::Finish(const std::string& key) {
+  asio::post(strand, [self = shared_from_this(), key] {
+    self->in_flight.erase(key);
+    self->wake_pending = true;
+    self->timer.cancel();
+  });
+}
+
+// `self` keeps the queue alive while the delivery runs.
+asio::awaitable<void> DeliveryQueue::Impl::Deliver([[maybe_unused]] std::shared_ptr<Impl> self, std::string key,
+                                                   Entry entry) {
+  ++entry.attempts;
+  Result<std::pair<protocol::PrivateKey, std::string>> signer = SenderKey(entry.sender);
+  int status = 0;
+  std::string error;
+  if (!signer) {
+    // No key, no delivery, ever: the account was erased.
+    error = signer.error().message;
+    entry.attempts = options.max_attempts;
+  } else {
+    http::ClientRequest request{
+        .method = "POST",
+        .url = entry.inbox,
+        .headers = {{"Content-Type", "application/activity+json"},
+                    {"Accept", "application/activity+json"}},
+        .body = entry.body,
+        .sign = CavageSigner(std::move(signer->first), signer->second, now),
+    };
+    Result<http::ClientResponse> response = co_await client.Fetch(std::move(request));
+    if (response) {
+      status = response->status;
+    } else {
+      error = response.error().message;
+      // Refused addresses and malformed inboxes never get better.
+      if (response.error().code == ErrorCode::kInvalidArgument) entry.attempts = options.max_attempts;
+    }
+  }
+  storage::Batch batch;
+  batch.Delete(Family::kQueues, key);
+  if (status >= 200 && status < 300) {
+    // Delivered.
+  } else {
+    if (status != 0) error = "HTTP " + std::to_string(status);
+    entry.last_error = error;
+    std::string sequence = key.substr(key.size() - 8);
+    if (IsPermanentFailure(status) || entry.attempts >= options.max_attempts) {
+      spdlog::warn("giving up delivery to {} after {} attempts: {}", entry.inbox, entry.attempts,
+                   error);
+      batch.Put(Family::kQueues, std::string(kFailedDeliveries) + sequence, Encode(entry));
+      ++failed_count;
+    } else {
+      int64_t delay = BackoffSeconds(options, entry.attempts);
+      // Up to a fifth more, so retries from many deliveries spread out.
+      delay += static_cast<int64_t>(randombytes_uniform(static_cast<uint32_t>(delay / 5 + 1)));
+      batch.Put(Family::kQueues,
+                std::string(kDeliveryQueue) + BigEndian(static_cast<uint64_t>(now() + delay)) +
+                    sequence,
+                Encode(entry));
+    }
+  }
+  if (Status written = store.Write(batch); !written) {
+    spdlog::error("delivery queue: {}", written.error().message);
+  }
+  Finish(key);
+}
+
+asio::awaitable<void> DeliveryQueue::Impl::Schedule(std::shared_ptr<Impl> self) {
+  for (;;) {
+    wake_pending = false;
+    int64_t current = now();
+    int64_t next_due = current + 60;
+    std::vector<std::pair<std::string, Entry>> due;
+    Status scanned = store.Scan(
+        Family::kQueues, kDeliveryQueue, [&](std::string_view key, std::string_view value) {
+          uint64_t at = FromBigEndian(key.substr(kDeliveryQueue.size(), 8));
+          if (static_cast<int64_t>(at) > current) {
+            next_due = std::min<int64_t>(next_due, static_cast<int64_t>(at));
+            return false;
+          }
+          if (in_flight.size() + due.size() >= options.concurrency) return false;
+          std::string k(key);
+          if (in_flight.count(k) != 0) return true;
+          Result<Entry> entry = Decode(value);
+          if (!entry) {
+            spdlog::error("dropping unreadable delivery entry: {}", entry.error().message);
+            storage::Batch drop;
+            drop.Delete(Family::kQueues, k);
+            (void)store.Write(drop);
+            return true;
+          }
+          due.emplace_back(std::move(k), std::move(*entry));
+          return true;
+        });
+    if (!scanned) spdlog::error("delivery queue: {}", scanned.error().message);
+    for (auto& [key, entry] : due) {
+      in_flight.insert(key);
+      asio::co_spawn(loop.executor(), Deliver(self, key, std::move(entry)), asio::detached);
+    }
+    if (wake_pending) continue;
+    timer.expires_after(std::chrono::seconds(std::max<int64_t>(1, next_due - now())));
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+DeliveryQueue::DeliveryQueue(storage::Store& store, http::EventLoop& loop, http::HttpClient& client,
+                             accounts::AccountService& accounts,
+                             const InstanceActorKeys& instance_keys, ActorUrls urls,
+                             std::function<int64_t()> now, DeliveryOptions options)
+    : impl_(std::make_shared<Impl>(store, loop, client, accounts, instance_keys, std::move(urls),
+                                   std::move(now), options)) {}
+
+DeliveryQueue::~DeliveryQueue() = default;
+
+Status DeliveryQueue::Enqueue(storage::Batch& batch, storage::AccountId sender,
+                              const std::string& inbox, const std::string& body) {
+  Result<uint64_t> sequence = impl_->store.NextSequence("delivery");
+  if (!sequence) return std::unexpected(sequence.error());
+  Entry entry{sender, inbox, body, 0, impl_->now(), ""};
+  batch.Put(Family::kQueues,
+            std::string(kDeliveryQueue) + BigEndian(static_cast<uint64_t>(impl_->now())) +
+                BigEndian(*sequence),
+            Encode(entry));
+  return Ok();
+}
+
+void DeliveryQueue::Wake() {
+  asio::post(impl_->strand, [impl = impl_] {
+    impl->wake_pending = true;
+    impl->timer.cancel();
+  });
+}
+
+void DeliveryQueue::Start() {
+  asio::co_spawn(impl_->strand, impl_->Schedule(impl_), asio::detached);
+}
+
+uint64_t DeliveryQueue::pending() const {
+  uint64_t count = 0;
+  (void)impl_->store.Scan(Family::kQueues, kDeliveryQueue, [&](std::string_view, std::string_view) {
+    ++count;
+    return true;
+  });
+  return count;
+}
+
+uint64_t DeliveryQueue::failed() const { return impl_->failed_count.load(); }
+
+}  // namespace parvis::federation

@@ -1,0 +1,72 @@
+// Outbound deliveries: persisted in Family::kQueues before anything is sent,
+// signed at send time with the sender's key, retried with exponential backoff
+// and jitter over about two days, then given up and recorded.
+//
+// Keys: "delivery/" + due time (8-byte big-endian seconds) + sequence (8
+// bytes), so a scan from the start finds what is due first.
+#ifndef PARVIS_SERVER_FEDERATION_DELIVERY_QUEUE_H_
+#define PARVIS_SERVER_FEDERATION_DELIVERY_QUEUE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "parvis/result.h"
+#include "parvis/storage.h"
+#include "server/accounts/account_service.h"
+#include "server/federation/actor_urls.h"
+#include "server/federation/instance_actor.h"
+#include "server/http/event_loop.h"
+#include "server/http/http_client.h"
+
+namespace parvis::federation {
+
+inline constexpr std::string_view kDeliveryQueue = "delivery/";
+inline constexpr std::string_view kFailedDeliveries = "delivery-failed/";
+
+struct DeliveryOptions {
+  int max_attempts = 14;               // 1 min doubling, capped at 8 h: about two days
+  int64_t first_retry_seconds = 60;
+  int64_t max_retry_seconds = 8 * 3600;
+  unsigned concurrency = 32;           // deliveries in flight at once
+};
+
+// The account that sends a delivery; 0 is the node's instance actor.
+inline constexpr storage::AccountId kInstanceSender = 0;
+
+class DeliveryQueue {
+ public:
+  // Everything must outlive the queue.
+  DeliveryQueue(storage::Store& store, http::EventLoop& loop, http::HttpClient& client,
+                accounts::AccountService& accounts, const InstanceActorKeys& instance_keys,
+                ActorUrls urls, std::function<int64_t()> now, DeliveryOptions options = {});
+  ~DeliveryQueue();
+
+  // Adds a delivery of `body` to `inbox` by `sender` to `batch`, due now.
+  // Write the batch, then call Wake().
+  Status Enqueue(storage::Batch& batch, storage::AccountId sender, const std::string& inbox,
+                 const std::string& body);
+  // Looks for due deliveries now rather than at the next timer.
+  void Wake();
+  // Starts the worker on the loop; it stops when the loop does.
+  void Start();
+
+  // Deliveries waiting (due or not) and given up, for metrics and tests.
+  uint64_t pending() const;
+  uint64_t failed() const;
+
+  // The delay before attempt `attempt` (1-based), before jitter.
+  static int64_t BackoffSeconds(const DeliveryOptions& options, int attempt);
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace parvis::federation
+
+#endif  // PARVIS_SERVER_FEDERATION_DELIVERY_QUEUE_H_

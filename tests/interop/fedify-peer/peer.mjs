@@ -1,0 +1,368 @@
+// A third-party ActivityPub server built with Fedify, for Parvis's interop tests.
+// One actor, `alice`, in memory; a test-control API under /_test/. Loopback only.
+//
+//   node peer.mjs [PORT]      (PORT, or $FEDIFY_PEER_PORT; 0 picks a free port)
+//
+// Prints `fedify-peer listening on http://127.0.0.1:PORT` once it accepts requests.
+// FEDIFY_PEER_FIRST_KNOCK=draft-cavage-http-signatures-12 makes it sign with
+// draft-cavage first instead of RFC 9421; FEDIFY_PEER_LOG_LEVEL (default
+// "warning") sets how much of Fedify's log goes to stderr and to GET /_test/fedify-log.
+import http from "node:http";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
+import { configure } from "@logtape/logtape";
+import {
+  Accept, Announce, Create, Delete, Endpoints, Follow, Like, MemoryKvStore, Note, Person,
+  Reject, Undo, Update, createFederation, formatSemVer, generateCryptoKeyPair, getActorTypeName,
+  isActor, parseNodeInfo,
+} from "@fedify/fedify";
+
+const LOG_LIMIT = 1000;  // entries kept in each in-memory log
+const fedifyLog = [];    // Fedify's own log records (warnings and errors by default)
+const received = [];     // activities that reached an inbox listener
+const followers = new Map();  // follower actor id -> inbox URL
+const following = new Map();  // followed actor id -> { followId, state }
+const notes = new Map();      // note id -> Note, so Parvis can dereference what alice wrote
+
+function remember(log, entry) {
+  log.push(entry);
+  if (log.length > LOG_LIMIT) log.shift();
+}
+
+// Fedify logs through LogTape: keep its records so tests can show what it complained about.
+await configure({
+  sinks: {
+    memory(record) {
+      const message = record.message
+        .map((part, i) => (i % 2 === 0 ? part : typeof part === "string" ? part : inspect(part)))
+        .join("");
+      remember(fedifyLog, { level: record.level, category: record.category.join("."), message });
+      process.stderr.write(`fedify-peer: [${record.level}] ${record.category.join(".")}: ${message}\n`);
+    },
+  },
+  loggers: [
+    { category: "fedify", sinks: ["memory"], lowestLevel: process.env.FEDIFY_PEER_LOG_LEVEL ?? "warning" },
+    { category: ["logtape", "meta"], sinks: ["memory"], lowestLevel: "error" },
+  ],
+});
+
+function inspect(value) {
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
+  if (value instanceof URL) return value.href;
+  try { return JSON.stringify(value); } catch { return String(value); }
+}
+
+// Fedify's WebFinger client always asks https://HOST/.well-known/webfinger for an acct: URI,
+// and nothing speaks TLS on loopback here: send loopback https requests over plain http.
+const fetchOverTls = globalThis.fetch;
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+globalThis.fetch = (input, init) => {
+  // (Fedify's WebFinger client passes a URL; Request objects go through unchanged.)
+  if (input instanceof Request) return fetchOverTls(input, init);
+  const url = new URL(input);
+  if (url.protocol === "https:" && LOOPBACK.test(url.hostname)) url.protocol = "http:";
+  return fetchOverTls(url, init);
+};
+
+const federation = createFederation({
+  kv: new MemoryKvStore(),
+  // Everything lives on 127.0.0.1 over plain http; Fedify refuses private addresses otherwise.
+  allowPrivateAddress: true,
+  // Fedify tries this spec first with an unknown server and falls back to the other on a 4xx.
+  firstKnock: process.env.FEDIFY_PEER_FIRST_KNOCK ?? "rfc9421",
+});
+
+// Generated once per process. Fedify 1.x signs requests with the RSA key (draft-cavage and
+// RFC 9421 alike) and makes FEP-8b32 proofs with the Ed25519 one.
+// (Fedify's generateCryptoKeyPair makes 4096-bit RSA keys; 2048 is what most servers use.)
+const keyPairs = [
+  await crypto.subtle.generateKey(
+    { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+    true, ["sign", "verify"]),
+  await generateCryptoKeyPair("Ed25519"),
+];
+
+federation
+  .setActorDispatcher("/users/{identifier}", async (ctx, identifier) => {
+    if (identifier !== "alice") return null;
+    // getActorKeyPairs() gives the pairs below ids (#main-key, #key-2; as Multikeys
+    // #multikey-1, #multikey-2) and the key objects to publish.
+    const keys = await ctx.getActorKeyPairs(identifier);
+    return new Person({
+      id: ctx.getActorUri(identifier),
+      preferredUsername: identifier,
+      name: "Alice (Fedify peer)",
+      inbox: ctx.getInboxUri(identifier),
+      outbox: ctx.getOutboxUri(identifier),
+      followers: ctx.getFollowersUri(identifier),
+      endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+      publicKey: keys[0].cryptographicKey,               // Mastodon reads only this one
+      assertionMethods: keys.map((key) => key.multikey), // FEP-521a, used for FEP-8b32
+    });
+  })
+  .setKeyPairsDispatcher((ctx, identifier) => (identifier === "alice" ? keyPairs : []))
+  // WebFinger usernames are our identifiers (without it Fedify logs an error on each query).
+  .mapHandle((ctx, username) => (username === "alice" ? "alice" : null));
+
+federation.setFollowersDispatcher("/users/{identifier}/followers", (ctx, identifier) => {
+  if (identifier !== "alice") return null;
+  // Recipients, not actors: Fedify only needs the id and inbox to deliver to "followers".
+  const items = [...followers].map(([id, inbox]) => ({ id: new URL(id), inboxId: new URL(inbox) }));
+  return { items };
+});
+
+federation.setOutboxDispatcher("/users/{identifier}/outbox", (ctx, identifier) => {
+  if (identifier !== "alice") return null;
+  const items = [...notes.values()].map((note) =>
+    new Create({ id: new URL(`${note.id.href}#create`), actor: note.attributionId, object: note }));
+  return { items };
+});
+
+federation.setObjectDispatcher(Note, "/users/{identifier}/notes/{id}", (ctx, values) =>
+  notes.get(ctx.getObjectUri(Note, values).href) ?? null);
+
+// The inbox request being handled, so listeners can note how it was signed (Fedify has
+// verified it before calling them but does not tell which signature it accepted).
+const currentRequest = new AsyncLocalStorage();
+
+function signatureInfo(headers, body) {
+  const info = { spec: null, keyId: null, proof: false, ldSignature: false };
+  if (headers["signature-input"]) {
+    info.spec = "rfc9421";
+    info.keyId = /keyid="([^"]*)"/.exec(headers["signature-input"])?.[1] ?? null;
+  } else if (headers.signature) {
+    info.spec = "draft-cavage";
+    info.keyId = /keyId="([^"]*)"/.exec(headers.signature)?.[1] ?? null;
+  }
+  try {
+    const json = JSON.parse(body.toString("utf8"));
+    info.proof = json.proof != null;          // FEP-8b32 Object Integrity Proof
+    info.ldSignature = json.signature != null; // Linked Data Signature (Mastodon's)
+  } catch { /* not JSON: Fedify answers it anyway */ }
+  return info;
+}
+
+async function record(ctx, activity, extra = {}) {
+  const request = currentRequest.getStore();
+  remember(received, {
+    type: activity.constructor.typeId.href.replace("https://www.w3.org/ns/activitystreams#", ""),
+    id: activity.id?.href ?? null,
+    actor: activity.actorId?.href ?? null,
+    object: activity.objectId?.href ?? null,
+    recipient: ctx.recipient,  // null: shared inbox
+    signature: request?.signature ?? null,
+    ...extra,
+  });
+}
+
+federation
+  .setInboxListeners("/users/{identifier}/inbox", "/inbox")
+  // Explicit, or Fedify 1.x warns that its default changes in 2.0.
+  .withIdempotency("per-inbox")
+  .on(Follow, async (ctx, follow) => {
+    await record(ctx, follow);
+    if (follow.objectId?.href !== ctx.getActorUri("alice").href) return;
+    const follower = await follow.getActor(ctx);
+    if (follower?.id == null || follower.inboxId == null) return;
+    followers.set(follower.id.href, follower.inboxId.href);
+    await ctx.sendActivity({ identifier: "alice" }, follower,
+      new Accept({ id: newId(ctx, "accepts"), actor: ctx.getActorUri("alice"), object: follow }));
+  })
+  .on(Accept, (ctx, accept) => settleFollow(ctx, accept, "accepted"))
+  .on(Reject, (ctx, reject) => settleFollow(ctx, reject, "rejected"))
+  .on(Undo, async (ctx, undo) => {
+    const object = await undo.getObject(ctx);
+    await record(ctx, undo, { undone: object?.constructor.typeId.href ?? null });
+    if (object instanceof Follow && undo.actorId != null) followers.delete(undo.actorId.href);
+  })
+  .on(Create, async (ctx, create) => {
+    const object = await create.getObject(ctx);
+    await record(ctx, create, { content: object?.content?.toString() ?? null });
+  })
+  .on(Update, (ctx, activity) => record(ctx, activity))
+  .on(Delete, (ctx, activity) => record(ctx, activity))
+  .on(Announce, (ctx, activity) => record(ctx, activity))
+  .on(Like, (ctx, activity) => record(ctx, activity))
+  .onError((ctx, error) => remember(fedifyLog, { level: "error", category: "peer.inbox", message: inspect(error) }));
+
+async function settleFollow(ctx, activity, state) {
+  await record(ctx, activity);
+  // The object is our Follow, embedded or by id; find which actor it was for.
+  const followId = activity.objectId?.href;
+  for (const [actorId, entry] of following) {
+    if (entry.followId === followId || actorId === activity.actorId?.href) entry.state = state;
+  }
+}
+
+function newId(ctx, kind) {
+  return new URL(`/users/alice/${kind}/${randomUUID()}`, ctx.origin);
+}
+
+// ---- test-control API -------------------------------------------------------------------
+
+async function lookupActor(ctx, target) {
+  // crossOrigin "throw": an @id on another origin than the fetched URL is an error, not a silent null.
+  const object = await ctx.lookupObject(target, { crossOrigin: "throw" });
+  if (!isActor(object)) throw new Error(`${target} is not an actor (${object?.constructor.name ?? "not found"})`);
+  return object;
+}
+
+async function describeActor(ctx, target) {
+  const actor = await lookupActor(ctx, target);
+  const keys = [];
+  // Each key is fetched/parsed separately; an error on one is reported rather than thrown.
+  try {
+    for await (const key of actor.getPublicKeys(ctx)) {
+      keys.push({ id: key.id?.href ?? null, owner: key.ownerId?.href ?? null, ...algorithmOf(key.publicKey) });
+    }
+  } catch (error) { keys.push({ error: inspect(error) }); }
+  const methods = [];
+  try {
+    for await (const key of actor.getAssertionMethods(ctx)) {
+      methods.push({ id: key.id?.href ?? null, controller: key.controllerId?.href ?? null, ...algorithmOf(key.publicKey) });
+    }
+  } catch (error) { methods.push({ error: inspect(error) }); }
+  const webfinger = String(target).startsWith("acct:") ? await ctx.lookupWebFinger(target) : null;
+  return {
+    id: actor.id?.href ?? null,
+    type: getActorTypeName(actor),
+    preferredUsername: actor.preferredUsername?.toString() ?? null,
+    name: actor.name?.toString() ?? null,
+    inbox: actor.inboxId?.href ?? null,
+    outbox: actor.outboxId?.href ?? null,
+    followers: actor.followersId?.href ?? null,
+    following: actor.followingId?.href ?? null,
+    sharedInbox: actor.endpoints?.sharedInbox?.href ?? null,
+    url: actor.url?.href ?? null,
+    publicKeys: keys,
+    assertionMethods: methods,
+    webfinger,
+  };
+}
+
+function algorithmOf(cryptoKey) {
+  if (cryptoKey == null) return { algorithm: null };
+  const { name, modulusLength } = cryptoKey.algorithm;
+  return modulusLength ? { algorithm: name, modulusLength } : { algorithm: name };
+}
+
+// Fedify's getNodeInfo() refuses loopback addresses and has no allowPrivateAddress option,
+// so this walks the same two steps (well-known JRD, then the 2.x link) and hands the
+// document to Fedify's own parser, strictly and then best-effort.
+async function readNodeInfo(base) {
+  const wellKnown = await fetch(new URL("/.well-known/nodeinfo", base), { headers: { Accept: "application/json" } });
+  if (!wellKnown.ok) throw new Error(`/.well-known/nodeinfo answered ${wellKnown.status}`);
+  const jrd = await wellKnown.json();
+  const link = jrd?.links?.find((l) =>
+    /^http:\/\/nodeinfo\.diaspora\.software\/ns\/schema\/2\.[01]$/.test(l?.rel ?? "") && l.href != null);
+  if (link == null) throw new Error("no NodeInfo 2.0/2.1 link in /.well-known/nodeinfo");
+  const response = await fetch(link.href, { headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(`${link.href} answered ${response.status}`);
+  const raw = await response.json();
+  const strict = parseNodeInfo(raw);
+  const parsed = strict ?? parseNodeInfo(raw, { tryBestEffort: true });
+  return {
+    href: link.href,
+    strict: strict != null,
+    software: parsed && { name: parsed.software.name, version: formatSemVer(parsed.software.version) },
+    protocols: parsed?.protocols ?? [],
+    openRegistrations: parsed?.openRegistrations ?? null,
+    usage: parsed?.usage ?? null,
+    raw,
+  };
+}
+
+async function sendFollow(ctx, target) {
+  const actor = await lookupActor(ctx, target);
+  const follow = new Follow({ id: newId(ctx, "follows"), actor: ctx.getActorUri("alice"), object: actor.id });
+  following.set(actor.id.href, { followId: follow.id.href, state: "pending" });
+  await ctx.sendActivity({ identifier: "alice" }, actor, follow, { immediate: true });
+  return { followId: follow.id.href, actor: actor.id.href, inbox: actor.inboxId?.href ?? null };
+}
+
+async function sendUnfollow(ctx, target) {
+  const actor = await lookupActor(ctx, target);
+  const entry = following.get(actor.id.href);
+  if (entry == null) throw new Error(`alice does not follow ${actor.id.href}`);
+  const follow = new Follow({ id: new URL(entry.followId), actor: ctx.getActorUri("alice"), object: actor.id });
+  const undo = new Undo({ id: newId(ctx, "undos"), actor: ctx.getActorUri("alice"), object: follow });
+  await ctx.sendActivity({ identifier: "alice" }, actor, undo, { immediate: true });
+  following.delete(actor.id.href);
+  return { undoId: undo.id.href };
+}
+
+async function sendNote(ctx, to, content) {
+  const actor = await lookupActor(ctx, to);
+  const id = ctx.getObjectUri(Note, { identifier: "alice", id: randomUUID() });
+  const note = new Note({ id, attribution: ctx.getActorUri("alice"), to: actor.id, content });
+  notes.set(id.href, note);
+  const create = new Create({ id: new URL(`${id.href}#create`), actor: ctx.getActorUri("alice"), object: note, to: actor.id });
+  await ctx.sendActivity({ identifier: "alice" }, actor, create, { immediate: true });
+  return { createId: create.id.href, noteId: id.href };
+}
+
+const testRoutes = {
+  "GET /_test/log": () => received,
+  "GET /_test/fedify-log": () => fedifyLog,
+  "GET /_test/followers": () => [...followers.keys()],
+  "GET /_test/following": () => Object.fromEntries(following),
+  "POST /_test/lookup": (ctx, body) => describeActor(ctx, body.target),
+  "POST /_test/nodeinfo": (ctx, body) => readNodeInfo(body.url),
+  "POST /_test/follow": (ctx, body) => sendFollow(ctx, body.target),
+  "POST /_test/unfollow": (ctx, body) => sendUnfollow(ctx, body.target),
+  "POST /_test/create": (ctx, body) => sendNote(ctx, body.to, body.content ?? ""),
+};
+
+// Answers 200 with the route's JSON, 400 with {error, fedifyLog} (what Fedify logged meanwhile).
+async function handleTest(request, url) {
+  const route = testRoutes[`${request.method} ${url.pathname}`];
+  if (route == null) return Response.json({ error: "no such test route" }, { status: 404 });
+  // Our own origin, not the request's: ids alice mints must not depend on the Host header.
+  const ctx = federation.createContext(new URL(selfOrigin), undefined);
+  const logStart = fedifyLog.length;
+  try {
+    const body = request.method === "POST" ? await request.json() : {};
+    return Response.json(await route(ctx, body));
+  } catch (error) {
+    return Response.json({ error: inspect(error), fedifyLog: fedifyLog.slice(logStart) }, { status: 400 });
+  }
+}
+
+// ---- HTTP server: node:http in front of Fedify's fetch-style handler ----------------------
+
+const server = http.createServer(async (req, res) => {
+  try {
+    const url = new URL(req.url, `http://${req.headers.host ?? "127.0.0.1"}`);
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const body = Buffer.concat(chunks);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      for (const v of [value].flat()) headers.append(name, v);
+    }
+    const hasBody = req.method !== "GET" && req.method !== "HEAD";
+    const request = new Request(url, { method: req.method, headers, body: hasBody ? body : undefined });
+    const response = url.pathname.startsWith("/_test/")
+      ? await handleTest(request, url)
+      : await currentRequest.run({ signature: signatureInfo(req.headers, body) },
+          () => federation.fetch(request, { contextData: undefined }));
+    // A Content-Length rather than chunks: the C++ tests read plain responses.
+    const payload = Buffer.from(await response.arrayBuffer());
+    const outgoing = [...response.headers].filter(([name]) => name !== "content-length" && name !== "transfer-encoding");
+    res.writeHead(response.status, [...outgoing, ["content-length", String(payload.length)]].flat());
+    res.end(payload);
+  } catch (error) {
+    remember(fedifyLog, { level: "error", category: "peer.http", message: inspect(error) });
+    res.writeHead(500, { "content-type": "text/plain" }).end(String(error));
+  }
+});
+
+let selfOrigin = null;
+const port = Number(process.argv[2] ?? process.env.FEDIFY_PEER_PORT ?? 0);
+server.listen(port, "127.0.0.1", () => {
+  selfOrigin = `http://127.0.0.1:${server.address().port}`;
+  console.log(`fedify-peer listening on ${selfOrigin}`);
+});
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, () => server.close(() => process.exit(0)).closeAllConnections());
+}

