@@ -1,5 +1,6 @@
 #include "server/node.h"
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <system_error>
@@ -14,8 +15,11 @@
 #include "server/federation/actor_routes.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/discovery_routes.h"
+#include "server/federation/delivery_queue.h"
 #include "server/federation/domain_policy.h"
+#include "server/federation/follow_commands.h"
 #include "server/federation/inbox.h"
+#include "server/federation/inbox_processor.h"
 #include "server/federation/instance_actor.h"
 #include "server/federation/request_signer.h"
 #include "server/http/http_client.h"
@@ -47,7 +51,10 @@ struct Node::Impl {
   std::unique_ptr<http::EventLoop> loop;
   std::unique_ptr<http::HttpClient> client;
   std::unique_ptr<federation::ActorDirectory> directory;
+  std::unique_ptr<federation::DeliveryQueue> deliveries;
+  std::unique_ptr<federation::InboxProcessor> processor;
   std::unique_ptr<federation::Inbox> inbox;
+  std::atomic<bool> serving{false};
   http::Metrics metrics;
   http::Router public_router;
   http::Router control_router;
@@ -95,6 +102,19 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
   impl->directory = std::make_unique<federation::ActorDirectory>(
       *impl->store, *impl->client, *impl->policy,
       federation::CavageSigner(*instance_rsa, urls.InstanceRsaKey(), UnixNow), UnixNow);
+  impl->deliveries = std::make_unique<federation::DeliveryQueue>(
+      *impl->store, *impl->loop, *impl->client, *impl->accounts, impl->instance_keys, urls,
+      UnixNow);
+  impl->processor = std::make_unique<federation::InboxProcessor>(federation::InboxProcessorContext{
+      .config = &impl->config,
+      .store = impl->store.get(),
+      .accounts = impl->accounts.get(),
+      .directory = impl->directory.get(),
+      .deliveries = impl->deliveries.get(),
+      .loop = impl->loop.get(),
+      .now = UnixNow,
+  });
+  federation::InboxProcessor* processor = impl->processor.get();
   impl->inbox = std::make_unique<federation::Inbox>(federation::InboxContext{
       .config = &impl->config,
       .store = impl->store.get(),
@@ -102,8 +122,17 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .directory = impl->directory.get(),
       .policy = impl->policy.get(),
       .now = UnixNow,
+      .on_queued = [processor] { processor->Wake(); },
   });
   impl->inbox->AddRoutes(impl->public_router);
+  federation::AddFollowCommands(impl->control_router, {.config = &impl->config,
+                                                       .store = impl->store.get(),
+                                                       .accounts = impl->accounts.get(),
+                                                       .directory = impl->directory.get(),
+                                                       .deliveries = impl->deliveries.get(),
+                                                       .client = impl->client.get(),
+                                                       .serving = &impl->serving,
+                                                       .now = UnixNow});
   federation::AddActorRoutes(impl->public_router, {.config = &impl->config,
                                                    .accounts = impl->accounts.get(),
                                                    .instance_keys = &impl->instance_keys});
@@ -126,6 +155,8 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                            return static_cast<double>(
                                raw->store->EstimateKeys(storage::Family::kQueues));
                          });
+  impl->metrics.AddGauge("parvis_deliveries_failed", "Deliveries given up since start.", "",
+                         [raw] { return raw->deliveries ? static_cast<double>(raw->deliveries->failed()) : 0.0; });
   impl->metrics.AddGauge("parvis_stored_records", "Estimated records per column family.",
                          "family=\"objects\"", [raw] {
                            return static_cast<double>(
@@ -152,7 +183,11 @@ Node::~Node() {
   impl_->loop->Stop();
   impl_->loop->Join();
   impl_->client->CloseIdleConnections();
+  // Workers own timers on the loop: let go of them so the coroutines still
+  // holding them release them while the io_context is being destroyed.
   impl_->server.reset();
+  impl_->processor.reset();
+  impl_->deliveries.reset();
   impl_->loop.reset();
 }
 
@@ -167,6 +202,9 @@ Status Node::Serve(bool stop_on_signals) {
       options, *impl_->loop, &impl_->public_router, &impl_->control_router, &impl_->metrics);
   if (!server) return std::unexpected(server.error());
   impl_->server = std::move(*server);
+  impl_->deliveries->Start();
+  impl_->processor->Start();
+  impl_->serving = true;
   impl_->loop->Start();
   return Ok();
 }
@@ -186,7 +224,8 @@ http::Response Node::CallControl(const std::string& method, const std::string& t
   http::Request request;
   request.method = method;
   request.target = target;
-  request.path = target;
+  request.path = target.substr(0, target.find('?'));
+  if (target.find('?') != std::string::npos) request.query = target.substr(target.find('?') + 1);
   request.body = json_body;
   request.headers.emplace_back("content-type", "application/json");
   return http::RunToCompletion(impl_->control_router, request,

@@ -177,6 +177,7 @@ boost::asio::awaitable<http::Response> Inbox::Receive(http::Request& request,
   if (Status written = context_.store->Write(batch); !written) {
     co_return Refuse(503, "storage unavailable");
   }
+  if (context_.on_queued && !known->has_value()) context_.on_queued();
   co_return http::Response::Text(202, "");
 }
 

@@ -33,6 +33,8 @@ struct InboxContext {
   ActorDirectory* directory;
   const DomainPolicy* policy;
   std::function<int64_t()> now;
+  // Called after an activity was queued, so processing starts at once.
+  std::function<void()> on_queued;
 };
 
 class Inbox {

@@ -18,8 +18,16 @@ namespace parvis::testing {
 class TestNode {
  public:
   // `settings` are PARVIS_* variables on top of a data folder and port 0.
-  explicit TestNode(std::map<std::string, std::string> settings = {}) {
+  // A federating node gets a port chosen up front, a base URL naming it,
+  // and may reach other nodes on loopback.
+  explicit TestNode(std::map<std::string, std::string> settings = {}, bool federating = false) {
     settings.emplace("PARVIS_DATA_DIR", dir_.Sub("data"));
+    if (federating) {
+      uint16_t port = FreePort();
+      settings.emplace("PARVIS_LISTEN_PORT", std::to_string(port));
+      settings.emplace("PARVIS_BASE_URL", "http://127.0.0.1:" + std::to_string(port));
+      settings.emplace("PARVIS_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "true");
+    }
     settings.emplace("PARVIS_LISTEN_PORT", "0");
     Result<Config> config = LoadConfig({.environment = settings});
     if (!config) {
@@ -49,6 +57,24 @@ class TestNode {
 
   std::string Get(const std::string& target, const std::string& headers = "") {
     return Fetch(port(), "GET", target, headers);
+  }
+
+  std::string base() const { return "http://127.0.0.1:" + std::to_string(port()); }
+  std::string Handle(const std::string& name) const {
+    return "acct:" + name + "@127.0.0.1:" + std::to_string(port());
+  }
+
+  // A port nobody listens on right now.
+  static uint16_t FreePort() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t length = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
+    ::close(fd);
+    return ntohs(addr.sin_port);
   }
 
  private:

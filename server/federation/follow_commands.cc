@@ -1,0 +1,227 @@
+#include "server/federation/follow_commands.h"
+
+#include <sodium.h>
+
+#include <variant>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "parvis/protocol/activities.h"
+#include "parvis/protocol/discovery.h"
+#include "parvis/protocol/json.h"
+#include "server/federation/actor_urls.h"
+#include "server/federation/follow_store.h"
+
+namespace parvis::federation {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+std::string RandomHex(size_t bytes) {
+  std::string raw(bytes, '\0');
+  randombytes_buf(raw.data(), raw.size());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (char c : raw) {
+    out += kHex[static_cast<unsigned char>(c) >> 4];
+    out += kHex[static_cast<unsigned char>(c) & 15];
+  }
+  return out;
+}
+
+std::optional<std::string> Member(const rapidjson::Value& object, const char* key) {
+  if (!object.IsObject()) return std::nullopt;
+  auto it = object.FindMember(key);
+  if (it == object.MemberEnd() || !it->value.IsString()) return std::nullopt;
+  return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+
+http::Response ErrorFor(const Error& error) {
+  int status = 502;
+  if (error.code == ErrorCode::kInvalidArgument) status = 400;
+  if (error.code == ErrorCode::kNotFound) status = 404;
+  return http::Response::JsonError(status, error.message);
+}
+
+// The account named in the body, and the remote actor the target resolves to.
+struct Parties {
+  accounts::Account account;
+  protocol::RemoteActor remote;
+};
+
+boost::asio::awaitable<std::variant<Parties, http::Response>> Resolve(
+    const FollowCommandsContext& context, const http::Request& request) {
+  if (!context.serving->load()) {
+    co_return http::Response::JsonError(503, "the node must be serving to reach other servers");
+  }
+  std::optional<std::string> name = Member(request.json, "account");
+  std::optional<std::string> target = Member(request.json, "target");
+  if (!name || !target) {
+    co_return http::Response::JsonError(400, "account and target are required strings");
+  }
+  Result<std::optional<accounts::Account>> account = context.accounts->FindByName(*name);
+  if (!account) co_return http::Response::JsonError(503, "storage unavailable");
+  if (!account->has_value()) co_return http::Response::JsonError(404, "no such account");
+  std::string actor_id = *target;
+  if (!target->starts_with("http://") && !target->starts_with("https://")) {
+    Result<std::string> found = co_await LookupAccount(*context.client, *target,
+                                                      context.config->allow_private_addresses);
+    if (!found) co_return ErrorFor(found.error());
+    actor_id = *found;
+  }
+  Result<protocol::RemoteActor> remote = co_await context.directory->Get(actor_id, false);
+  if (!remote) co_return ErrorFor(remote.error());
+  co_return Parties{std::move(**account), std::move(*remote)};
+}
+
+boost::asio::awaitable<http::Response> Follow(const FollowCommandsContext& context,
+                                              http::Request& request) {
+  auto resolved = co_await Resolve(context, request);
+  if (auto* response = std::get_if<http::Response>(&resolved)) co_return std::move(*response);
+  Parties& parties = std::get<Parties>(resolved);
+  ActorUrls urls(context.config->base_url);
+  std::string actor_id = urls.Actor(parties.account.name);
+  std::string follow_id = actor_id + "/follows/" + RandomHex(16);
+  FollowStore follows(*context.store);
+  storage::Batch batch;
+  follows.Put(batch, parties.account.id, Direction::kFollowing,
+              {parties.remote.id, follow_id, FollowState::kPending, context.now()});
+  if (Status queued = context.deliveries->Enqueue(
+          batch, parties.account.id, parties.remote.inbox,
+          protocol::FollowActivity(follow_id, actor_id, parties.remote.id));
+      !queued) {
+    co_return http::Response::JsonError(503, queued.error().message);
+  }
+  if (Status written = context.store->Write(batch); !written) {
+    co_return http::Response::JsonError(503, "storage unavailable");
+  }
+  context.deliveries->Wake();
+  rapidjson::StringBuffer buffer;
+  Writer writer(buffer);
+  writer.StartObject();
+  writer.Key("follow");
+  writer.String(follow_id.c_str());
+  writer.Key("target");
+  writer.String(parties.remote.id.c_str());
+  writer.EndObject();
+  co_return http::Response::Json(202, std::string(buffer.GetString(), buffer.GetSize()));
+}
+
+boost::asio::awaitable<http::Response> Unfollow(const FollowCommandsContext& context,
+                                                http::Request& request) {
+  auto resolved = co_await Resolve(context, request);
+  if (auto* response = std::get_if<http::Response>(&resolved)) co_return std::move(*response);
+  Parties& parties = std::get<Parties>(resolved);
+  FollowStore follows(*context.store);
+  Result<std::optional<FollowRecord>> record =
+      follows.Get(parties.account.id, Direction::kFollowing, parties.remote.id);
+  if (!record) co_return http::Response::JsonError(503, "storage unavailable");
+  if (!record->has_value()) co_return http::Response::JsonError(404, "not following");
+  ActorUrls urls(context.config->base_url);
+  std::string actor_id = urls.Actor(parties.account.name);
+  Result<rapidjson::Document> follow = protocol::ParseJson(
+      protocol::FollowActivity((*record)->activity_id, actor_id, parties.remote.id), {});
+  storage::Batch batch;
+  follows.Remove(batch, parties.account.id, Direction::kFollowing, parties.remote.id);
+  std::string undo_id = (*record)->activity_id + "/undo";
+  if (Status queued = context.deliveries->Enqueue(batch, parties.account.id, parties.remote.inbox,
+                                                  protocol::UndoActivity(undo_id, actor_id, *follow));
+      !queued) {
+    co_return http::Response::JsonError(503, queued.error().message);
+  }
+  if (Status written = context.store->Write(batch); !written) {
+    co_return http::Response::JsonError(503, "storage unavailable");
+  }
+  context.deliveries->Wake();
+  co_return http::Response::Json(202, "{\"undo\":\"" + undo_id + "\"}");
+}
+
+http::Response ListFollows(const FollowCommandsContext& context, http::Request& request) {
+  std::optional<std::string> name = request.QueryParam("account");
+  if (!name) return http::Response::JsonError(400, "the account parameter is required");
+  Result<std::optional<accounts::Account>> account = context.accounts->FindByName(*name);
+  if (!account) return http::Response::JsonError(503, "storage unavailable");
+  if (!account->has_value()) return http::Response::JsonError(404, "no such account");
+  FollowStore follows(*context.store);
+  rapidjson::StringBuffer buffer;
+  Writer writer(buffer);
+  writer.StartObject();
+  for (auto [key, direction] : {std::pair{"followers", Direction::kFollowers},
+                                std::pair{"following", Direction::kFollowing}}) {
+    Result<std::vector<FollowRecord>> records = follows.List((*account)->id, direction);
+    if (!records) return http::Response::JsonError(503, "storage unavailable");
+    writer.Key(key);
+    writer.StartArray();
+    for (const FollowRecord& record : *records) {
+      writer.StartObject();
+      writer.Key("actor");
+      writer.String(record.actor.c_str());
+      writer.Key("state");
+      writer.String(record.state == FollowState::kAccepted ? "accepted" : "pending");
+      writer.EndObject();
+    }
+    writer.EndArray();
+  }
+  writer.EndObject();
+  return http::Response::Json(200, std::string(buffer.GetString(), buffer.GetSize()));
+}
+
+}  // namespace
+
+boost::asio::awaitable<Result<std::string>> LookupAccount(http::HttpClient& client,
+                                                          std::string handle, bool allow_http) {
+  Result<protocol::WebFingerResource> resource = protocol::ParseWebFingerResource(handle);
+  if (!resource || resource->kind != protocol::WebFingerResource::Kind::kAccount) {
+    co_return Fail(ErrorCode::kInvalidArgument, "not an account handle: " + handle);
+  }
+  std::string query = "/.well-known/webfinger?resource=acct:" + resource->name + "@" + resource->host;
+  Error last{ErrorCode::kUnavailable, std::string("no answer")};
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::string_view scheme = attempt == 0 ? "https://" : "http://";
+    if (scheme == "http://" && !allow_http) break;
+    // A named request: g++ 12 rejects braced temporaries inside co_await.
+    http::ClientRequest request;
+    request.url = std::string(scheme) + resource->host + query;
+    request.headers.emplace_back("Accept", "application/jrd+json, application/json");
+    request.max_redirects = 3;
+    Result<http::ClientResponse> response = co_await client.Fetch(std::move(request));
+    if (!response) {
+      last = response.error();
+      continue;
+    }
+    if (response->status == 404) co_return Fail(ErrorCode::kNotFound, handle + " does not exist");
+    if (response->status != 200) {
+      last = Error{ErrorCode::kUnavailable,
+                   "WebFinger answered " + std::to_string(response->status)};
+      continue;
+    }
+    Result<rapidjson::Document> jrd = protocol::ParseJson(response->body, {.max_bytes = 64 << 10});
+    if (!jrd || !jrd->IsObject() || !jrd->HasMember("links") || !(*jrd)["links"].IsArray()) {
+      co_return Fail(ErrorCode::kInvalidArgument, "WebFinger for " + handle + " is malformed");
+    }
+    for (const auto& link : (*jrd)["links"].GetArray()) {
+      if (Member(link, "rel") != "self") continue;
+      std::string type = Member(link, "type").value_or("");
+      if (type.starts_with("application/activity+json") || type.starts_with("application/ld+json")) {
+        if (std::optional<std::string> href = Member(link, "href")) co_return *href;
+      }
+    }
+    co_return Fail(ErrorCode::kNotFound, handle + " has no ActivityPub actor");
+  }
+  co_return std::unexpected(last);
+}
+
+void AddFollowCommands(http::Router& router, const FollowCommandsContext& context) {
+  http::RouteOptions json{.json_body = true};
+  router.AddAsync(
+      "POST", "/control/follow",
+      [context](http::Request& request) { return Follow(context, request); }, json);
+  router.AddAsync(
+      "POST", "/control/unfollow",
+      [context](http::Request& request) { return Unfollow(context, request); }, json);
+  router.Add("GET", "/control/follows",
+             [context](http::Request& request) { return ListFollows(context, request); });
+}
+
+}  // namespace parvis::federation

@@ -1,0 +1,46 @@
+// Operator and client commands that make a local account follow, or stop
+// following, a remote actor, and list an account's follows. They are served
+// on the control socket (and later to signed-in users and C2S clients).
+//
+//   POST /control/follow    {"account", "target"}  target: actor URL or acct:name@host
+//   POST /control/unfollow  {"account", "target"}
+//   GET  /control/follows?account=NAME             followers and following, with states
+#ifndef PARVIS_SERVER_FEDERATION_FOLLOW_COMMANDS_H_
+#define PARVIS_SERVER_FEDERATION_FOLLOW_COMMANDS_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+
+#include "parvis/config.h"
+#include "server/accounts/account_service.h"
+#include "server/federation/actor_directory.h"
+#include "server/federation/delivery_queue.h"
+#include "server/http/http_client.h"
+#include "server/http/router.h"
+
+namespace parvis::federation {
+
+struct FollowCommandsContext {
+  const Config* config;
+  storage::Store* store;
+  accounts::AccountService* accounts;
+  ActorDirectory* directory;
+  DeliveryQueue* deliveries;
+  http::HttpClient* client;
+  // Remote lookups need the node's event loop running.
+  const std::atomic<bool>* serving;
+  std::function<int64_t()> now;
+};
+
+void AddFollowCommands(http::Router& router, const FollowCommandsContext& context);
+
+// The actor id behind `acct:name@host` (or `name@host`, `@name@host`), by
+// WebFinger over https (and over http too when private addresses are
+// allowed, as in tests on loopback).
+boost::asio::awaitable<Result<std::string>> LookupAccount(http::HttpClient& client,
+                                                          std::string handle, bool allow_http);
+
+}  // namespace parvis::federation
+
+#endif  // PARVIS_SERVER_FEDERATION_FOLLOW_COMMANDS_H_

@@ -1,0 +1,255 @@
+#include "server/federation/inbox_processor.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "parvis/protocol/activities.h"
+#include "parvis/protocol/activity_envelope.h"
+#include "parvis/protocol/base64.h"
+#include "parvis/protocol/digest.h"
+#include "parvis/protocol/json.h"
+#include "parvis/protocol/remote_actor.h"
+#include "server/federation/actor_urls.h"
+#include "server/federation/inbox.h"
+
+namespace parvis::federation {
+namespace {
+
+namespace asio = boost::asio;
+using storage::Family;
+
+// A queue entry whose sender could not be reached is tried this many times.
+constexpr int kMaxAttempts = 5;
+
+// What processing an entry decided: done (leave the queue), or try later.
+enum class Outcome { kDone, kRetry };
+
+std::string HexPrefix(std::string_view bytes, size_t n) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < bytes.size() && out.size() < n; ++i) {
+    out += kHex[static_cast<unsigned char>(bytes[i]) >> 4];
+    out += kHex[static_cast<unsigned char>(bytes[i]) & 15];
+  }
+  return out;
+}
+
+// The embedded object of `activity`, if it is an object.
+const rapidjson::Value* EmbeddedObject(const rapidjson::Value& activity) {
+  auto it = activity.FindMember("object");
+  if (it == activity.MemberEnd() || !it->value.IsObject()) return nullptr;
+  return &it->value;
+}
+
+}  // namespace
+
+struct InboxProcessor::Impl : std::enable_shared_from_this<InboxProcessor::Impl> {
+  explicit Impl(InboxProcessorContext c)
+      : context(std::move(c)), urls(context.config->base_url), follows(*context.store),
+        strand(asio::make_strand(context.loop->context())), timer(strand) {}
+
+  asio::awaitable<void> Run(std::shared_ptr<Impl> self);
+  asio::awaitable<Outcome> Process(const rapidjson::Value& activity,
+                                   const protocol::ActivityEnvelope& envelope,
+                                   storage::Batch& batch);
+  asio::awaitable<Outcome> OnFollow(const rapidjson::Value& activity,
+                                    const protocol::ActivityEnvelope& envelope,
+                                    storage::Batch& batch);
+  Outcome OnUndo(const rapidjson::Value& activity, const protocol::ActivityEnvelope& envelope,
+                 storage::Batch& batch);
+  Outcome OnAnswer(const rapidjson::Value& activity, const protocol::ActivityEnvelope& envelope,
+                   storage::Batch& batch, bool accepted);
+  std::optional<accounts::Account> LocalAccount(std::string_view actor_id);
+  std::optional<rapidjson::Document> StoredActivity(const std::string& id);
+
+  InboxProcessorContext context;
+  ActorUrls urls;
+  FollowStore follows;
+  asio::strand<asio::io_context::executor_type> strand;
+  asio::steady_timer timer;
+  bool wake_pending = false;  // on the strand
+};
+
+std::optional<accounts::Account> InboxProcessor::Impl::LocalAccount(std::string_view actor_id) {
+  std::optional<std::string> name = urls.NameFromUrl(actor_id);
+  if (!name || urls.Actor(*name) != actor_id) return std::nullopt;
+  Result<std::optional<accounts::Account>> account = context.accounts->FindByName(*name);
+  if (!account || !account->has_value()) return std::nullopt;
+  // Ids are compared with the canonical name's spelling.
+  if (urls.Actor((*account)->name) != actor_id) return std::nullopt;
+  return **account;
+}
+
+std::optional<rapidjson::Document> InboxProcessor::Impl::StoredActivity(const std::string& id) {
+  Result<std::optional<std::string>> receipt = context.store->Get(Family::kActivities, id);
+  if (!receipt || !receipt->has_value()) return std::nullopt;
+  Result<rapidjson::Document> doc = protocol::ParseJson(**receipt, {.max_bytes = 64 << 20});
+  if (!doc || !doc->IsObject() || !doc->HasMember("activity")) return std::nullopt;
+  rapidjson::Document activity;
+  activity.CopyFrom((*doc)["activity"], activity.GetAllocator());
+  return activity;
+}
+
+asio::awaitable<Outcome> InboxProcessor::Impl::OnFollow(const rapidjson::Value& activity,
+                                                        const protocol::ActivityEnvelope& envelope,
+                                                        storage::Batch& batch) {
+  std::optional<accounts::Account> account = LocalAccount(envelope.object_id);
+  if (!account) co_return Outcome::kDone;  // not one of ours: nothing to do
+  Result<protocol::RemoteActor> follower = co_await context.directory->Get(envelope.actor, false);
+  if (!follower) {
+    spdlog::warn("follow from {}: {}", envelope.actor, follower.error().message);
+    co_return follower.error().code == ErrorCode::kUnavailable ? Outcome::kRetry : Outcome::kDone;
+  }
+  follows.Put(batch, account->id, Direction::kFollowers,
+              {envelope.actor, envelope.id, FollowState::kAccepted, context.now()});
+  std::string actor_id = urls.Actor(account->name);
+  std::string accept_id =
+      actor_id + "#accepts/follows/" + HexPrefix(protocol::Sha256(envelope.id), 16);
+  Status queued = context.deliveries->Enqueue(
+      batch, account->id, follower->inbox, protocol::AcceptActivity(accept_id, actor_id, activity));
+  if (!queued) spdlog::error("follow from {}: {}", envelope.actor, queued.error().message);
+  co_return Outcome::kDone;
+}
+
+Outcome InboxProcessor::Impl::OnUndo(const rapidjson::Value& activity,
+                                     const protocol::ActivityEnvelope& envelope,
+                                     storage::Batch& batch) {
+  // The undone activity: embedded (Mastodon), or one we stored earlier.
+  std::optional<rapidjson::Document> stored;
+  const rapidjson::Value* undone = EmbeddedObject(activity);
+  if (undone == nullptr && !envelope.object_id.empty()) {
+    stored = StoredActivity(envelope.object_id);
+    if (stored) undone = &*stored;
+  }
+  if (undone == nullptr) return Outcome::kDone;
+  Result<protocol::ActivityEnvelope> inner = protocol::ReadActivityEnvelope(*undone);
+  // Only the author of an activity may undo it.
+  if (!inner || inner->actor != envelope.actor) return Outcome::kDone;
+  if (inner->type == "Follow") {
+    if (std::optional<accounts::Account> account = LocalAccount(inner->object_id)) {
+      follows.Remove(batch, account->id, Direction::kFollowers, envelope.actor);
+    }
+  }
+  return Outcome::kDone;
+}
+
+Outcome InboxProcessor::Impl::OnAnswer(const rapidjson::Value& activity,
+                                       const protocol::ActivityEnvelope& envelope,
+                                       storage::Batch& batch, bool accepted) {
+  // The Follow answered: ours, so its id names the local account, and it was
+  // addressed to the actor answering.
+  std::string follow_id = envelope.object_id;
+  std::optional<accounts::Account> account;
+  if (const rapidjson::Value* follow = EmbeddedObject(activity)) {
+    Result<protocol::ActivityEnvelope> inner = protocol::ReadActivityEnvelope(*follow);
+    if (inner) account = LocalAccount(inner->actor);
+  }
+  if (!account) {
+    // ".../users/NAME/follows/ID"
+    size_t cut = follow_id.find("/follows/");
+    if (cut != std::string::npos) account = LocalAccount(follow_id.substr(0, cut));
+  }
+  if (!account) return Outcome::kDone;
+  Result<std::optional<FollowRecord>> record =
+      follows.Get(account->id, Direction::kFollowing, envelope.actor);
+  if (!record || !record->has_value() || (*record)->activity_id != follow_id) return Outcome::kDone;
+  if (accepted) {
+    FollowRecord updated = **record;
+    updated.state = FollowState::kAccepted;
+    follows.Put(batch, account->id, Direction::kFollowing, updated);
+  } else {
+    follows.Remove(batch, account->id, Direction::kFollowing, envelope.actor);
+  }
+  return Outcome::kDone;
+}
+
+asio::awaitable<Outcome> InboxProcessor::Impl::Process(const rapidjson::Value& activity,
+                                                       const protocol::ActivityEnvelope& envelope,
+                                                       storage::Batch& batch) {
+  if (envelope.type == "Follow") co_return co_await OnFollow(activity, envelope, batch);
+  if (envelope.type == "Undo") co_return OnUndo(activity, envelope, batch);
+  if (envelope.type == "Accept") co_return OnAnswer(activity, envelope, batch, true);
+  if (envelope.type == "Reject") co_return OnAnswer(activity, envelope, batch, false);
+  // Other types are kept as received; later work gives them effects.
+  co_return Outcome::kDone;
+}
+
+asio::awaitable<void> InboxProcessor::Impl::Run([[maybe_unused]] std::shared_ptr<Impl> self) {
+  for (;;) {
+    wake_pending = false;
+    std::string key, value;
+    Status scanned = context.store->Scan(Family::kQueues, kInboxQueue,
+                                         [&](std::string_view k, std::string_view v) {
+                                           key = k;
+                                           value = v;
+                                           return false;
+                                         });
+    if (!scanned) spdlog::error("inbox queue: {}", scanned.error().message);
+    if (key.empty()) {
+      if (wake_pending) continue;
+      timer.expires_after(std::chrono::seconds(60));
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    // Value: the activity id, then "\n" and the attempts so far.
+    std::string activity_id = value.substr(0, value.find('\n'));
+    int attempts = value.find('\n') == std::string::npos
+                       ? 0
+                       : std::atoi(value.c_str() + value.find('\n') + 1);
+    storage::Batch batch;
+    batch.Delete(Family::kQueues, key);
+    Outcome outcome = Outcome::kDone;
+    if (std::optional<rapidjson::Document> activity = StoredActivity(activity_id)) {
+      if (Result<protocol::ActivityEnvelope> envelope = protocol::ReadActivityEnvelope(*activity)) {
+        outcome = co_await Process(*activity, *envelope, batch);
+      }
+    }
+    if (outcome == Outcome::kRetry && attempts + 1 < kMaxAttempts) {
+      // To the back of the queue, so one unreachable sender holds up no one.
+      batch = storage::Batch();
+      batch.Delete(Family::kQueues, key);
+      Result<uint64_t> sequence = context.store->NextSequence("inbox");
+      if (sequence) {
+        std::string next = std::string(kInboxQueue);
+        for (int i = 7; i >= 0; --i) next += static_cast<char>((*sequence >> (8 * i)) & 0xff);
+        batch.Put(Family::kQueues, next, activity_id + "\n" + std::to_string(attempts + 1));
+      }
+      // Wait a little before the next pass, in case the queue holds only it.
+      timer.expires_after(std::chrono::seconds(2 << attempts));
+      if (Status written = context.store->Write(batch); !written) {
+        spdlog::error("inbox queue: {}", written.error().message);
+      }
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    if (Status written = context.store->Write(batch); !written) {
+      spdlog::error("inbox queue: {}", written.error().message);
+      timer.expires_after(std::chrono::seconds(1));
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    context.deliveries->Wake();
+  }
+}
+
+InboxProcessor::InboxProcessor(InboxProcessorContext context)
+    : impl_(std::make_shared<Impl>(std::move(context))) {}
+
+InboxProcessor::~InboxProcessor() = default;
+
+void InboxProcessor::Start() { asio::co_spawn(impl_->strand, impl_->Run(impl_), asio::detached); }
+
+void InboxProcessor::Wake() {
+  asio::post(impl_->strand, [impl = impl_] {
+    impl->wake_pending = true;
+    impl->timer.cancel();
+  });
+}
+
+}  // namespace parvis::federation

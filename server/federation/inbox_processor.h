@@ -1,0 +1,49 @@
+// Acts on what the inbox stored, in arrival order, from the persisted queue
+// (Family::kQueues, prefix kInboxQueue): follows, their answers and undos.
+// An entry leaves the queue in the same batch as the changes it causes, so a
+// crash replays it at most once more, and every effect is idempotent.
+#ifndef PARVIS_SERVER_FEDERATION_INBOX_PROCESSOR_H_
+#define PARVIS_SERVER_FEDERATION_INBOX_PROCESSOR_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "parvis/config.h"
+#include "parvis/storage.h"
+#include "server/accounts/account_service.h"
+#include "server/federation/actor_directory.h"
+#include "server/federation/delivery_queue.h"
+#include "server/federation/follow_store.h"
+#include "server/http/event_loop.h"
+
+namespace parvis::federation {
+
+struct InboxProcessorContext {
+  const Config* config;
+  storage::Store* store;
+  accounts::AccountService* accounts;
+  ActorDirectory* directory;
+  DeliveryQueue* deliveries;
+  http::EventLoop* loop;
+  std::function<int64_t()> now;
+};
+
+class InboxProcessor {
+ public:
+  explicit InboxProcessor(InboxProcessorContext context);
+  ~InboxProcessor();
+
+  // Starts the worker on the loop; it stops when the loop does.
+  void Start();
+  // Looks at the queue now (after the inbox stored something).
+  void Wake();
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace parvis::federation
+
+#endif  // PARVIS_SERVER_FEDERATION_INBOX_PROCESSOR_H_

@@ -1,0 +1,92 @@
+// Two nodes in-process on loopback, federating for real: WebFinger, actor
+// fetches, signed deliveries, inbox processing, Follow / Accept / Undo.
+#include <chrono>
+#include <functional>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "parvis/protocol/json.h"
+#include "support/test_node.h"
+
+namespace parvis {
+namespace {
+
+using ::testing::HasSubstr;
+using namespace std::chrono_literals;
+
+// Waits until `condition` holds (true) or a generous deadline passes (false).
+bool Eventually(const std::function<bool()>& condition) {
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(25ms);
+  }
+  return condition();
+}
+
+std::string Follows(testing::TestNode& node, const std::string& account) {
+  http::Response response = node.node().CallControl("GET", "/control/follows?account=" + account, "");
+  return response.body;
+}
+
+class FollowFederationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    a_.CreateAccount("camille");
+    b_.CreateAccount("dominique");
+  }
+
+  testing::TestNode a_{{}, /*federating=*/true};
+  testing::TestNode b_{{}, /*federating=*/true};
+};
+
+TEST_F(FollowFederationTest, FollowIsAcceptedAndUndone) {
+  http::Response follow = a_.node().CallControl(
+      "POST", "/control/follow",
+      R"({"account":"camille","target":")" + b_.Handle("dominique") + R"("})");
+  ASSERT_EQ(follow.status, 202) << follow.body;
+  EXPECT_THAT(follow.body, HasSubstr(b_.base() + "/users/dominique"));
+
+  std::string camille = a_.base() + "/users/camille";
+  std::string dominique = b_.base() + "/users/dominique";
+  EXPECT_TRUE(Eventually([&] {
+    return Follows(b_, "dominique").find(R"({"actor":")" + camille + R"(","state":"accepted"})") !=
+           std::string::npos;
+  })) << Follows(b_, "dominique");
+  EXPECT_TRUE(Eventually([&] {
+    return Follows(a_, "camille").find(R"("following":[{"actor":")" + dominique +
+                                       R"(","state":"accepted"}])") != std::string::npos;
+  })) << Follows(a_, "camille");
+
+  http::Response unfollow = a_.node().CallControl(
+      "POST", "/control/unfollow", R"({"account":"camille","target":")" + dominique + R"("})");
+  ASSERT_EQ(unfollow.status, 202) << unfollow.body;
+  EXPECT_TRUE(Eventually([&] {
+    return Follows(b_, "dominique") == R"({"followers":[],"following":[]})";
+  })) << Follows(b_, "dominique");
+  EXPECT_EQ(Follows(a_, "camille"), R"({"followers":[],"following":[]})");
+}
+
+TEST_F(FollowFederationTest, FollowCommandRefusesBadTargets) {
+  const struct {
+    std::string body;
+    int status;
+  } cases[] = {
+      {R"({"account":"camille"})", 400},
+      {R"({"account":"nobody","target":"acct:x@127.0.0.1:1"})", 404},
+      {R"({"account":"camille","target":"not a handle"})", 400},
+      {R"({"account":"camille","target":")" + b_.Handle("nobody") + R"("})", 404},
+      {R"({"account":"camille","target":")" + b_.base() + R"(/users/nobody"})", 404},
+      {R"({"account":"camille","target":"http://127.0.0.1:1/users/x"})", 502},
+  };
+  for (const auto& c : cases) {
+    http::Response response = a_.node().CallControl("POST", "/control/follow", c.body);
+    EXPECT_EQ(response.status, c.status) << c.body << " -> " << response.body;
+  }
+  EXPECT_EQ(Follows(a_, "camille"), R"({"followers":[],"following":[]})");
+}
+
+}  // namespace
+}  // namespace parvis
