@@ -218,6 +218,16 @@ std::vector<Setting> BuildSettings() {
        .description = "Fetch from and deliver to loopback and private addresses; for tests and "
                       "private networks only.",
        .store = [](const Value& v, Config& c) { c.allow_private_addresses = Flag(v); }},
+      {.key = "federation.delivery_first_retry_seconds",
+       .kind = Kind::kUint,
+       .default_value = uint64_t{60},
+       .description = "Wait before the first retry of a failed delivery; each next wait doubles "
+                      "(capped at 8 hours), 14 attempts in all, about two days.",
+       .min = 1,
+       .max = 3600,
+       .store = [](const Value& v, Config& c) {
+         c.delivery_first_retry_seconds = static_cast<uint32_t>(Number(v));
+       }},
       {.key = "limits.body_bytes",
        .kind = Kind::kUint,
        .default_value = uint64_t{1048576},

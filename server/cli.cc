@@ -55,14 +55,15 @@ std::string ErrorText(const http::Response& response) {
 // Runs an operator command on the node's data: in-process when no node is
 // serving, through the running node's control socket otherwise.
 Result<http::Response> RunControl(const std::string& config_file, CliStreams& streams,
-                                  const std::string& target, const std::string& body) {
+                                  const std::string& target, const std::string& body,
+                                  const std::string& method = "POST") {
   Result<Config> config = LoadConfig({.file = config_file, .environment = streams.environment});
   if (!config) return std::unexpected(config.error());
   Result<std::unique_ptr<Node>> node = Node::Open(*config);
-  if (node) return (*node)->CallControl("POST", target, body);
+  if (node) return (*node)->CallControl(method, target, body);
   if (node.error().code != ErrorCode::kBusy) return std::unexpected(node.error());
   std::string socket = ControlSocketPath(config->data_dir);
-  Result<http::Response> response = http::CallLocal(socket, "POST", target, body, kControlTimeout);
+  Result<http::Response> response = http::CallLocal(socket, method, target, body, kControlTimeout);
   if (!response && response.error().code == ErrorCode::kUnavailable) {
     return Fail(ErrorCode::kUnavailable, node.error().message + ", and " +
                                              response.error().message);
@@ -124,6 +125,39 @@ std::string Cell(std::string_view text) {
   return out;
 }
 
+// follow / unfollow: `name` starts or stops following `target`.
+int FollowCommand(const std::string& config_file, CliStreams& streams, const std::string& verb,
+                  const std::string& name, const std::string& target) {
+  Result<http::Response> response = RunControl(config_file, streams, "/control/" + verb,
+                                               JsonObject({{"account", name}, {"target", target}}));
+  if (!response) {
+    streams.err << "parvis: " << response.error().message << "\n";
+    return kExitFailure;
+  }
+  if (response->status != 202) {
+    streams.err << "parvis: cannot " << verb << " " << target << ": " << ErrorText(*response)
+                << "\n";
+    return kExitFailure;
+  }
+  streams.out << response->body << "\n";
+  return kExitOk;
+}
+
+int ListFollows(const std::string& config_file, CliStreams& streams, const std::string& name) {
+  Result<http::Response> response = RunControl(
+      config_file, streams, "/control/follows?account=" + name, "", "GET");
+  if (!response) {
+    streams.err << "parvis: " << response.error().message << "\n";
+    return kExitFailure;
+  }
+  if (response->status != 200) {
+    streams.err << "parvis: " << ErrorText(*response) << "\n";
+    return kExitFailure;
+  }
+  streams.out << response->body << "\n";
+  return kExitOk;
+}
+
 int PrintConfigKeys(CliStreams& streams) {
   streams.out << "| key | environment | type | default | meaning |\n|---|---|---|---|---|\n";
   for (const ConfigKeyDoc& key : ConfigReference()) {
@@ -178,6 +212,20 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
       ->required();
   add_config(create_user);
 
+  std::string follow_name, follow_target;
+  CLI::App* follow = admin->add_subcommand(
+      "follow", "Make a local account follow a remote actor (the node must be serving).");
+  CLI::App* unfollow = admin->add_subcommand("unfollow", "Stop following a remote actor.");
+  for (CLI::App* sub : {follow, unfollow}) {
+    sub->add_option("NAME", follow_name, "Local account name")->required();
+    sub->add_option("TARGET", follow_target, "acct:name@host, name@host or an actor URL")
+        ->required();
+    add_config(sub);
+  }
+  CLI::App* follows = admin->add_subcommand("follows", "List an account's followers and follows.");
+  follows->add_option("NAME", follow_name, "Local account name")->required();
+  add_config(follows);
+
   CLI::App* backup = app.add_subcommand(
       "backup", "Write a consistent copy of the database to DIR (also while serving).");
   std::string backup_dir;
@@ -219,6 +267,11 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   if (serve->parsed()) return RunServe(config_file, streams);
   if (create_user->parsed()) return CreateUser(config_file, streams, name, kind, make_admin);
   if (backup->parsed()) return Backup(config_file, streams, backup_dir);
+  if (follow->parsed()) return FollowCommand(config_file, streams, "follow", follow_name, follow_target);
+  if (unfollow->parsed()) {
+    return FollowCommand(config_file, streams, "unfollow", follow_name, follow_target);
+  }
+  if (follows->parsed()) return ListFollows(config_file, streams, follow_name);
   if (config_keys->parsed()) return PrintConfigKeys(streams);
   streams.err << app.help();
   return kExitUsage;

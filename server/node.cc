@@ -104,7 +104,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       federation::CavageSigner(*instance_rsa, urls.InstanceRsaKey(), UnixNow), UnixNow);
   impl->deliveries = std::make_unique<federation::DeliveryQueue>(
       *impl->store, *impl->loop, *impl->client, *impl->accounts, impl->instance_keys, urls,
-      UnixNow);
+      UnixNow, federation::DeliveryOptions{.first_retry_seconds = config.delivery_first_retry_seconds});
   impl->processor = std::make_unique<federation::InboxProcessor>(federation::InboxProcessorContext{
       .config = &impl->config,
       .store = impl->store.get(),

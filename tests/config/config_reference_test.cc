@@ -58,6 +58,8 @@ const std::vector<ReferenceRow> kExpectedReference = {
     {"federation.blocklist", "PARVIS_FEDERATION_BLOCKLIST", "list of strings", "[]"},
     {"federation.allow_private_addresses", "PARVIS_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "bool",
      "false"},
+    {"federation.delivery_first_retry_seconds", "PARVIS_FEDERATION_DELIVERY_FIRST_RETRY_SECONDS",
+     "uint 1..3600", "60"},
     {"limits.body_bytes", "PARVIS_LIMITS_BODY_BYTES", "uint 1024..67108864", "1048576"},
     {"limits.header_bytes", "PARVIS_LIMITS_HEADER_BYTES", "uint 1024..1048576", "16384"},
     {"limits.json_depth", "PARVIS_LIMITS_JSON_DEPTH", "uint 2..1000", "64"},

@@ -69,6 +69,41 @@ TEST_F(FollowFederationTest, FollowIsAcceptedAndUndone) {
   EXPECT_EQ(Follows(a_, "camille"), R"({"followers":[],"following":[]})");
 }
 
+TEST(DeliveryRetryTest, DeliveriesSurviveARestartAndAnUnreachablePeer) {
+  // Retries after 1 s, 2 s, 4 s...: the test waits for them, never times them.
+  std::map<std::string, std::string> fast = {{"PARVIS_FEDERATION_DELIVERY_FIRST_RETRY_SECONDS", "1"}};
+  testing::TestNode a(fast, /*federating=*/true);
+  testing::TestNode b(fast, /*federating=*/true);
+  a.CreateAccount("camille");
+  b.CreateAccount("dominique");
+  std::string camille = a.base() + "/users/camille";
+  std::string dominique = b.base() + "/users/dominique";
+  ASSERT_EQ(a.node()
+                .CallControl("POST", "/control/follow",
+                             R"({"account":"camille","target":")" + dominique + R"("})")
+                .status,
+            202);
+  ASSERT_TRUE(Eventually([&] {
+    return Follows(a, "camille").find("\"state\":\"accepted\"") != std::string::npos;
+  }));
+
+  // B goes down; A's Undo cannot be delivered and waits in A's queue.
+  b.Stop();
+  ASSERT_EQ(a.node()
+                .CallControl("POST", "/control/unfollow",
+                             R"({"account":"camille","target":")" + dominique + R"("})")
+                .status,
+            202);
+  std::this_thread::sleep_for(1500ms);  // let at least one attempt fail
+  // A restarts with the delivery still queued, then B comes back.
+  a.Stop();
+  a.Start();
+  b.Start();
+  EXPECT_TRUE(Eventually([&] {
+    return Follows(b, "dominique") == R"({"followers":[],"following":[]})";
+  })) << Follows(b, "dominique");
+}
+
 TEST_F(FollowFederationTest, FollowCommandRefusesBadTargets) {
   const struct {
     std::string body;

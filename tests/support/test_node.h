@@ -29,7 +29,15 @@ class TestNode {
       settings.emplace("PARVIS_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "true");
     }
     settings.emplace("PARVIS_LISTEN_PORT", "0");
-    Result<Config> config = LoadConfig({.environment = settings});
+    settings_ = std::move(settings);
+    Start();
+  }
+
+  // Stops the node (gracefully) and closes its database; Start opens it again
+  // with the same settings, data and, for a federating node, port.
+  void Stop() { node_.reset(); }
+  void Start() {
+    Result<Config> config = LoadConfig({.environment = settings_});
     if (!config) {
       ADD_FAILURE() << config.error().message;
       return;
@@ -44,7 +52,12 @@ class TestNode {
   }
 
   Node& node() { return *node_; }
-  uint16_t port() const { return node_ ? node_->port() : 0; }
+  uint16_t port() const {
+    if (auto it = settings_.find("PARVIS_BASE_URL"); it != settings_.end()) {
+      return static_cast<uint16_t>(std::stoi(it->second.substr(it->second.rfind(':') + 1)));
+    }
+    return node_ ? node_->port() : 0;
+  }
   const TempDir& dir() const { return dir_; }
 
   // Creates an account through the operator command; fails the test if refused.
@@ -79,6 +92,7 @@ class TestNode {
 
  private:
   TempDir dir_;
+  std::map<std::string, std::string> settings_;
   std::unique_ptr<Node> node_;
 };
 

@@ -20,6 +20,7 @@ import {
 const LOG_LIMIT = 1000;  // entries kept in each in-memory log
 const fedifyLog = [];    // Fedify's own log records (warnings and errors by default)
 const received = [];     // activities that reached an inbox listener
+const sent = [];         // requests the peer made (Fedify's and the control API's), with answers
 const followers = new Map();  // follower actor id -> inbox URL
 const following = new Map();  // followed actor id -> { followId, state }
 const notes = new Map();      // note id -> Note, so Parvis can dereference what alice wrote
@@ -54,15 +55,50 @@ function inspect(value) {
 
 // Fedify's WebFinger client always asks https://HOST/.well-known/webfinger for an acct: URI,
 // and nothing speaks TLS on loopback here: send loopback https requests over plain http.
+// Every request the peer makes is also logged with its answer (GET /_test/sent): how Fedify
+// signed it and whether the other server took it, e.g. a 401 that made Fedify double-knock.
 const fetchOverTls = globalThis.fetch;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
-globalThis.fetch = (input, init) => {
+globalThis.fetch = async (input, init) => {
   // (Fedify's WebFinger client passes a URL; Request objects go through unchanged.)
-  if (input instanceof Request) return fetchOverTls(input, init);
-  const url = new URL(input);
-  if (url.protocol === "https:" && LOOPBACK.test(url.hostname)) url.protocol = "http:";
-  return fetchOverTls(url, init);
+  let request = input;
+  if (!(input instanceof Request)) {
+    const url = new URL(input);
+    if (url.protocol === "https:" && LOOPBACK.test(url.hostname)) url.protocol = "http:";
+    request = url;
+  }
+  const entry = await describeOutgoing(request, init);
+  try {
+    const response = await fetchOverTls(request, init);
+    entry.status = response.status;
+    return response;
+  } catch (error) {
+    entry.error = inspect(error);
+    throw error;
+  } finally {
+    remember(sent, entry);
+  }
 };
+
+async function describeOutgoing(request, init) {
+  const isRequest = request instanceof Request;
+  const headers = Object.fromEntries(new Headers(isRequest ? request.headers : init?.headers ?? {}));
+  let body = Buffer.alloc(0);
+  if (isRequest && request.body != null) body = Buffer.from(await request.clone().arrayBuffer());
+  const json = parseJson(body);
+  return {
+    method: isRequest ? request.method : init?.method ?? "GET",
+    url: isRequest ? request.url : request.href,
+    type: json?.type ?? null,
+    id: json?.id ?? null,
+    signature: headers.signature || headers["signature-input"] ? signatureInfo(headers, body) : null,
+    status: null,
+  };
+}
+
+function parseJson(body) {
+  try { return JSON.parse(body.toString("utf8")); } catch { return null; }
+}
 
 const federation = createFederation({
   kv: new MemoryKvStore(),
@@ -125,20 +161,29 @@ federation.setObjectDispatcher(Note, "/users/{identifier}/notes/{id}", (ctx, val
 // verified it before calling them but does not tell which signature it accepted).
 const currentRequest = new AsyncLocalStorage();
 
+// How a request was signed, from its headers (lower-case names) and body: `spec`, `keyId`,
+// `algorithm` (draft-cavage `algorithm`, RFC 9421 `alg`), `headers` (the signed headers or
+// components), `digest` (which digest header came along), and whether the body carries an
+// FEP-8b32 `proof` or a Linked Data `signature`.
 function signatureInfo(headers, body) {
-  const info = { spec: null, keyId: null, proof: false, ldSignature: false };
+  const info = { spec: null, keyId: null, algorithm: null, headers: null, digest: null, proof: false, ldSignature: false };
   if (headers["signature-input"]) {
+    const input = headers["signature-input"];
     info.spec = "rfc9421";
-    info.keyId = /keyid="([^"]*)"/.exec(headers["signature-input"])?.[1] ?? null;
+    info.keyId = /keyid="([^"]*)"/.exec(input)?.[1] ?? null;
+    info.algorithm = /alg="([^"]*)"/.exec(input)?.[1] ?? null;
+    info.headers = /=\(([^)]*)\)/.exec(input)?.[1].replaceAll('"', "") ?? null;
   } else if (headers.signature) {
     info.spec = "draft-cavage";
     info.keyId = /keyId="([^"]*)"/.exec(headers.signature)?.[1] ?? null;
+    info.algorithm = /algorithm="([^"]*)"/.exec(headers.signature)?.[1] ?? null;
+    info.headers = /headers="([^"]*)"/.exec(headers.signature)?.[1] ?? null;
   }
-  try {
-    const json = JSON.parse(body.toString("utf8"));
-    info.proof = json.proof != null;          // FEP-8b32 Object Integrity Proof
-    info.ldSignature = json.signature != null; // Linked Data Signature (Mastodon's)
-  } catch { /* not JSON: Fedify answers it anyway */ }
+  if (headers["content-digest"]) info.digest = "content-digest";
+  else if (headers.digest) info.digest = "digest";
+  const json = parseJson(body);
+  info.proof = json?.proof != null;          // FEP-8b32 Object Integrity Proof
+  info.ldSignature = json?.signature != null; // Linked Data Signature (Mastodon's)
   return info;
 }
 
@@ -151,6 +196,7 @@ async function record(ctx, activity, extra = {}) {
     object: activity.objectId?.href ?? null,
     recipient: ctx.recipient,  // null: shared inbox
     signature: request?.signature ?? null,
+    body: request?.body ?? null,  // the activity as it arrived (JSON), embedded objects and all
     ...extra,
   });
 }
@@ -303,6 +349,7 @@ async function sendNote(ctx, to, content) {
 
 const testRoutes = {
   "GET /_test/log": () => received,
+  "GET /_test/sent": () => sent,
   "GET /_test/fedify-log": () => fedifyLog,
   "GET /_test/followers": () => [...followers.keys()],
   "GET /_test/following": () => Object.fromEntries(following),
@@ -344,7 +391,8 @@ const server = http.createServer(async (req, res) => {
     const request = new Request(url, { method: req.method, headers, body: hasBody ? body : undefined });
     const response = url.pathname.startsWith("/_test/")
       ? await handleTest(request, url)
-      : await currentRequest.run({ signature: signatureInfo(req.headers, body) },
+      : await currentRequest.run(
+          { signature: signatureInfo(req.headers, body), body: parseJson(body) },
           () => federation.fetch(request, { contextData: undefined }));
     // A Content-Length rather than chunks: the C++ tests read plain responses.
     const payload = Buffer.from(await response.arrayBuffer());
