@@ -20,6 +20,7 @@
 #include <optional>
 #include <regex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/raw_http.h"
@@ -108,6 +109,13 @@ class ParvisProcess {
         env_, "password123\n");
   }
 
+  // `parvis admin ARGS...` (follow, unfollow, follows, ...), through the control socket.
+  ProcessResult Admin(const std::vector<std::string>& args) {
+    std::vector<std::string> command = {PARVIS_BINARY_PATH, "admin"};
+    command.insert(command.end(), args.begin(), args.end());
+    return RunProcess(command, env_, "");
+  }
+
  private:
   TempDir dir_;
   uint16_t port_;
@@ -175,6 +183,19 @@ inline std::string JsonString(const std::string& text) {
     out += c;
   }
   return out + "\"";
+}
+
+// Polls `done` until it holds or `deadline` passes; true if it held. For what another process
+// does in its own time (a queued delivery): a test fails only when it never happens.
+inline constexpr std::chrono::seconds kEventually{90};
+template <typename Predicate>
+bool Eventually(Predicate done, std::chrono::milliseconds deadline = kEventually) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (true) {
+    if (done()) return true;
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 inline rapidjson::Document ParseJson(const std::string& text) {

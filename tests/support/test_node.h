@@ -24,6 +24,7 @@ class TestNode {
     settings.emplace("PARVIS_DATA_DIR", dir_.Sub("data"));
     if (federating) {
       uint16_t port = FreePort();
+      fixed_port_ = port;
       settings.emplace("PARVIS_LISTEN_PORT", std::to_string(port));
       settings.emplace("PARVIS_BASE_URL", "http://127.0.0.1:" + std::to_string(port));
       settings.emplace("PARVIS_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "true");
@@ -53,9 +54,7 @@ class TestNode {
 
   Node& node() { return *node_; }
   uint16_t port() const {
-    if (auto it = settings_.find("PARVIS_BASE_URL"); it != settings_.end()) {
-      return static_cast<uint16_t>(std::stoi(it->second.substr(it->second.rfind(':') + 1)));
-    }
+    if (fixed_port_ != 0) return fixed_port_;
     return node_ ? node_->port() : 0;
   }
   const TempDir& dir() const { return dir_; }
@@ -93,6 +92,7 @@ class TestNode {
  private:
   TempDir dir_;
   std::map<std::string, std::string> settings_;
+  uint16_t fixed_port_ = 0;  // a federating node's port, kept across restarts
   std::unique_ptr<Node> node_;
 };
 
