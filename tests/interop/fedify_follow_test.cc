@@ -57,7 +57,7 @@ std::vector<std::string> Strings(const rapidjson::Value& list) {
 std::string DescribeSignature(const rapidjson::Value& signature) {
   if (!signature.IsObject()) return "unsigned";
   std::ostringstream out;
-  out << StringMember(signature, "spec") << " alg=" << StringMember(signature, "algorithm")
+  out << "signed " << StringMember(signature, "spec") << " alg=" << StringMember(signature, "algorithm")
       << " keyId=" << StringMember(signature, "keyId") << " covers=("
       << StringMember(signature, "headers") << ") digest="
       << (StringMember(signature, "digest").empty() ? "none" : StringMember(signature, "digest"))
@@ -252,7 +252,7 @@ class FedifyFollowTest : public ::testing::Test {
         if (object.IsObject()) out << " (embedded " << StringMember(object, "type") << ")";
         if (!StringMember(e, "undone").empty()) out << " undoing " << StringMember(e, "undone");
         out << "\n    to " << (Member(e, "recipient").IsString() ? "alice's inbox" : "shared inbox")
-            << ", signed " << DescribeSignature(Member(e, "signature")) << "\n";
+            << ", " << DescribeSignature(Member(e, "signature")) << "\n";
       }
     }
     rapidjson::Document sent = PeerGet("sent");
@@ -265,7 +265,7 @@ class FedifyFollowTest : public ::testing::Test {
         }
         const rapidjson::Value& status = Member(e, "status");
         out << " [" << (status.IsInt() ? std::to_string(status.GetInt()) : "no answer") << "]"
-            << ", signed " << DescribeSignature(Member(e, "signature")) << "\n";
+            << ", " << DescribeSignature(Member(e, "signature")) << "\n";
       }
     }
     std::cout << out.str();

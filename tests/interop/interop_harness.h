@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -92,7 +93,12 @@ class ParvisProcess {
   }
   ~ParvisProcess() {
     ProcessResult result = Stop(*process_);
-    if (!listening_) ADD_FAILURE() << "parvis did not start; stderr:\n" << result.err;
+    if (!listening_) {
+      ADD_FAILURE() << "parvis did not start; stderr:\n" << result.err;
+    } else if (!result.err.empty()) {
+      // Warnings and errors only (PARVIS_LOG_LEVEL=warn): shown, for whoever reads the run.
+      std::cout << "[parvis stderr]\n" << result.err;
+    }
   }
   ParvisProcess(const ParvisProcess&) = delete;
   ParvisProcess& operator=(const ParvisProcess&) = delete;
