@@ -14,6 +14,7 @@
 #include "server/federation/actor_directory.h"
 #include "server/federation/actor_routes.h"
 #include "server/federation/actor_urls.h"
+#include "server/federation/collection_routes.h"
 #include "server/federation/discovery_routes.h"
 #include "server/federation/delivery_queue.h"
 #include "server/federation/domain_policy.h"
@@ -125,6 +126,9 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .on_queued = [processor] { processor->Wake(); },
   });
   impl->inbox->AddRoutes(impl->public_router);
+  federation::AddCollectionRoutes(impl->public_router, {.config = &impl->config,
+                                                        .store = impl->store.get(),
+                                                        .accounts = impl->accounts.get()});
   federation::AddFollowCommands(impl->control_router, {.config = &impl->config,
                                                        .store = impl->store.get(),
                                                        .accounts = impl->accounts.get(),

@@ -57,7 +57,8 @@ std::vector<std::string> Strings(const rapidjson::Value& list) {
 std::string DescribeSignature(const rapidjson::Value& signature) {
   if (!signature.IsObject()) return "unsigned";
   std::ostringstream out;
-  out << "signed " << StringMember(signature, "spec") << " alg=" << StringMember(signature, "algorithm")
+  out << "signed " << StringMember(signature, "spec")
+      << " alg=" << StringMember(signature, "algorithm")
       << " keyId=" << StringMember(signature, "keyId") << " covers=("
       << StringMember(signature, "headers") << ") digest="
       << (StringMember(signature, "digest").empty() ? "none" : StringMember(signature, "digest"))
@@ -116,8 +117,7 @@ class FedifyFollowTest : public ::testing::Test {
 
   // Waits until `parvis admin follows camille` shows `actor` in `list` with `state`
   // ("" for: not listed at all).
-  bool EventuallyParvisShows(const char* list, const std::string& actor,
-                             const std::string& state) {
+  bool EventuallyParvisShows(const char* list, const std::string& actor, const std::string& state) {
     return Eventually([&] { return StateIn(Follows(), list, actor) == state; });
   }
 
@@ -175,8 +175,8 @@ class FedifyFollowTest : public ::testing::Test {
   // Fedify sends camille (found by acct: handle) a Follow: returns the Follow's id, "" on
   // failure (the failure is recorded).
   std::string FedifyFollowsCamille() {
-    HttpAnswer answer = peer_.Post(
-        "follow", R"({"target":)" + JsonString("acct:camille@" + parvis_.host()) + "}");
+    HttpAnswer answer =
+        peer_.Post("follow", R"({"target":)" + JsonString("acct:camille@" + parvis_.host()) + "}");
     EXPECT_EQ(answer.status, 200) << "Fedify could not follow camille: " << answer.body;
     rapidjson::Document sent = ParseJson(answer.body);
     EXPECT_EQ(StringMember(sent, "actor"), camille_);
@@ -199,8 +199,8 @@ class FedifyFollowTest : public ::testing::Test {
     rapidjson::Document follow = EventuallyReceived([&](const rapidjson::Value& e) {
       return StringMember(e, "type") == "Follow" && StringMember(e, "id") == follow_id;
     });
-    ASSERT_TRUE(follow.IsObject()) << "Fedify never got the Follow " << follow_id
-                                   << "; its log: " << peer_.Get("log").body;
+    ASSERT_TRUE(follow.IsObject())
+        << "Fedify never got the Follow " << follow_id << "; its log: " << peer_.Get("log").body;
     EXPECT_EQ(StringMember(follow, "actor"), camille_);
     EXPECT_EQ(StringMember(follow, "object"), alice_);
     EXPECT_EQ(StringMember(follow, "recipient"), "alice");
@@ -209,8 +209,8 @@ class FedifyFollowTest : public ::testing::Test {
 
     // The peer answers with an Accept; Parvis takes it and marks the follow accepted.
     EXPECT_TRUE(EventuallyParvisShows("following", alice_, "accepted"))
-        << "alice never became an accepted follow of camille; last `follows`: "
-        << last_follows_ << "\nthe peer sent: " << peer_.Get("sent").body;
+        << "alice never became an accepted follow of camille; last `follows`: " << last_follows_
+        << "\nthe peer sent: " << peer_.Get("sent").body;
     rapidjson::Document sent = PeerGet("sent");
     const rapidjson::Value* accept = Find(sent, [&](const rapidjson::Value& e) {
       return StringMember(e, "type") == "Accept" && StringMember(e, "method") == "POST";
@@ -246,8 +246,7 @@ class FedifyFollowTest : public ::testing::Test {
     if (received.IsArray()) {
       for (const rapidjson::Value& e : received.GetArray()) {
         out << "  " << StringMember(e, "type") << " " << StringMember(e, "id") << "\n"
-            << "    actor " << StringMember(e, "actor") << " object "
-            << StringMember(e, "object");
+            << "    actor " << StringMember(e, "actor") << " object " << StringMember(e, "object");
         const rapidjson::Value& object = Member(Member(e, "body"), "object");
         if (object.IsObject()) out << " (embedded " << StringMember(object, "type") << ")";
         if (!StringMember(e, "undone").empty()) out << " undoing " << StringMember(e, "undone");
@@ -293,8 +292,8 @@ TEST_F(FedifyFollowTest, FedifyFollowsAnAccountAndParvisAccepts) {
   EXPECT_EQ(StringMember(accept, "recipient"), "alice");
   ExpectSignedByCamille(accept);
   const rapidjson::Value& embedded = Member(Member(accept, "body"), "object");
-  ASSERT_TRUE(embedded.IsObject()) << "the Accept does not embed the Follow: "
-                                   << ToJson(Member(accept, "body"));
+  ASSERT_TRUE(embedded.IsObject())
+      << "the Accept does not embed the Follow: " << ToJson(Member(accept, "body"));
   EXPECT_EQ(StringMember(embedded, "type"), "Follow");
   EXPECT_EQ(StringMember(embedded, "actor"), alice_);
   EXPECT_EQ(StringMember(embedded, "object"), camille_);
@@ -316,16 +315,15 @@ TEST_F(FedifyFollowTest, FedifyUnfollowsAndParvisForgetsTheFollower) {
   ASSERT_TRUE(EventuallyParvisShows("followers", alice_, "accepted"))
       << "last `follows`: " << last_follows_;
 
-  HttpAnswer answer = peer_.Post(
-      "unfollow", R"({"target":)" + JsonString("acct:camille@" + parvis_.host()) + "}");
+  HttpAnswer answer =
+      peer_.Post("unfollow", R"({"target":)" + JsonString("acct:camille@" + parvis_.host()) + "}");
   ASSERT_EQ(answer.status, 200) << "Fedify could not unfollow camille: " << answer.body;
   const std::string undo_id = StringMember(ParseJson(answer.body), "undoId");
 
   EXPECT_TRUE(EventuallyParvisShows("followers", alice_, ""))
       << "alice is still a follower; last `follows`: " << last_follows_;
   rapidjson::Document follows = Follows();
-  EXPECT_EQ(Member(follows, "followers").IsArray() ? Member(follows, "followers").Size() : 99u,
-            0u)
+  EXPECT_EQ(Member(follows, "followers").IsArray() ? Member(follows, "followers").Size() : 99u, 0u)
       << last_follows_;
   ExpectParvisTookFirstKnock(undo_id, "rfc9421");
 }
@@ -354,8 +352,8 @@ TEST_F(FedifyDraftCavageFirstTest, FedifyFollowsAndUnfollowsWithDraftCavageSigna
       << "last `follows`: " << last_follows_;
   ExpectParvisTookFirstKnock(follow_id, "draft-cavage");
 
-  HttpAnswer answer = peer_.Post(
-      "unfollow", R"({"target":)" + JsonString("acct:camille@" + parvis_.host()) + "}");
+  HttpAnswer answer =
+      peer_.Post("unfollow", R"({"target":)" + JsonString("acct:camille@" + parvis_.host()) + "}");
   ASSERT_EQ(answer.status, 200) << answer.body;
   EXPECT_TRUE(EventuallyParvisShows("followers", alice_, ""))
       << "last `follows`: " << last_follows_;
