@@ -22,9 +22,19 @@ rapidjson::Document Envelope(std::string_view type, std::string_view id, std::st
 std::string WithObject(std::string_view type, std::string_view id, std::string_view actor,
                        const rapidjson::Value& object) {
   rapidjson::Document doc = Envelope(type, id, actor);
-  rapidjson::Value copy(object, doc.GetAllocator());
-  // An embedded activity keeps no @context of its own.
-  if (copy.IsObject()) copy.RemoveMember("@context");
+  // Only what identifies the embedded activity, as Mastodon embeds it: its
+  // signatures and proofs would not verify out of place, and our context
+  // does not define them.
+  rapidjson::Value copy(rapidjson::kObjectType);
+  if (object.IsObject()) {
+    for (const char* key : {"id", "type", "actor", "object"}) {
+      auto it = object.FindMember(key);
+      if (it != object.MemberEnd()) {
+        copy.AddMember(rapidjson::StringRef(key), rapidjson::Value(it->value, doc.GetAllocator()),
+                       doc.GetAllocator());
+      }
+    }
+  }
   doc.AddMember("object", copy, doc.GetAllocator());
   return WriteJson(doc);
 }

@@ -21,6 +21,8 @@
 #include "server/federation/follow_commands.h"
 #include "server/federation/inbox.h"
 #include "server/federation/inbox_processor.h"
+#include "server/federation/post_routes.h"
+#include "server/federation/post_service.h"
 #include "server/federation/instance_actor.h"
 #include "server/federation/request_signer.h"
 #include "server/http/http_client.h"
@@ -55,6 +57,7 @@ struct Node::Impl {
   std::unique_ptr<federation::DeliveryQueue> deliveries;
   std::unique_ptr<federation::InboxProcessor> processor;
   std::unique_ptr<federation::Inbox> inbox;
+  std::unique_ptr<federation::PostService> posts;
   std::atomic<bool> serving{false};
   http::Metrics metrics;
   http::Router public_router;
@@ -126,6 +129,20 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .on_queued = [processor] { processor->Wake(); },
   });
   impl->inbox->AddRoutes(impl->public_router);
+  impl->posts = std::make_unique<federation::PostService>(federation::PostContext{
+      .config = &impl->config,
+      .store = impl->store.get(),
+      .accounts = impl->accounts.get(),
+      .directory = impl->directory.get(),
+      .deliveries = impl->deliveries.get(),
+      .now = UnixNow,
+  });
+  federation::AddPostRoutes(impl->public_router, impl->control_router,
+                            {.config = &impl->config,
+                             .store = impl->store.get(),
+                             .accounts = impl->accounts.get(),
+                             .posts = impl->posts.get(),
+                             .serving = &impl->serving});
   federation::AddCollectionRoutes(impl->public_router, {.config = &impl->config,
                                                         .store = impl->store.get(),
                                                         .accounts = impl->accounts.get()});

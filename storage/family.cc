@@ -7,7 +7,8 @@ const std::vector<Family>& AllFamilies() {
   static const std::vector<Family> families = {
       Family::kMeta,        Family::kAccounts, Family::kAccountNames, Family::kAccountPrivate,
       Family::kAccountKeys, Family::kObjects,  Family::kQueues,       Family::kRemoteActors,
-      Family::kRemoteKeys,  Family::kActivities, Family::kFollows,      Family::kReplay,
+      Family::kRemoteKeys,  Family::kActivities, Family::kFollows,      Family::kOutbox,
+      Family::kReplay,
   };
   return families;
 }
@@ -37,6 +38,8 @@ const char* FamilyName(Family family) {
       return "activities";
     case Family::kFollows:
       return "follows";
+    case Family::kOutbox:
+      return "outbox";
     case Family::kReplay:
       return "replay";
   }

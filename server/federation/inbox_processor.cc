@@ -16,7 +16,9 @@
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/remote_actor.h"
 #include "server/federation/actor_urls.h"
+#include "server/federation/domain_policy.h"
 #include "server/federation/inbox.h"
+#include "server/federation/post_service.h"
 
 namespace parvis::federation {
 namespace {
@@ -65,6 +67,10 @@ struct InboxProcessor::Impl : std::enable_shared_from_this<InboxProcessor::Impl>
                  storage::Batch& batch);
   Outcome OnAnswer(const rapidjson::Value& activity, const protocol::ActivityEnvelope& envelope,
                    storage::Batch& batch, bool accepted);
+  Outcome OnCreateOrUpdate(const rapidjson::Value& activity,
+                           const protocol::ActivityEnvelope& envelope, storage::Batch& batch,
+                           bool update);
+  Outcome OnDelete(const protocol::ActivityEnvelope& envelope, storage::Batch& batch);
   std::optional<accounts::Account> LocalAccount(std::string_view actor_id);
   std::optional<rapidjson::Document> StoredActivity(const std::string& id);
 
@@ -169,6 +175,68 @@ Outcome InboxProcessor::Impl::OnAnswer(const rapidjson::Value& activity,
   return Outcome::kDone;
 }
 
+// Kinds of objects kept when they arrive.
+static bool IsContentType(std::string_view type) {
+  for (std::string_view kept : {"Note", "Article", "Question", "Page", "Event", "Video"}) {
+    if (type == kept) return true;
+  }
+  return false;
+}
+
+Outcome InboxProcessor::Impl::OnCreateOrUpdate(const rapidjson::Value& activity,
+                                               const protocol::ActivityEnvelope& envelope,
+                                               storage::Batch& batch, bool update) {
+  const rapidjson::Value* object = EmbeddedObject(activity);
+  if (object == nullptr) return Outcome::kDone;  // bare ids are not fetched yet
+  auto type = object->FindMember("type");
+  auto id = object->FindMember("id");
+  if (type == object->MemberEnd() || !type->value.IsString() ||
+      !IsContentType(type->value.GetString()) || id == object->MemberEnd() ||
+      !id->value.IsString()) {
+    return Outcome::kDone;
+  }
+  std::string object_id = id->value.GetString();
+  auto attributed = object->FindMember("attributedTo");
+  std::string author = attributed == object->MemberEnd()
+                           ? ""
+                           : protocol::FirstId(attributed->value).value_or("");
+  // Only an actor's own objects, on its own server, are taken from it.
+  if (author != envelope.actor || HostOf(object_id) != HostOf(envelope.actor)) {
+    return Outcome::kDone;
+  }
+  PostService posts({.config = context.config, .store = context.store});
+  Result<std::optional<StoredObject>> existing = posts.Get(object_id);
+  if (!existing) return Outcome::kDone;
+  if (existing->has_value()) {
+    // Never overwrite a local object, another author's, or a deletion.
+    if ((*existing)->local || (*existing)->author != author || (*existing)->deleted != 0) {
+      return Outcome::kDone;
+    }
+    if (!update) return Outcome::kDone;  // a repeated Create changes nothing
+  } else if (update) {
+    // An Update of something never seen is kept like a Create.
+  }
+  batch.Put(Family::kObjects, object_id, PostService::RemoteRecord(author, *object, 0));
+  return Outcome::kDone;
+}
+
+Outcome InboxProcessor::Impl::OnDelete(const protocol::ActivityEnvelope& envelope,
+                                       storage::Batch& batch) {
+  if (envelope.object_id.empty()) return Outcome::kDone;
+  PostService posts({.config = context.config, .store = context.store});
+  Result<std::optional<StoredObject>> existing = posts.Get(envelope.object_id);
+  if (!existing || !existing->has_value()) return Outcome::kDone;
+  if ((*existing)->local || (*existing)->author != envelope.actor) return Outcome::kDone;
+  // The content goes; a Tombstone stays so a late Create cannot revive it.
+  rapidjson::Document tombstone(rapidjson::kObjectType);
+  tombstone.AddMember("id", rapidjson::Value(envelope.object_id.c_str(), tombstone.GetAllocator()),
+                      tombstone.GetAllocator());
+  tombstone.AddMember("type", "Tombstone", tombstone.GetAllocator());
+  batch.Put(Family::kObjects, envelope.object_id,
+            PostService::RemoteRecord(envelope.actor, tombstone, context.now()));
+  return Outcome::kDone;
+}
+
 asio::awaitable<Outcome> InboxProcessor::Impl::Process(const rapidjson::Value& activity,
                                                        const protocol::ActivityEnvelope& envelope,
                                                        storage::Batch& batch) {
@@ -176,6 +244,9 @@ asio::awaitable<Outcome> InboxProcessor::Impl::Process(const rapidjson::Value& a
   if (envelope.type == "Undo") co_return OnUndo(activity, envelope, batch);
   if (envelope.type == "Accept") co_return OnAnswer(activity, envelope, batch, true);
   if (envelope.type == "Reject") co_return OnAnswer(activity, envelope, batch, false);
+  if (envelope.type == "Create") co_return OnCreateOrUpdate(activity, envelope, batch, false);
+  if (envelope.type == "Update") co_return OnCreateOrUpdate(activity, envelope, batch, true);
+  if (envelope.type == "Delete") co_return OnDelete(envelope, batch);
   // Other types are kept as received; later work gives them effects.
   co_return Outcome::kDone;
 }

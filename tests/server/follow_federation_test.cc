@@ -69,6 +69,90 @@ TEST_F(FollowFederationTest, FollowIsAcceptedAndUndone) {
   EXPECT_EQ(Follows(a_, "camille"), R"({"followers":[],"following":[]})");
 }
 
+std::string ObjectRecord(testing::TestNode& node, const std::string& id) {
+  return node.node().CallControl("GET", "/control/object?id=" + id, "").body;
+}
+
+std::string IdOf(const http::Response& created) {
+  Result<rapidjson::Document> doc = protocol::ParseJson(created.body, {});
+  return doc && doc->IsObject() && doc->HasMember("id") ? (*doc)["id"].GetString() : "";
+}
+
+TEST_F(FollowFederationTest, PostsReachFollowersAndDeletionsFollow) {
+  ASSERT_EQ(b_.node()
+                .CallControl("POST", "/control/follow",
+                             R"({"account":"dominique","target":")" + a_.Handle("camille") + R"("})")
+                .status,
+            202);
+  ASSERT_TRUE(Eventually([&] {
+    return Follows(a_, "camille").find("\"state\":\"accepted\"") != std::string::npos;
+  }));
+
+  http::Response post = a_.node().CallControl(
+      "POST", "/control/post", R"({"account":"camille","content":"Bonjour <b>tous</b>\n\nà bientôt"})");
+  ASSERT_EQ(post.status, 201) << post.body;
+  std::string id = IdOf(post);
+  EXPECT_THAT(id, ::testing::StartsWith(a_.base() + "/users/camille/statuses/"));
+  EXPECT_TRUE(Eventually([&] {
+    return ObjectRecord(b_, id).find(R"(<p>Bonjour &lt;b&gt;tous&lt;/b&gt;</p><p>à bientôt</p>)") !=
+           std::string::npos;
+  })) << ObjectRecord(b_, id);
+
+  // The note at its id, and in the outbox.
+  std::string json = "Accept: application/activity+json\r\n";
+  std::string note = a_.Get(id.substr(a_.base().size()), json);
+  EXPECT_EQ(testing::StatusOf(note), 200) << note;
+  EXPECT_THAT(note, HasSubstr(R"("to":["https://www.w3.org/ns/activitystreams#Public"])"));
+  std::string outbox = a_.Get("/users/camille/outbox?page=1", json);
+  EXPECT_THAT(outbox, HasSubstr(R"("type":"Create")"));
+  EXPECT_THAT(outbox, HasSubstr(id));
+
+  // Followers-only: delivered, but neither public at its id nor in the outbox.
+  http::Response private_post = a_.node().CallControl(
+      "POST", "/control/post",
+      R"({"account":"camille","content":"entre nous","visibility":"followers","summary":"CW"})");
+  ASSERT_EQ(private_post.status, 201) << private_post.body;
+  std::string private_id = IdOf(private_post);
+  EXPECT_TRUE(Eventually([&] {
+    return ObjectRecord(b_, private_id).find("entre nous") != std::string::npos;
+  })) << ObjectRecord(b_, private_id);
+  EXPECT_EQ(testing::StatusOf(a_.Get(private_id.substr(a_.base().size()), json)), 404);
+  EXPECT_THAT(a_.Get("/users/camille/outbox", json), HasSubstr(R"("totalItems":1)"));
+
+  // Deleted: 410 with a Tombstone here, content gone there.
+  http::Response deleted = a_.node().CallControl(
+      "POST", "/control/delete", R"({"account":"camille","id":")" + id + R"("})");
+  ASSERT_EQ(deleted.status, 200) << deleted.body;
+  std::string gone = a_.Get(id.substr(a_.base().size()), json);
+  EXPECT_EQ(testing::StatusOf(gone), 410);
+  EXPECT_THAT(gone, HasSubstr(R"("type":"Tombstone")"));
+  EXPECT_TRUE(Eventually([&] {
+    std::string record = ObjectRecord(b_, id);
+    return record.find("Tombstone") != std::string::npos && record.find("Bonjour") == std::string::npos;
+  })) << ObjectRecord(b_, id);
+  EXPECT_THAT(a_.Get("/users/camille/outbox", json), HasSubstr(R"("totalItems":0)"));
+}
+
+TEST_F(FollowFederationTest, PostCommandsRefuseBadInput) {
+  const struct {
+    std::string target;
+    std::string body;
+    int status;
+  } cases[] = {
+      {"/control/post", R"({"account":"camille","content":""})", 400},
+      {"/control/post", R"({"account":"camille","content":")" + std::string(5001, 'x') + R"("})", 400},
+      {"/control/post", R"({"account":"camille","content":"x","visibility":"secret"})", 400},
+      {"/control/post", R"({"account":"camille"})", 400},
+      {"/control/post", R"({"account":"nobody","content":"x"})", 404},
+      {"/control/delete", R"({"account":"camille","id":"https://elsewhere.example/1"})", 404},
+      {"/control/delete", R"({"account":"camille"})", 400},
+  };
+  for (const auto& c : cases) {
+    http::Response response = a_.node().CallControl("POST", c.target, c.body);
+    EXPECT_EQ(response.status, c.status) << c.body.substr(0, 80) << " -> " << response.body;
+  }
+}
+
 TEST(DeliveryRetryTest, DeliveriesSurviveARestartAndAnUnreachablePeer) {
   // Retries after 1 s, 2 s, 4 s...: the test waits for them, never times them.
   std::map<std::string, std::string> fast = {{"PARVIS_FEDERATION_DELIVERY_FIRST_RETRY_SECONDS", "1"}};

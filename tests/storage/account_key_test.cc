@@ -123,6 +123,7 @@ TEST(FamilyTest, NamesAreFixed) {
       {Family::kRemoteKeys, "remote_keys"},
       {Family::kActivities, "activities"},
       {Family::kFollows, "follows"},
+      {Family::kOutbox, "outbox"},
       {Family::kReplay, "replay"},
   };
   ASSERT_EQ(AllFamilies().size(), cases.size());

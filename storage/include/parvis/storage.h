@@ -35,12 +35,13 @@ enum class Family {
   kAccountNames,    // lower-case account name -> account id
   kAccountPrivate,  // account id + record name -> sealed value
   kAccountKeys,     // account id -> 32-byte data key
-  kObjects,         // ActivityStreams objects by id (later issues)
+  kObjects,         // object id -> stored object (JSON: object, local account, deleted)
   kQueues,          // persisted work queues: queue name + '/' + 8-byte sequence -> entry
   kRemoteActors,    // remote actor id -> what we know of it (JSON), with fetch time
   kRemoteKeys,      // remote key id -> owning actor id
   kActivities,      // activity id -> received activity and its receipt (JSON); dedupe
   kFollows,         // account id + "followers/" or "following/" + remote actor id -> JSON
+  kOutbox,          // account id + 8-byte sequence -> the account's activity (JSON)
   kReplay,          // signature fingerprint -> expiry (seconds, 8-byte big-endian)
   // kReplay stays last: store_impl.h sizes its handle table from it. Add new
   // families before it, and to AllFamilies().

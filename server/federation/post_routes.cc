@@ -1,0 +1,169 @@
+#include "server/federation/post_routes.h"
+
+#include <charconv>
+
+#include "parvis/protocol/collection.h"
+#include "parvis/protocol/json.h"
+#include "server/federation/actor_urls.h"
+
+namespace parvis::federation {
+namespace {
+
+using storage::Family;
+
+http::Response ActivityJson(int status, std::string body) {
+  http::Response response = http::Response::Json(status, std::move(body));
+  response.content_type = "application/activity+json; charset=utf-8";
+  return response;
+}
+
+std::optional<std::string> Member(const rapidjson::Value& object, const char* key) {
+  if (!object.IsObject()) return std::nullopt;
+  auto it = object.FindMember(key);
+  if (it == object.MemberEnd() || !it->value.IsString()) return std::nullopt;
+  return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+
+std::optional<accounts::Account> FindAccount(const PostRoutesContext& context,
+                                             const std::string& name) {
+  if (!accounts::ValidateAccountName(name)) return std::nullopt;
+  Result<std::optional<accounts::Account>> account = context.accounts->FindByName(name);
+  if (!account || !account->has_value()) return std::nullopt;
+  return **account;
+}
+
+http::Response NoteAt(const PostRoutesContext& context, http::Request& request) {
+  std::optional<accounts::Account> account = FindAccount(context, request.params["name"]);
+  if (!account) return http::Response::JsonError(404, "no such account");
+  ActorUrls urls(context.config->base_url);
+  std::string id = urls.Actor(account->name) + "/statuses/" + request.params["id"];
+  Result<std::optional<StoredObject>> object = context.posts->Get(id);
+  if (!object) return http::Response::JsonError(503, "storage unavailable");
+  if (!object->has_value() || !(*object)->local) return http::Response::JsonError(404, "not found");
+  if ((*object)->deleted != 0) {
+    return ActivityJson(410, protocol::TombstoneDocument(id, (*object)->deleted));
+  }
+  // Followers-only and direct notes need to know who asks (authorized fetch).
+  protocol::Visibility visibility = (*object)->note.visibility;
+  if (visibility == protocol::Visibility::kFollowers || visibility == protocol::Visibility::kDirect) {
+    return http::Response::JsonError(404, "not found");
+  }
+  http::Response response = ActivityJson(200, protocol::NoteDocument((*object)->note));
+  response.headers.emplace_back("Vary", "Accept");
+  return response;
+}
+
+http::Response Outbox(const PostRoutesContext& context, http::Request& request) {
+  std::optional<accounts::Account> account = FindAccount(context, request.params["name"]);
+  if (!account) return http::Response::JsonError(404, "no such account");
+  ActorUrls urls(context.config->base_url);
+  std::string id = urls.Outbox(account->name);
+  // Public and unlisted notes, newest first.
+  std::vector<std::string> creates;
+  Status scanned = context.store->Scan(
+      Family::kOutbox, storage::EncodeAccountId(account->id),
+      [&](std::string_view, std::string_view note_id) {
+        Result<std::optional<StoredObject>> object = context.posts->Get(std::string(note_id));
+        if (object && object->has_value() && (*object)->deleted == 0 &&
+            ((*object)->note.visibility == protocol::Visibility::kPublic ||
+             (*object)->note.visibility == protocol::Visibility::kUnlisted)) {
+          Result<rapidjson::Document> create = protocol::ParseJson(
+              protocol::CreateNoteActivity((*object)->note, (*object)->note.id + "/activity"), {});
+          if (create) {
+            create->RemoveMember("@context");
+            creates.push_back(protocol::WriteJson(*create));
+          }
+        }
+        return true;
+      });
+  if (!scanned) return http::Response::JsonError(503, "storage unavailable");
+  std::reverse(creates.begin(), creates.end());
+  std::optional<std::string> page_param = request.QueryParam("page");
+  if (!page_param) {
+    return ActivityJson(200, protocol::OrderedCollectionDocument(id, creates.size(), id + "?page=1"));
+  }
+  size_t page = 0;
+  auto [end, error] = std::from_chars(page_param->data(), page_param->data() + page_param->size(), page);
+  if (error != std::errc() || end != page_param->data() + page_param->size() || page == 0 ||
+      page > 1'000'000) {
+    return http::Response::JsonError(400, "page must be a number from 1");
+  }
+  constexpr size_t kPageSize = 20;
+  protocol::CollectionPage out{id + "?page=" + std::to_string(page), id, "", "", {}};
+  size_t first = (page - 1) * kPageSize;
+  for (size_t i = first; i < creates.size() && i < first + kPageSize; ++i) out.items.push_back(creates[i]);
+  if (first + kPageSize < creates.size()) out.next = id + "?page=" + std::to_string(page + 1);
+  if (page > 1) out.prev = id + "?page=" + std::to_string(page - 1);
+  return ActivityJson(200, protocol::OrderedCollectionPageDocument(out));
+}
+
+boost::asio::awaitable<http::Response> Post(const PostRoutesContext& context, http::Request& request) {
+  if (!context.serving->load()) {
+    co_return http::Response::JsonError(503, "the node must be serving to deliver posts");
+  }
+  std::optional<std::string> name = Member(request.json, "account");
+  std::optional<std::string> content = Member(request.json, "content");
+  if (!name || !content) co_return http::Response::JsonError(400, "account and content are required strings");
+  std::optional<accounts::Account> account = FindAccount(context, *name);
+  if (!account) co_return http::Response::JsonError(404, "no such account");
+  std::string visibility_name = Member(request.json, "visibility").value_or("public");
+  std::optional<protocol::Visibility> visibility = protocol::ParseVisibility(visibility_name);
+  if (!visibility) {
+    co_return http::Response::JsonError(400, "visibility is one of public, unlisted, followers, direct");
+  }
+  Result<std::string> id = co_await context.posts->Publish(
+      *account, *content, Member(request.json, "summary").value_or(""), *visibility);
+  if (!id) {
+    co_return http::Response::JsonError(id.error().code == ErrorCode::kInvalidArgument ? 400 : 503,
+                                        id.error().message);
+  }
+  co_return http::Response::Json(201, "{\"id\":\"" + *id + "\"}");
+}
+
+boost::asio::awaitable<http::Response> DeletePost(const PostRoutesContext& context,
+                                                  http::Request& request) {
+  if (!context.serving->load()) {
+    co_return http::Response::JsonError(503, "the node must be serving to deliver deletions");
+  }
+  std::optional<std::string> name = Member(request.json, "account");
+  std::optional<std::string> id = Member(request.json, "id");
+  if (!name || !id) co_return http::Response::JsonError(400, "account and id are required strings");
+  std::optional<accounts::Account> account = FindAccount(context, *name);
+  if (!account) co_return http::Response::JsonError(404, "no such account");
+  Status deleted = co_await context.posts->Delete(*account, *id);
+  if (!deleted) {
+    co_return http::Response::JsonError(deleted.error().code == ErrorCode::kNotFound ? 404 : 503,
+                                        deleted.error().message);
+  }
+  co_return http::Response::Json(200, "{}");
+}
+
+http::Response ObjectRecord(const PostRoutesContext& context, http::Request& request) {
+  std::optional<std::string> id = request.QueryParam("id");
+  if (!id) return http::Response::JsonError(400, "the id parameter is required");
+  Result<std::optional<std::string>> bytes = context.store->Get(Family::kObjects, *id);
+  if (!bytes) return http::Response::JsonError(503, "storage unavailable");
+  if (!bytes->has_value()) return http::Response::JsonError(404, "not found");
+  return http::Response::Json(200, **bytes);
+}
+
+}  // namespace
+
+void AddPostRoutes(http::Router& public_router, http::Router& control_router,
+                   const PostRoutesContext& context) {
+  public_router.Add("GET", "/users/{name}/statuses/{id}",
+                    [context](http::Request& request) { return NoteAt(context, request); });
+  public_router.Add("GET", "/users/{name}/outbox",
+                    [context](http::Request& request) { return Outbox(context, request); });
+  http::RouteOptions json{.json_body = true};
+  control_router.AddAsync(
+      "POST", "/control/post", [context](http::Request& request) { return Post(context, request); },
+      json);
+  control_router.AddAsync(
+      "POST", "/control/delete",
+      [context](http::Request& request) { return DeletePost(context, request); }, json);
+  control_router.Add("GET", "/control/object",
+                     [context](http::Request& request) { return ObjectRecord(context, request); });
+}
+
+}  // namespace parvis::federation

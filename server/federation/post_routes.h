@@ -1,0 +1,31 @@
+// Notes over HTTP: each local note at its id (JSON for servers, 410 with a
+// Tombstone once deleted), the outbox collection, and the commands that
+// publish and delete (control socket; later signed-in users and C2S).
+//
+//   POST /control/post    {"account", "content", "summary"?, "visibility"?} -> 201 {"id"}
+//   POST /control/delete  {"account", "id"}                                 -> 200
+//   GET  /control/object?id=URL                                             -> the stored record
+#ifndef PARVIS_SERVER_FEDERATION_POST_ROUTES_H_
+#define PARVIS_SERVER_FEDERATION_POST_ROUTES_H_
+
+#include <atomic>
+
+#include "server/federation/post_service.h"
+#include "server/http/router.h"
+
+namespace parvis::federation {
+
+struct PostRoutesContext {
+  const Config* config;
+  storage::Store* store;
+  accounts::AccountService* accounts;
+  PostService* posts;
+  const std::atomic<bool>* serving;
+};
+
+void AddPostRoutes(http::Router& public_router, http::Router& control_router,
+                   const PostRoutesContext& context);
+
+}  // namespace parvis::federation
+
+#endif  // PARVIS_SERVER_FEDERATION_POST_ROUTES_H_
