@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 #include <istream>
+#include <iterator>
 #include <ostream>
 #include <string>
 
@@ -143,6 +144,43 @@ int FollowCommand(const std::string& config_file, CliStreams& streams, const std
   return kExitOk;
 }
 
+// post: the text is all of standard input.
+int PostCommand(const std::string& config_file, CliStreams& streams, const std::string& name,
+                const std::string& visibility, const std::string& summary) {
+  std::string text((std::istreambuf_iterator<char>(streams.in)), std::istreambuf_iterator<char>());
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  Result<http::Response> response = RunControl(
+      config_file, streams, "/control/post",
+      JsonObject({{"account", name}, {"content", text}, {"visibility", visibility},
+                  {"summary", summary}}));
+  if (!response) {
+    streams.err << "parvis: " << response.error().message << "\n";
+    return kExitFailure;
+  }
+  if (response->status != 201) {
+    streams.err << "parvis: cannot post: " << ErrorText(*response) << "\n";
+    return kExitFailure;
+  }
+  streams.out << response->body << "\n";
+  return kExitOk;
+}
+
+int DeleteCommand(const std::string& config_file, CliStreams& streams, const std::string& name,
+                  const std::string& id) {
+  Result<http::Response> response = RunControl(config_file, streams, "/control/delete",
+                                               JsonObject({{"account", name}, {"id", id}}));
+  if (!response) {
+    streams.err << "parvis: " << response.error().message << "\n";
+    return kExitFailure;
+  }
+  if (response->status != 200) {
+    streams.err << "parvis: cannot delete: " << ErrorText(*response) << "\n";
+    return kExitFailure;
+  }
+  streams.out << "deleted " << id << "\n";
+  return kExitOk;
+}
+
 int ListFollows(const std::string& config_file, CliStreams& streams, const std::string& name) {
   Result<http::Response> response = RunControl(
       config_file, streams, "/control/follows?account=" + name, "", "GET");
@@ -222,6 +260,18 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
         ->required();
     add_config(sub);
   }
+  std::string post_visibility = "public", post_summary, post_id;
+  CLI::App* post = admin->add_subcommand(
+      "post", "Publish a note by NAME; its text is read from standard input.");
+  post->add_option("NAME", follow_name, "Local account name")->required();
+  post->add_option("--visibility", post_visibility, "Who may see it")
+      ->check(CLI::IsMember({"public", "unlisted", "followers", "direct"}));
+  post->add_option("--summary", post_summary, "A content warning shown before the text");
+  add_config(post);
+  CLI::App* delete_post = admin->add_subcommand("delete", "Delete one of NAME's notes.");
+  delete_post->add_option("NAME", follow_name, "Local account name")->required();
+  delete_post->add_option("ID", post_id, "The note's id (URL)")->required();
+  add_config(delete_post);
   CLI::App* follows = admin->add_subcommand("follows", "List an account's followers and follows.");
   follows->add_option("NAME", follow_name, "Local account name")->required();
   add_config(follows);
@@ -272,6 +322,10 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
     return FollowCommand(config_file, streams, "unfollow", follow_name, follow_target);
   }
   if (follows->parsed()) return ListFollows(config_file, streams, follow_name);
+  if (post->parsed()) {
+    return PostCommand(config_file, streams, follow_name, post_visibility, post_summary);
+  }
+  if (delete_post->parsed()) return DeleteCommand(config_file, streams, follow_name, post_id);
   if (config_keys->parsed()) return PrintConfigKeys(streams);
   streams.err << app.help();
   return kExitUsage;
