@@ -17,6 +17,7 @@
 #include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
+#include "parvis/protocol/data_integrity.h"
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/keys.h"
 #include "server/federation/request_signer.h"
@@ -103,7 +104,13 @@ struct DeliveryQueue::Impl : std::enable_shared_from_this<DeliveryQueue::Impl> {
 
   asio::awaitable<void> Schedule(std::shared_ptr<Impl> self);
   asio::awaitable<void> Deliver(std::shared_ptr<Impl> self, std::string key, Entry entry);
-  Result<std::pair<protocol::PrivateKey, std::string>> SenderKey(storage::AccountId sender);
+  struct SenderKeys {
+    protocol::PrivateKey rsa;
+    std::string rsa_key_id;
+    protocol::PrivateKey ed25519;
+    std::string ed25519_key_id;
+  };
+  Result<SenderKeys> SenderKey(storage::AccountId sender);
   void Finish(const std::string& key);
 
   storage::Store& store;
@@ -129,21 +136,64 @@ int64_t DeliveryQueue::BackoffSeconds(const DeliveryOptions& options, int attemp
   return std::min(delay, options.max_retry_seconds);
 }
 
-Result<std::pair<protocol::PrivateKey, std::string>> DeliveryQueue::Impl::SenderKey(
+Result<DeliveryQueue::Impl::SenderKeys> DeliveryQueue::Impl::SenderKey(
     storage::AccountId sender) {
+  std::string rsa_pem, ed25519_pem, rsa_key_id, ed25519_key_id;
   if (sender == kInstanceSender) {
-    Result<protocol::PrivateKey> key = protocol::ParsePrivateKeyPem(instance_keys.rsa_private_pem);
-    if (!key) return std::unexpected(key.error());
-    return std::pair{std::move(*key), urls.InstanceRsaKey()};
+    rsa_pem = instance_keys.rsa_private_pem;
+    ed25519_pem = instance_keys.ed25519_private_pem;
+    rsa_key_id = urls.InstanceRsaKey();
+    ed25519_key_id = urls.InstanceEd25519Key();
+  } else {
+    Result<std::optional<accounts::Account>> account = accounts.FindById(sender);
+    if (!account) return std::unexpected(account.error());
+    if (!account->has_value()) return Fail(ErrorCode::kNotFound, "the sender no longer exists");
+    Result<accounts::PrivateKeyPems> pems = accounts.PrivateKeys(**account);
+    if (!pems) return std::unexpected(pems.error());
+    rsa_pem = std::move(pems->rsa);
+    ed25519_pem = std::move(pems->ed25519);
+    rsa_key_id = urls.RsaKey((*account)->name);
+    ed25519_key_id = urls.Ed25519Key((*account)->name);
   }
-  Result<std::optional<accounts::Account>> account = accounts.FindById(sender);
-  if (!account) return std::unexpected(account.error());
-  if (!account->has_value()) return Fail(ErrorCode::kNotFound, "the sender no longer exists");
-  Result<accounts::PrivateKeyPems> pems = accounts.PrivateKeys(**account);
-  if (!pems) return std::unexpected(pems.error());
-  Result<protocol::PrivateKey> key = protocol::ParsePrivateKeyPem(pems->rsa);
-  if (!key) return std::unexpected(key.error());
-  return std::pair{std::move(*key), urls.RsaKey((*account)->name)};
+  Result<protocol::PrivateKey> rsa = protocol::ParsePrivateKeyPem(rsa_pem);
+  if (!rsa) return std::unexpected(rsa.error());
+  Result<protocol::PrivateKey> ed25519 = protocol::ParsePrivateKeyPem(ed25519_pem);
+  if (!ed25519) return std::unexpected(ed25519.error());
+  return SenderKeys{std::move(*rsa), std::move(rsa_key_id), std::move(*ed25519),
+                    std::move(ed25519_key_id)};
+}
+
+// The body with an FEP-8b32 eddsa-jcs-2022 proof by the sender, so it stays
+// verifiable when forwarded. Bodies that are not JSON objects go unchanged.
+static std::string WithProof(const std::string& body, const protocol::PrivateKey& key,
+                      const std::string& key_id, int64_t now) {
+  Result<rapidjson::Document> doc = protocol::ParseJson(body, {.max_bytes = 64 << 20});
+  if (!doc || !doc->IsObject() || doc->HasMember("proof")) return body;
+  auto& allocator = doc->GetAllocator();
+  // The proof's terms come from the Data Integrity context.
+  constexpr const char* kIntegrity = "https://w3id.org/security/data-integrity/v1";
+  auto context = doc->FindMember("@context");
+  if (context == doc->MemberEnd()) {
+    rapidjson::Value list(rapidjson::kArrayType);
+    list.PushBack("https://www.w3.org/ns/activitystreams", allocator);
+    list.PushBack(rapidjson::StringRef(kIntegrity), allocator);
+    doc->AddMember("@context", list, allocator);
+  } else if (!context->value.IsArray()) {
+    rapidjson::Value list(rapidjson::kArrayType);
+    list.PushBack(rapidjson::Value(context->value, allocator), allocator);
+    list.PushBack(rapidjson::StringRef(kIntegrity), allocator);
+    context->value = list;
+  } else {
+    bool present = false;
+    for (const auto& entry : context->value.GetArray()) {
+      present = present || (entry.IsString() && std::string_view(entry.GetString()) == kIntegrity);
+    }
+    if (!present) context->value.PushBack(rapidjson::StringRef(kIntegrity), allocator);
+  }
+  if (!protocol::AddEddsaJcsProof(*doc, key, {.verification_method = key_id, .created_unix = now})) {
+    return body;
+  }
+  return protocol::WriteJson(*doc);
 }
 
 void DeliveryQueue::Impl::Finish(const std::string& key) {
@@ -158,7 +208,7 @@ void DeliveryQueue::Impl::Finish(const std::string& key) {
 asio::awaitable<void> DeliveryQueue::Impl::Deliver([[maybe_unused]] std::shared_ptr<Impl> self, std::string key,
                                                    Entry entry) {
   ++entry.attempts;
-  Result<std::pair<protocol::PrivateKey, std::string>> signer = SenderKey(entry.sender);
+  Result<SenderKeys> signer = SenderKey(entry.sender);
   int status = 0;
   std::string error;
   if (!signer) {
@@ -171,8 +221,8 @@ asio::awaitable<void> DeliveryQueue::Impl::Deliver([[maybe_unused]] std::shared_
         .url = entry.inbox,
         .headers = {{"Content-Type", "application/activity+json"},
                     {"Accept", "application/activity+json"}},
-        .body = entry.body,
-        .sign = CavageSigner(std::move(signer->first), signer->second, now),
+        .body = WithProof(entry.body, signer->ed25519, signer->ed25519_key_id, now()),
+        .sign = CavageSigner(std::move(signer->rsa), signer->rsa_key_id, now),
     };
     Result<http::ClientResponse> response = co_await client.Fetch(std::move(request));
     if (response) {

@@ -7,7 +7,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "parvis/protocol/data_integrity.h"
 #include "parvis/protocol/json.h"
+#include "parvis/protocol/multikey.h"
 #include "support/test_node.h"
 
 namespace parvis {
@@ -97,6 +99,24 @@ TEST_F(FollowFederationTest, PostsReachFollowersAndDeletionsFollow) {
     return ObjectRecord(b_, id).find(R"(<p>Bonjour &lt;b&gt;tous&lt;/b&gt;</p><p>à bientôt</p>)") !=
            std::string::npos;
   })) << ObjectRecord(b_, id);
+
+  // The Create carried camille's FEP-8b32 proof, verifiable with her Ed25519 key.
+  Result<std::optional<std::string>> receipt =
+      b_.node().store().Get(storage::Family::kActivities, id + "/activity");
+  ASSERT_TRUE(receipt.has_value() && receipt->has_value());
+  Result<rapidjson::Document> stored = protocol::ParseJson(**receipt, {});
+  ASSERT_TRUE(stored.has_value());
+  rapidjson::Document create;
+  create.CopyFrom((*stored)["activity"], create.GetAllocator());
+  Result<rapidjson::Document> actor = protocol::ParseJson(
+      testing::BodyOf(a_.Get("/users/camille", "Accept: application/activity+json\r\n")), {});
+  ASSERT_TRUE(actor.has_value());
+  Result<protocol::PublicKey> ed25519 =
+      protocol::DecodeMultikey((*actor)["assertionMethod"][0]["publicKeyMultibase"].GetString());
+  ASSERT_TRUE(ed25519.has_value());
+  EXPECT_TRUE(protocol::VerifyEddsaJcsProof(create, *ed25519).has_value());
+  EXPECT_STREQ(create["proof"]["verificationMethod"].GetString(),
+               (a_.base() + "/users/camille#ed25519-key").c_str());
 
   // The note at its id, and in the outbox.
   std::string json = "Accept: application/activity+json\r\n";
