@@ -131,6 +131,16 @@ boost::asio::awaitable<http::Response> Inbox::Receive(http::Request& request,
     key = co_await context_.directory->ResolveKey(info->key_id, true);
     verified = key && protocol::VerifyRequestSignature(message, *info, key->key).has_value();
   }
+  if (!key && key.error().code == ErrorCode::kNotFound &&
+      request.json.IsObject()) {
+    // An actor deleting itself is gone by the time its Delete arrives, and so
+    // is its key. If we never knew it there is nothing to delete: accept,
+    // store nothing (as Mastodon does). Known actors were verified above.
+    Result<protocol::ActivityEnvelope> envelope = protocol::ReadActivityEnvelope(request.json);
+    if (envelope && envelope->type == "Delete" && envelope->object_id == envelope->actor) {
+      co_return http::Response::Text(202, "");
+    }
+  }
   if (!key) co_return Refuse(401, "cannot get the signer's key: " + key.error().message);
   if (!verified) co_return Refuse(401, "the signature does not verify");
 

@@ -71,6 +71,8 @@ struct InboxProcessor::Impl : std::enable_shared_from_this<InboxProcessor::Impl>
                            const protocol::ActivityEnvelope& envelope, storage::Batch& batch,
                            bool update);
   Outcome OnDelete(const protocol::ActivityEnvelope& envelope, storage::Batch& batch);
+  Outcome OnActorDeleted(const std::string& actor, storage::Batch& batch);
+  Outcome OnBlock(const protocol::ActivityEnvelope& envelope, storage::Batch& batch);
   std::optional<accounts::Account> LocalAccount(std::string_view actor_id);
   std::optional<rapidjson::Document> StoredActivity(const std::string& id);
 
@@ -220,9 +222,42 @@ Outcome InboxProcessor::Impl::OnCreateOrUpdate(const rapidjson::Value& activity,
   return Outcome::kDone;
 }
 
+Outcome InboxProcessor::Impl::OnActorDeleted(const std::string& actor, storage::Batch& batch) {
+  // Every follow between the gone actor and a local account ends.
+  Status scanned = context.store->Scan(
+      Family::kAccounts, "", [&](std::string_view key, std::string_view) {
+        std::optional<storage::AccountId> id = storage::DecodeAccountId(key);
+        if (!id) return true;
+        follows.Remove(batch, *id, Direction::kFollowers, actor);
+        follows.Remove(batch, *id, Direction::kFollowing, actor);
+        return true;
+      });
+  if (!scanned) return Outcome::kRetry;
+  // Its keys go too: nothing it signs can be checked any more.
+  Result<std::optional<std::string>> known = context.store->Get(Family::kRemoteActors, actor);
+  if (known && known->has_value()) {
+    if (Result<protocol::RemoteActor> decoded = protocol::DecodeRemoteActor(**known)) {
+      for (const protocol::RemoteKey& key : decoded->keys) batch.Delete(Family::kRemoteKeys, key.id);
+    }
+  }
+  batch.Delete(Family::kRemoteActors, actor);
+  return Outcome::kDone;
+}
+
+Outcome InboxProcessor::Impl::OnBlock(const protocol::ActivityEnvelope& envelope,
+                                      storage::Batch& batch) {
+  std::optional<accounts::Account> account = LocalAccount(envelope.object_id);
+  if (!account) return Outcome::kDone;
+  // A block ends the follows between the two, both ways (as Mastodon does).
+  follows.Remove(batch, account->id, Direction::kFollowers, envelope.actor);
+  follows.Remove(batch, account->id, Direction::kFollowing, envelope.actor);
+  return Outcome::kDone;
+}
+
 Outcome InboxProcessor::Impl::OnDelete(const protocol::ActivityEnvelope& envelope,
                                        storage::Batch& batch) {
   if (envelope.object_id.empty()) return Outcome::kDone;
+  if (envelope.object_id == envelope.actor) return OnActorDeleted(envelope.actor, batch);
   PostService posts({.config = context.config, .store = context.store});
   Result<std::optional<StoredObject>> existing = posts.Get(envelope.object_id);
   if (!existing || !existing->has_value()) return Outcome::kDone;
@@ -247,6 +282,7 @@ asio::awaitable<Outcome> InboxProcessor::Impl::Process(const rapidjson::Value& a
   if (envelope.type == "Create") co_return OnCreateOrUpdate(activity, envelope, batch, false);
   if (envelope.type == "Update") co_return OnCreateOrUpdate(activity, envelope, batch, true);
   if (envelope.type == "Delete") co_return OnDelete(envelope, batch);
+  if (envelope.type == "Block") co_return OnBlock(envelope, batch);
   // Other types are kept as received; later work gives them effects.
   co_return Outcome::kDone;
 }

@@ -1,6 +1,7 @@
 // The inbox over real HTTP: a node in-process, a remote server on loopback
 // serving real actor documents, and requests signed as peers sign them.
 #include <chrono>
+#include <functional>
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -282,6 +283,99 @@ TEST(InboxPolicyTest, PrivateAddressesAreNotFetchedByDefault) {
   EXPECT_EQ(StatusOf(response), 401);
   EXPECT_THAT(BodyOf(response), HasSubstr("private or local address"));
   EXPECT_EQ(peer.fetches(), 0);
+}
+
+}  // namespace
+}  // namespace parvis
+
+namespace parvis {
+namespace {
+
+std::string FollowersOf(testing::TestNode& node, const std::string& account) {
+  return node.node().CallControl("GET", "/control/follows?account=" + account, "").body;
+}
+
+bool EventuallyTrue(const std::function<bool()>& condition) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return condition();
+}
+
+class ActorLifecycleTest : public ::testing::Test {
+ protected:
+  void SetUp() override { node_.CreateAccount("camille"); }
+
+  int Post(const PeerActor& actor, const std::string& body) {
+    RawConnection connection(node_.port());
+    connection.Send(RemotePeer::SignedPost(actor, node_.port(), "/inbox", body));
+    return StatusOf(connection.ReadToEnd());
+  }
+
+  void FollowCamille(const PeerActor& actor) {
+    ASSERT_EQ(Post(actor, R"({"id":")" + actor.id + R"(/follow/1","type":"Follow","actor":")" +
+                              actor.id + R"(","object":")" + node_.base() + R"(/users/camille"})"),
+              202);
+    ASSERT_TRUE(EventuallyTrue([&] {
+      return FollowersOf(node_, "camille").find(actor.id) != std::string::npos;
+    })) << FollowersOf(node_, "camille");
+  }
+
+  RemotePeer peer_;
+  testing::TestNode node_{{}, /*federating=*/true};
+  PeerActor alice_ = peer_.AddActor("alice");
+};
+
+TEST_F(ActorLifecycleTest, ADeletedActorLosesItsFollowsAndKeys) {
+  FollowCamille(alice_);
+  ASSERT_EQ(Post(alice_, R"({"id":")" + alice_.id + R"(#delete","type":"Delete","actor":")" +
+                             alice_.id + R"(","object":")" + alice_.id + R"("})"),
+            202);
+  EXPECT_TRUE(EventuallyTrue([&] {
+    return FollowersOf(node_, "camille") == R"({"followers":[],"following":[]})";
+  })) << FollowersOf(node_, "camille");
+  EXPECT_TRUE(EventuallyTrue([&] {
+    Result<std::optional<std::string>> known =
+        node_.node().store().Get(storage::Family::kRemoteKeys, alice_.rsa_key_id);
+    return known.has_value() && !known->has_value();
+  }));
+}
+
+TEST_F(ActorLifecycleTest, ABlockEndsFollowsBothWays) {
+  FollowCamille(alice_);
+  ASSERT_EQ(Post(alice_, R"({"id":")" + alice_.id + R"(/block/1","type":"Block","actor":")" +
+                             alice_.id + R"(","object":")" + node_.base() + R"(/users/camille"})"),
+            202);
+  EXPECT_TRUE(EventuallyTrue([&] {
+    return FollowersOf(node_, "camille") == R"({"followers":[],"following":[]})";
+  })) << FollowersOf(node_, "camille");
+}
+
+TEST(ActorDeletionTest, DeleteOfAnUnknownGoneActorIsAcceptedAndNothingStored) {
+  RemotePeer peer;
+  PeerActor ghost = peer.AddActor("ghost");
+  // The actor is gone from its server before its Delete arrives.
+  ghost.id = peer.base() + "/users/gone";
+  ghost.rsa_key_id = ghost.id + "#main-key";
+  testing::TestNode node({}, /*federating=*/true);
+  RawConnection connection(node.port());
+  connection.Send(RemotePeer::SignedPost(
+      ghost, node.port(), "/inbox",
+      R"({"id":")" + ghost.id + R"(#delete","type":"Delete","actor":")" + ghost.id +
+          R"(","object":")" + ghost.id + R"("})"));
+  EXPECT_EQ(StatusOf(connection.ReadToEnd()), 202);
+  size_t stored = 0;
+  ASSERT_TRUE(node.node()
+                  .store()
+                  .Scan(storage::Family::kActivities, "",
+                        [&](std::string_view, std::string_view) {
+                          ++stored;
+                          return true;
+                        })
+                  .has_value());
+  EXPECT_EQ(stored, 0u);
 }
 
 }  // namespace
