@@ -7,8 +7,6 @@
 // Parvis's answers) is printed at the end of each test, for the record.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <functional>
 #include <iostream>
@@ -26,46 +24,6 @@ using ::testing::HasSubstr;
 
 constexpr char kFollowType[] = "https://www.w3.org/ns/activitystreams#Follow";
 constexpr char kDraftCavage[] = "draft-cavage-http-signatures-12";
-
-std::string ToJson(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return buffer.GetString();
-}
-
-// The first element of the JSON array `list` for which `match` holds, or null.
-const rapidjson::Value* Find(const rapidjson::Value& list,
-                             const std::function<bool(const rapidjson::Value&)>& match) {
-  if (!list.IsArray()) return nullptr;
-  for (const rapidjson::Value& entry : list.GetArray()) {
-    if (match(entry)) return &entry;
-  }
-  return nullptr;
-}
-
-std::vector<std::string> Strings(const rapidjson::Value& list) {
-  std::vector<std::string> out;
-  if (!list.IsArray()) return out;
-  for (const rapidjson::Value& item : list.GetArray()) {
-    if (item.IsString()) out.push_back(item.GetString());
-  }
-  return out;
-}
-
-// One line about how a request was signed, from the peer's `signature` description.
-std::string DescribeSignature(const rapidjson::Value& signature) {
-  if (!signature.IsObject()) return "unsigned";
-  std::ostringstream out;
-  out << "signed " << StringMember(signature, "spec")
-      << " alg=" << StringMember(signature, "algorithm")
-      << " keyId=" << StringMember(signature, "keyId") << " covers=("
-      << StringMember(signature, "headers") << ") digest="
-      << (StringMember(signature, "digest").empty() ? "none" : StringMember(signature, "digest"))
-      << " fep8b32-proof=" << (Member(signature, "proof").IsTrue() ? "yes" : "no")
-      << " ld-signature=" << (Member(signature, "ldSignature").IsTrue() ? "yes" : "no");
-  return out.str();
-}
 
 class FedifyFollowTest : public ::testing::Test {
  protected:
@@ -240,35 +198,9 @@ class FedifyFollowTest : public ::testing::Test {
   }
 
   void PrintExchanges() {
-    std::ostringstream out;
-    rapidjson::Document received = PeerGet("log");
-    out << "[fedify-peer] received (each verified by Fedify before its listener ran):\n";
-    if (received.IsArray()) {
-      for (const rapidjson::Value& e : received.GetArray()) {
-        out << "  " << StringMember(e, "type") << " " << StringMember(e, "id") << "\n"
-            << "    actor " << StringMember(e, "actor") << " object " << StringMember(e, "object");
-        const rapidjson::Value& object = Member(Member(e, "body"), "object");
-        if (object.IsObject()) out << " (embedded " << StringMember(object, "type") << ")";
-        if (!StringMember(e, "undone").empty()) out << " undoing " << StringMember(e, "undone");
-        out << "\n    to " << (Member(e, "recipient").IsString() ? "alice's inbox" : "shared inbox")
-            << ", " << DescribeSignature(Member(e, "signature")) << "\n";
-      }
-    }
-    rapidjson::Document sent = PeerGet("sent");
-    out << "[fedify-peer] sent (Parvis's answer in brackets):\n";
-    if (sent.IsArray()) {
-      for (const rapidjson::Value& e : sent.GetArray()) {
-        out << "  " << StringMember(e, "method") << " " << StringMember(e, "url");
-        if (!StringMember(e, "type").empty()) {
-          out << " " << StringMember(e, "type") << " " << StringMember(e, "id");
-        }
-        const rapidjson::Value& status = Member(e, "status");
-        out << " [" << (status.IsInt() ? std::to_string(status.GetInt()) : "no answer") << "]"
-            << ", " << DescribeSignature(Member(e, "signature")) << "\n";
-      }
-    }
-    std::cout << out.str();
-    RecordProperty("fedify_peer_exchanges", out.str());
+    std::string exchanges = DescribePeerExchanges(peer_);
+    std::cout << exchanges;
+    RecordProperty("fedify_peer_exchanges", exchanges);
   }
 
   ParvisProcess parvis_;

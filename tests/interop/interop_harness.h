@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -15,15 +17,18 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "server/http/local_client.h"
 #include "support/raw_http.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
@@ -115,11 +120,21 @@ class ParvisProcess {
         env_, "password123\n");
   }
 
-  // `parvis admin ARGS...` (follow, unfollow, follows, ...), through the control socket.
-  ProcessResult Admin(const std::vector<std::string>& args) {
+  // `parvis admin ARGS...` (follow, unfollow, follows, post, ...), through the control
+  // socket, with `input` on its standard input (the text of `admin post`).
+  ProcessResult Admin(const std::vector<std::string>& args, const std::string& input = "") {
     std::vector<std::string> command = {PARVIS_BINARY_PATH, "admin"};
     command.insert(command.end(), args.begin(), args.end());
-    return RunProcess(command, env_, "");
+    return RunProcess(command, env_, input);
+  }
+
+  // A GET on the running node's control socket (DATA_DIR/control.sock), for control routes
+  // no CLI command shows, such as /control/object?id=URL. Status 0 if nothing answered.
+  HttpAnswer ControlGet(const std::string& target) {
+    Result<http::Response> response = http::CallLocal(dir_.Sub("data") + "/control.sock", "GET",
+                                                      target, "", std::chrono::seconds(10));
+    if (!response) return {0, response.error().message};
+    return {response->status, response->body};
   }
 
  private:
@@ -223,6 +238,80 @@ inline std::string StringMember(const rapidjson::Value& object, const char* name
   if (!object.IsObject()) return "";
   auto it = object.FindMember(name);
   return it != object.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
+}
+
+inline std::string ToJson(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return buffer.GetString();
+}
+
+// The first element of the JSON array `list` for which `match` holds, or null.
+inline const rapidjson::Value* Find(const rapidjson::Value& list,
+                                    const std::function<bool(const rapidjson::Value&)>& match) {
+  if (!list.IsArray()) return nullptr;
+  for (const rapidjson::Value& entry : list.GetArray()) {
+    if (match(entry)) return &entry;
+  }
+  return nullptr;
+}
+
+// The strings of the JSON array `list` (other elements skipped).
+inline std::vector<std::string> Strings(const rapidjson::Value& list) {
+  std::vector<std::string> out;
+  if (!list.IsArray()) return out;
+  for (const rapidjson::Value& item : list.GetArray()) {
+    if (item.IsString()) out.push_back(item.GetString());
+  }
+  return out;
+}
+
+// One line about how a request was signed, from the peer's `signature` description.
+inline std::string DescribeSignature(const rapidjson::Value& signature) {
+  if (!signature.IsObject()) return "unsigned";
+  std::ostringstream out;
+  out << "signed " << StringMember(signature, "spec")
+      << " alg=" << StringMember(signature, "algorithm")
+      << " keyId=" << StringMember(signature, "keyId") << " covers=("
+      << StringMember(signature, "headers") << ") digest="
+      << (StringMember(signature, "digest").empty() ? "none" : StringMember(signature, "digest"))
+      << " fep8b32-proof=" << (Member(signature, "proof").IsTrue() ? "yes" : "no")
+      << " ld-signature=" << (Member(signature, "ldSignature").IsTrue() ? "yes" : "no");
+  return out.str();
+}
+
+// What crossed the wire, from the peer's logs: every activity it received (with how it was
+// signed) and every request it made (with Parvis's answer), for a test's output.
+inline std::string DescribePeerExchanges(FedifyPeer& peer) {
+  std::ostringstream out;
+  rapidjson::Document received = ParseJson(peer.Get("log").body);
+  out << "[fedify-peer] received (each verified by Fedify before its listener ran):\n";
+  if (received.IsArray()) {
+    for (const rapidjson::Value& e : received.GetArray()) {
+      out << "  " << StringMember(e, "type") << " " << StringMember(e, "id") << "\n"
+          << "    actor " << StringMember(e, "actor") << " object " << StringMember(e, "object");
+      const rapidjson::Value& object = Member(Member(e, "body"), "object");
+      if (object.IsObject()) out << " (embedded " << StringMember(object, "type") << ")";
+      if (!StringMember(e, "undone").empty()) out << " undoing " << StringMember(e, "undone");
+      out << "\n    to " << (Member(e, "recipient").IsString() ? "alice's inbox" : "shared inbox")
+          << ", " << DescribeSignature(Member(e, "signature")) << "\n";
+    }
+  }
+  rapidjson::Document sent = ParseJson(peer.Get("sent").body);
+  out << "[fedify-peer] sent (Parvis's answer in brackets):\n";
+  if (sent.IsArray()) {
+    for (const rapidjson::Value& e : sent.GetArray()) {
+      out << "  " << StringMember(e, "method") << " " << StringMember(e, "url");
+      if (!StringMember(e, "type").empty()) {
+        out << " " << StringMember(e, "type") << " " << StringMember(e, "id");
+      }
+      const rapidjson::Value& status = Member(e, "status");
+      out << " [" << (status.IsInt() ? std::to_string(status.GetInt()) : "no answer") << "]"
+          << ", " << DescribeSignature(Member(e, "signature")) << "\n";
+    }
+  }
+  return out.str();
 }
 
 }  // namespace parvis::testing

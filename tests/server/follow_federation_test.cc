@@ -10,6 +10,7 @@
 #include "parvis/protocol/data_integrity.h"
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/multikey.h"
+#include "support/eventually.h"
 #include "support/test_node.h"
 
 namespace parvis {
@@ -18,15 +19,7 @@ namespace {
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
-// Waits until `condition` holds (true) or a generous deadline passes (false).
-bool Eventually(const std::function<bool()>& condition) {
-  auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(25ms);
-  }
-  return condition();
-}
+using ::parvis::testing::Eventually;
 
 std::string Follows(testing::TestNode& node, const std::string& account) {
   http::Response response = node.node().CallControl("GET", "/control/follows?account=" + account, "");

@@ -10,6 +10,7 @@
 #include "parvis/protocol/json.h"
 #include "server/federation/inbox.h"
 #include "support/remote_peer.h"
+#include "support/eventually.h"
 #include "support/test_node.h"
 
 namespace parvis {
@@ -295,14 +296,7 @@ std::string FollowersOf(testing::TestNode& node, const std::string& account) {
   return node.node().CallControl("GET", "/control/follows?account=" + account, "").body;
 }
 
-bool EventuallyTrue(const std::function<bool()>& condition) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return condition();
-}
+using ::parvis::testing::Eventually;
 
 class ActorLifecycleTest : public ::testing::Test {
  protected:
@@ -318,7 +312,7 @@ class ActorLifecycleTest : public ::testing::Test {
     ASSERT_EQ(Post(actor, R"({"id":")" + actor.id + R"(/follow/1","type":"Follow","actor":")" +
                               actor.id + R"(","object":")" + node_.base() + R"(/users/camille"})"),
               202);
-    ASSERT_TRUE(EventuallyTrue([&] {
+    ASSERT_TRUE(Eventually([&] {
       return FollowersOf(node_, "camille").find(actor.id) != std::string::npos;
     })) << FollowersOf(node_, "camille");
   }
@@ -333,10 +327,10 @@ TEST_F(ActorLifecycleTest, ADeletedActorLosesItsFollowsAndKeys) {
   ASSERT_EQ(Post(alice_, R"({"id":")" + alice_.id + R"(#delete","type":"Delete","actor":")" +
                              alice_.id + R"(","object":")" + alice_.id + R"("})"),
             202);
-  EXPECT_TRUE(EventuallyTrue([&] {
+  EXPECT_TRUE(Eventually([&] {
     return FollowersOf(node_, "camille") == R"({"followers":[],"following":[]})";
   })) << FollowersOf(node_, "camille");
-  EXPECT_TRUE(EventuallyTrue([&] {
+  EXPECT_TRUE(Eventually([&] {
     Result<std::optional<std::string>> known =
         node_.node().store().Get(storage::Family::kRemoteKeys, alice_.rsa_key_id);
     return known.has_value() && !known->has_value();
@@ -348,7 +342,7 @@ TEST_F(ActorLifecycleTest, ABlockEndsFollowsBothWays) {
   ASSERT_EQ(Post(alice_, R"({"id":")" + alice_.id + R"(/block/1","type":"Block","actor":")" +
                              alice_.id + R"(","object":")" + node_.base() + R"(/users/camille"})"),
             202);
-  EXPECT_TRUE(EventuallyTrue([&] {
+  EXPECT_TRUE(Eventually([&] {
     return FollowersOf(node_, "camille") == R"({"followers":[],"following":[]})";
   })) << FollowersOf(node_, "camille");
 }

@@ -12,9 +12,9 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { configure } from "@logtape/logtape";
 import {
-  Accept, Announce, Create, Delete, Endpoints, Follow, Like, MemoryKvStore, Note, Person,
-  Reject, Undo, Update, createFederation, formatSemVer, generateCryptoKeyPair, getActorTypeName,
-  isActor, parseNodeInfo,
+  Accept, Announce, Collection, Create, Delete, Endpoints, Follow, Like, MemoryKvStore, Note,
+  Person, Reject, Tombstone, Undo, Update, createFederation, formatSemVer, generateCryptoKeyPair,
+  getActorTypeName, getTypeId, isActor, parseNodeInfo, traverseCollection,
 } from "@fedify/fedify";
 
 const LOG_LIMIT = 1000;  // entries kept in each in-memory log
@@ -223,13 +223,22 @@ federation
   })
   .on(Create, async (ctx, create) => {
     const object = await create.getObject(ctx);
-    await record(ctx, create, { content: object?.content?.toString() ?? null });
+    await record(ctx, create, { content: object?.content?.toString() ?? null, parsed: await embeddedSummary(ctx, create) });
   })
-  .on(Update, (ctx, activity) => record(ctx, activity))
-  .on(Delete, (ctx, activity) => record(ctx, activity))
+  .on(Update, async (ctx, activity) => record(ctx, activity, { parsed: await embeddedSummary(ctx, activity) }))
+  .on(Delete, async (ctx, activity) => record(ctx, activity, { parsed: await embeddedSummary(ctx, activity) }))
   .on(Announce, (ctx, activity) => record(ctx, activity))
   .on(Like, (ctx, activity) => record(ctx, activity))
   .onError((ctx, error) => remember(fedifyLog, { level: "error", category: "peer.inbox", message: inspect(error) }));
+
+// How Fedify parsed the object embedded in a received activity (type, id, attributedTo,
+// content, to, cc, ...); null when the object came as a bare id (nothing is fetched here).
+async function embeddedSummary(ctx, activity) {
+  const body = currentRequest.getStore()?.body;
+  if (body?.object == null || typeof body.object !== "object") return null;
+  const object = await activity.getObject(ctx);
+  return object == null ? null : await objectSummary(object);
+}
 
 async function settleFollow(ctx, activity, state) {
   await record(ctx, activity);
@@ -337,14 +346,105 @@ async function sendUnfollow(ctx, target) {
   return { undoId: undo.id.href };
 }
 
-async function sendNote(ctx, to, content) {
+// A Note by alice (or, with `attributedTo`, one claiming another author) addressed to the
+// actor `to`, sent in a Create. The Note is embedded, with attributedTo, to and published.
+async function sendNote(ctx, to, content, attributedTo) {
   const actor = await lookupActor(ctx, to);
   const id = ctx.getObjectUri(Note, { identifier: "alice", id: randomUUID() });
-  const note = new Note({ id, attribution: ctx.getActorUri("alice"), to: actor.id, content });
-  notes.set(id.href, note);
+  const note = new Note({
+    id,
+    attribution: attributedTo == null ? ctx.getActorUri("alice") : new URL(attributedTo),
+    to: actor.id,
+    content,
+  });
+  // A Note claiming another author is not served: alice did not write it.
+  if (attributedTo == null) notes.set(id.href, note);
   const create = new Create({ id: new URL(`${id.href}#create`), actor: ctx.getActorUri("alice"), object: note, to: actor.id });
   await ctx.sendActivity({ identifier: "alice" }, actor, create, { immediate: true });
   return { createId: create.id.href, noteId: id.href };
+}
+
+// An Update of one of alice's notes with new content (the whole Note embedded).
+let updates = 0;
+async function sendNoteUpdate(ctx, to, noteId, content) {
+  const actor = await lookupActor(ctx, to);
+  const old = notes.get(noteId);
+  if (old == null) throw new Error(`alice has no note ${noteId}`);
+  const note = old.clone({ content });
+  notes.set(noteId, note);
+  const update = new Update({
+    id: new URL(`${noteId}#update-${++updates}`), actor: ctx.getActorUri("alice"),
+    object: note, to: actor.id,
+  });
+  await ctx.sendActivity({ identifier: "alice" }, actor, update, { immediate: true });
+  return { updateId: update.id.href, noteId };
+}
+
+// A Delete of one of alice's notes, its object a Tombstone (as Mastodon sends it); the note
+// is no longer served.
+async function sendNoteDelete(ctx, to, noteId) {
+  const actor = await lookupActor(ctx, to);
+  if (!notes.delete(noteId)) throw new Error(`alice has no note ${noteId}`);
+  const del = new Delete({
+    id: new URL(`${noteId}#delete`), actor: ctx.getActorUri("alice"),
+    object: new Tombstone({ id: new URL(noteId) }), to: actor.id,
+  });
+  await ctx.sendActivity({ identifier: "alice" }, actor, del, { immediate: true });
+  return { deleteId: del.id.href, noteId };
+}
+
+// What Fedify's lookupObject made of a URL: `found` false when it returned null; otherwise
+// the object's type, id and main properties, and its JSON-LD as Fedify re-serialises it.
+async function describeObject(ctx, target) {
+  const object = await ctx.lookupObject(target, { crossOrigin: "throw" });
+  if (object == null) return { found: false };
+  return { found: true, ...(await objectSummary(object)), jsonLd: await object.toJsonLd({ contextLoader: ctx.contextLoader }) };
+}
+
+async function objectSummary(object) {
+  const ids = (list) => list.map((url) => url.href);
+  return {
+    type: getTypeId(object).href.replace("https://www.w3.org/ns/activitystreams#", ""),
+    id: object.id?.href ?? null,
+    attributedTo: object.attributionIds ? ids(object.attributionIds) : [],
+    actor: object.actorIds ? ids(object.actorIds) : [],
+    content: object.content?.toString() ?? null,
+    summary: object.summary?.toString() ?? null,
+    sensitive: object.sensitive ?? null,
+    url: object.url?.href ?? null,
+    published: object.published?.toString() ?? null,
+    deleted: object.deleted?.toString() ?? null,
+    to: ids(object.toIds ?? []),
+    cc: ids(object.ccIds ?? []),
+    objectId: object.objectId?.href ?? null,
+  };
+}
+
+// A collection read with Fedify: lookupObject, then traverseCollection (first page, then
+// `next` until none), each item dereferenced by Fedify when it is only an id.
+async function describeCollection(ctx, target) {
+  const collection = await ctx.lookupObject(target, { crossOrigin: "throw" });
+  if (!(collection instanceof Collection)) {
+    throw new Error(`${target} is not a collection (${collection?.constructor.name ?? "not found"})`);
+  }
+  const options = { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader, crossOrigin: "throw" };
+  const items = [];
+  for await (const item of traverseCollection(collection, options)) {
+    const summary = await objectSummary(item);
+    // For an activity (the outbox's Creates), what it carries.
+    if (typeof item.getObject === "function") {
+      const inner = await item.getObject(options);
+      summary.object = inner == null ? null : await objectSummary(inner);
+    }
+    items.push(summary);
+  }
+  return {
+    type: getTypeId(collection).href.replace("https://www.w3.org/ns/activitystreams#", ""),
+    id: collection.id?.href ?? null,
+    totalItems: collection.totalItems ?? null,
+    first: collection.firstId?.href ?? null,
+    items,
+  };
 }
 
 const testRoutes = {
@@ -357,7 +457,11 @@ const testRoutes = {
   "POST /_test/nodeinfo": (ctx, body) => readNodeInfo(body.url),
   "POST /_test/follow": (ctx, body) => sendFollow(ctx, body.target),
   "POST /_test/unfollow": (ctx, body) => sendUnfollow(ctx, body.target),
-  "POST /_test/create": (ctx, body) => sendNote(ctx, body.to, body.content ?? ""),
+  "POST /_test/create": (ctx, body) => sendNote(ctx, body.to, body.content ?? "", body.attributedTo),
+  "POST /_test/update": (ctx, body) => sendNoteUpdate(ctx, body.to, body.noteId, body.content ?? ""),
+  "POST /_test/delete": (ctx, body) => sendNoteDelete(ctx, body.to, body.noteId),
+  "POST /_test/object": (ctx, body) => describeObject(ctx, body.target),
+  "POST /_test/collection": (ctx, body) => describeCollection(ctx, body.target),
 };
 
 // Answers 200 with the route's JSON, 400 with {error, fedifyLog} (what Fedify logged meanwhile).
