@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "db_options.h"
+#include "directory_lock.h"
 #include "parvis/storage.h"
 
 namespace parvis::storage {
@@ -29,6 +30,8 @@ struct Store::Impl {
   // Set once by Open, then read-only: safe to read from any thread.
   std::string path;
   DbOptions options;  // keeps the shared block cache alive
+  // Held from before RocksDB opens until after ~Impl's body has closed it.
+  std::unique_ptr<DirectoryLock> lock;
   rocksdb::DB* db = nullptr;
   // Every opened column family (default, ours, unknown ones), destroyed on close.
   std::vector<rocksdb::ColumnFamilyHandle*> all_handles;

@@ -153,6 +153,9 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) try {
   }
 
   auto impl = std::make_unique<Impl>();
+  Result<std::unique_ptr<DirectoryLock>> locked = DirectoryLock::Acquire(path);
+  if (!locked) return std::unexpected(locked.error());
+  impl->lock = std::move(*locked);
   impl->path = path;
   impl->options = MakeDbOptions(options);
   impl->write_options.sync = options.sync_writes;

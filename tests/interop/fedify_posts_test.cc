@@ -80,16 +80,36 @@ class FedifyPostsTest : public ::testing::Test {
   }
 
   // Prints what crossed the wire; then, as in the other interop tests, a test ends with
-  // nothing in Fedify's log (a warning or an error there means something bothered it).
+  // nothing in Fedify's log (a warning or an error there means something bothered it), but
+  // for the records a test announced with ExpectFedifyLog (printed, not failed).
   void TearDown() override {
     if (!peer_.ok()) return;
     std::string exchanges = DescribePeerExchanges(peer_);
     std::cout << exchanges;
     RecordProperty("fedify_peer_exchanges", exchanges);
-    HttpAnswer log = peer_.Get("fedify-log");
-    EXPECT_EQ(log.status, 200);
-    EXPECT_EQ(log.body, "[]") << "Fedify complained while talking to Parvis";
+    rapidjson::Document log = PeerGet("fedify-log");
+    ASSERT_TRUE(log.IsArray());
+    rapidjson::Document unexpected(rapidjson::kArrayType);
+    for (const rapidjson::Value& entry : log.GetArray()) {
+      std::string line = "[" + StringMember(entry, "level") + "] " +
+                         StringMember(entry, "category") + ": " + StringMember(entry, "message");
+      bool announced = false;
+      for (const std::string& part : expected_fedify_log_) {
+        announced = announced || line.find(part) != std::string::npos;
+      }
+      if (announced) {
+        std::cout << "[fedify log, expected] " << line << "\n";
+      } else {
+        unexpected.PushBack(rapidjson::Value(entry, unexpected.GetAllocator()),
+                            unexpected.GetAllocator());
+      }
+    }
+    EXPECT_EQ(ToJson(unexpected), "[]") << "Fedify complained while talking to Parvis";
   }
+
+  // A record Fedify's log will hold (any whose text contains `part`), because the test makes
+  // Fedify do something that fails on purpose.
+  void ExpectFedifyLog(const std::string& part) { expected_fedify_log_.push_back(part); }
 
   rapidjson::Document PeerGet(const std::string& route) {
     HttpAnswer answer = peer_.Get(route);
@@ -213,6 +233,7 @@ class FedifyPostsTest : public ::testing::Test {
   FedifyPeer peer_;
   std::string camille_, followers_, alice_, peer_base_;
   std::string last_record_;  // the last /control/object answer EventuallyRecord saw
+  std::vector<std::string> expected_fedify_log_;
 };
 
 // Camille posts publicly, then to followers only, then deletes the first note: the Fedify
@@ -370,29 +391,69 @@ TEST_F(FedifyPostsTest, FedifyLooksUpANoteBeforeAndAfterDeletion) {
   EXPECT_FALSE(StringMember(note, "published").empty());
   Report("Fedify's lookupObject of a public note: " + ToJson(note));
 
+  // Fedify's document loader logs every non-2xx answer as an error.
   const std::string private_id = Post("followers only", "followers");
   ASSERT_FALSE(private_id.empty());
+  ExpectFedifyLog("Failed to fetch document: 404 " + private_id + " ");
   rapidjson::Document hidden = PeerPost("object", JsonObject({{"target", private_id}}));
-  EXPECT_TRUE(Member(hidden, "found").IsFalse()) << "a followers-only note was served to an "
-                                                    "anonymous fetch: "
-                                                 << ToJson(hidden);
+  EXPECT_TRUE(Member(hidden, "found").IsFalse())
+      << "a followers-only note was served to an anonymous fetch: " << ToJson(hidden);
   EXPECT_THAT(GetStatuses(private_id), ElementsAre(404));
 
   DeleteNote(public_id);
-  rapidjson::Document gone = PeerPost("object", JsonObject({{"target", public_id}}));
+  // The federation's loader caches documents for 5 minutes: Fedify asks Parvis nothing and
+  // still returns the Note.
+  rapidjson::Document cached = PeerPost("object", JsonObject({{"target", public_id}}));
+  EXPECT_THAT(GetStatuses(public_id), ElementsAre(200));
+  Report("after deletion, Fedify's (cached) lookupObject returned a " +
+         StringMember(cached, "type") + " without asking Parvis");
+
+  // An uncached loader asks again; Parvis answers 410 (with a Tombstone in the body), which
+  // Fedify's loader refuses like any non-2xx answer, so lookupObject finds nothing.
+  ExpectFedifyLog("Failed to fetch document: 410 " + public_id + " ");
+  rapidjson::Document gone =
+      PeerPost("object", R"({"target":)" + JsonString(public_id) + R"(,"fresh":true})");
   ASSERT_TRUE(gone.IsObject());
-  // Fedify's document loader refuses a 410 like any non-2xx answer, so lookupObject finds
-  // nothing (it never sees the Tombstone in the body).
-  std::vector<int> statuses = GetStatuses(public_id);
-  ASSERT_EQ(statuses.size(), 2u);
-  EXPECT_EQ(statuses[1], 410);
+  EXPECT_THAT(GetStatuses(public_id), ElementsAre(200, 410));
   if (Member(gone, "found").IsTrue()) {
     EXPECT_EQ(StringMember(gone, "type"), "Tombstone") << ToJson(gone);
-    Report("after deletion, Fedify's lookupObject returned: " + ToJson(gone));
+    Report("after deletion, Fedify's uncached lookupObject returned: " + ToJson(gone));
   } else {
-    Report("after deletion (410), Fedify's lookupObject returned null (not found)");
+    Report("after deletion (410), Fedify's uncached lookupObject returned null (not found)");
   }
   EXPECT_TRUE(Member(gone, "found").IsFalse()) << ToJson(gone);
+  // What Parvis serves there.
+  HttpAnswer tombstone = Ask(parvis_.port(), "GET", public_id.substr(parvis_.base_url().size()));
+  EXPECT_EQ(tombstone.status, 410);
+  EXPECT_EQ(StringMember(ParseJson(tombstone.body), "type"), "Tombstone") << tombstone.body;
+  Report("Parvis's answer for the deleted note: " + std::to_string(tombstone.status) + " " +
+         tombstone.body);
+}
+
+// A note with a content warning (`--summary`): Fedify sees the warning as the Note's summary
+// and the Note as sensitive.
+//
+// KNOWN PARVIS BUG (kept failing on purpose): Parvis writes `"sensitive": true` but its
+// @context is only "https://www.w3.org/ns/activitystreams", which does not define
+// `sensitive` (Mastodon adds {"sensitive": "as:sensitive"} to its @context). A JSON-LD
+// consumer such as Fedify drops the undefined term, so the Note is not sensitive for it.
+TEST_F(FedifyPostsTest, FedifySeesAContentWarningAsSensitive) {
+  ProcessResult posted =
+      parvis_.Admin({"post", "camille", "--summary", "Spoiler: caf\u00e9"}, "the butler did it");
+  ASSERT_EQ(posted.exit_code, 0) << posted.out << posted.err;
+  const std::string id = StringMember(ParseJson(posted.out), "id");
+  HttpAnswer served = Ask(parvis_.port(), "GET", id.substr(parvis_.base_url().size()));
+  Report("Parvis serves the note with a content warning as: " + served.body);
+  EXPECT_TRUE(Member(ParseJson(served.body), "sensitive").IsTrue()) << served.body;
+
+  rapidjson::Document note = PeerPost("object", JsonObject({{"target", id}}));
+  Report("Fedify's lookupObject of it: " + ToJson(note));
+  EXPECT_EQ(StringMember(note, "summary"), "Spoiler: caf\u00e9");
+  EXPECT_EQ(StringMember(note, "content"), "<p>the butler did it</p>");
+  EXPECT_TRUE(Member(note, "sensitive").IsTrue())
+      << "Fedify does not see the note as sensitive: Parvis's @context does not define "
+         "`sensitive` (as:sensitive), so JSON-LD processing drops it. Served: "
+      << served.body;
 }
 
 // Fedify reads camille's outbox (two pages: 21 public notes and an unlisted one; the

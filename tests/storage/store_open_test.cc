@@ -7,6 +7,7 @@
 #include <rocksdb/db.h>
 
 #include <chrono>
+#include <filesystem>
 #include <set>
 #include <string>
 #include <vector>
@@ -137,7 +138,7 @@ TEST(StoreOpenTest, SecondOpenInTheSameProcessIsBusy) {
   ASSERT_FALSE(second.has_value());
   EXPECT_EQ(second.error().code, ErrorCode::kBusy) << second.error().message;
   EXPECT_THAT(second.error().message, HasSubstr("data directory " + path));
-  EXPECT_THAT(second.error().message, HasSubstr("(lock held on " + path + "/LOCK)"));
+  EXPECT_THAT(second.error().message, HasSubstr("(lock held on " + path + "/parvis.lock)"));
   // Closing releases the lock.
   first.reset();
   EXPECT_NE(OpenStore(path), nullptr);
@@ -158,7 +159,7 @@ TEST(StoreOpenTest, OpenWhileAnotherProcessHoldsItIsBusy) {
   EXPECT_EQ(second.error().code, ErrorCode::kBusy) << second.error().message;
   EXPECT_EQ(second.error().message, "data directory " + path +
                                         " is in use by another parvis process (lock held on " +
-                                        path + "/LOCK)");
+                                        path + "/parvis.lock)");
 
   // The lock dies with its process, even one killed without closing.
   child->Kill();
@@ -239,6 +240,29 @@ TEST(StoreOpenTest, NewerDatabaseIsRefusedUntouched) {
                                        "to version 1 \u2014 upgrade parvis");
   const std::set<std::string> untouched = {"default", "meta"};
   EXPECT_EQ(ColumnFamiliesOnDisk(path), untouched);
+}
+
+// RocksDB rotates its log files before it takes its own LOCK: a second
+// opener must be stopped before that, or it disturbs the live database.
+TEST(StoreOpenTest, ASecondOpenerTouchesNoFile) {
+  TempDir dir;
+  const std::string path = dir.Sub("data");
+  auto store = OpenStore(path);
+  ASSERT_NE(store, nullptr);
+  auto listing = [&] {
+    std::set<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(path)) {
+      names.insert(entry.path().filename().string());
+    }
+    return names;
+  };
+  const std::set<std::string> before = listing();
+  for (int i = 0; i < 3; ++i) {
+    Result<std::unique_ptr<Store>> second = Store::Open({.path = path});
+    ASSERT_FALSE(second.has_value());
+    EXPECT_EQ(second.error().code, ErrorCode::kBusy);
+  }
+  EXPECT_EQ(listing(), before);
 }
 
 }  // namespace

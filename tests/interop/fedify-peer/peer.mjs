@@ -14,7 +14,7 @@ import { configure } from "@logtape/logtape";
 import {
   Accept, Announce, Collection, Create, Delete, Endpoints, Follow, Like, MemoryKvStore, Note,
   Person, Reject, Tombstone, Undo, Update, createFederation, formatSemVer, generateCryptoKeyPair,
-  getActorTypeName, getTypeId, isActor, parseNodeInfo, traverseCollection,
+  getActorTypeName, getDocumentLoader, getTypeId, isActor, parseNodeInfo, traverseCollection,
 } from "@fedify/fedify";
 
 const LOG_LIMIT = 1000;  // entries kept in each in-memory log
@@ -395,8 +395,12 @@ async function sendNoteDelete(ctx, to, noteId) {
 
 // What Fedify's lookupObject made of a URL: `found` false when it returned null; otherwise
 // the object's type, id and main properties, and its JSON-LD as Fedify re-serialises it.
-async function describeObject(ctx, target) {
-  const object = await ctx.lookupObject(target, { crossOrigin: "throw" });
+// The federation's document loader keeps what it fetched for 5 minutes (Fedify's kvCache);
+// `fresh` uses an uncached loader instead, so the other server is asked again.
+async function describeObject(ctx, target, fresh) {
+  const options = { crossOrigin: "throw" };
+  if (fresh) options.documentLoader = getDocumentLoader({ allowPrivateAddress: true });
+  const object = await ctx.lookupObject(target, options);
   if (object == null) return { found: false };
   return { found: true, ...(await objectSummary(object)), jsonLd: await object.toJsonLd({ contextLoader: ctx.contextLoader }) };
 }
@@ -460,7 +464,7 @@ const testRoutes = {
   "POST /_test/create": (ctx, body) => sendNote(ctx, body.to, body.content ?? "", body.attributedTo),
   "POST /_test/update": (ctx, body) => sendNoteUpdate(ctx, body.to, body.noteId, body.content ?? ""),
   "POST /_test/delete": (ctx, body) => sendNoteDelete(ctx, body.to, body.noteId),
-  "POST /_test/object": (ctx, body) => describeObject(ctx, body.target),
+  "POST /_test/object": (ctx, body) => describeObject(ctx, body.target, body.fresh === true),
   "POST /_test/collection": (ctx, body) => describeCollection(ctx, body.target),
 };
 
