@@ -44,6 +44,17 @@ std::pair<std::vector<std::string>, std::vector<std::string>> Audience(const Loc
   return {{}, {}};
 }
 
+// ActivityStreams does not define `sensitive`: Mastodon's extension term,
+// without which JSON-LD readers (Fedify) drop it.
+rapidjson::Value Context(Allocator& allocator) {
+  rapidjson::Value context(rapidjson::kArrayType);
+  context.PushBack("https://www.w3.org/ns/activitystreams", allocator);
+  rapidjson::Value terms(rapidjson::kObjectType);
+  terms.AddMember("sensitive", "as:sensitive", allocator);
+  context.PushBack(terms, allocator);
+  return context;
+}
+
 rapidjson::Value NoteValue(const LocalNote& note, Allocator& allocator) {
   auto [to, cc] = Audience(note);
   rapidjson::Value object(rapidjson::kObjectType);
@@ -70,7 +81,7 @@ std::string Wrap(std::string_view type, std::string_view id, const LocalNote& no
   rapidjson::Document doc(rapidjson::kObjectType);
   Allocator& allocator = doc.GetAllocator();
   auto [to, cc] = Audience(note);
-  doc.AddMember("@context", "https://www.w3.org/ns/activitystreams", allocator);
+  doc.AddMember("@context", Context(allocator), allocator);
   doc.AddMember("id", Text(id, allocator), allocator);
   doc.AddMember("type", Text(type, allocator), allocator);
   doc.AddMember("actor", Text(note.author, allocator), allocator);
@@ -136,7 +147,7 @@ std::string NoteDocument(const LocalNote& note) {
   rapidjson::Document doc(rapidjson::kObjectType);
   Allocator& allocator = doc.GetAllocator();
   rapidjson::Value object = NoteValue(note, allocator);
-  doc.AddMember("@context", "https://www.w3.org/ns/activitystreams", allocator);
+  doc.AddMember("@context", Context(allocator), allocator);
   for (auto& member : object.GetObject()) {
     doc.AddMember(member.name, member.value, allocator);
   }

@@ -8,7 +8,7 @@ const std::vector<Family>& AllFamilies() {
       Family::kMeta,        Family::kAccounts, Family::kAccountNames, Family::kAccountPrivate,
       Family::kAccountKeys, Family::kObjects,  Family::kQueues,       Family::kRemoteActors,
       Family::kRemoteKeys,  Family::kActivities, Family::kFollows,      Family::kOutbox,
-      Family::kReplay,
+      Family::kReactions,   Family::kReplay,
   };
   return families;
 }
@@ -40,6 +40,8 @@ const char* FamilyName(Family family) {
       return "follows";
     case Family::kOutbox:
       return "outbox";
+    case Family::kReactions:
+      return "reactions";
     case Family::kReplay:
       return "replay";
   }

@@ -73,6 +73,7 @@ struct InboxProcessor::Impl : std::enable_shared_from_this<InboxProcessor::Impl>
   Outcome OnDelete(const protocol::ActivityEnvelope& envelope, storage::Batch& batch);
   Outcome OnActorDeleted(const std::string& actor, storage::Batch& batch);
   Outcome OnBlock(const protocol::ActivityEnvelope& envelope, storage::Batch& batch);
+  Outcome OnReaction(const protocol::ActivityEnvelope& envelope, storage::Batch& batch, bool add);
   std::optional<accounts::Account> LocalAccount(std::string_view actor_id);
   std::optional<rapidjson::Document> StoredActivity(const std::string& id);
 
@@ -143,6 +144,8 @@ Outcome InboxProcessor::Impl::OnUndo(const rapidjson::Value& activity,
     if (std::optional<accounts::Account> account = LocalAccount(inner->object_id)) {
       follows.Remove(batch, account->id, Direction::kFollowers, envelope.actor);
     }
+  } else if (inner->type == "Like" || inner->type == "Announce") {
+    return OnReaction(*inner, batch, /*add=*/false);
   }
   return Outcome::kDone;
 }
@@ -244,6 +247,26 @@ Outcome InboxProcessor::Impl::OnActorDeleted(const std::string& actor, storage::
   return Outcome::kDone;
 }
 
+// The key of a Like ('L') or Announce ('A') of a local object by an actor.
+static std::string ReactionKey(std::string_view object_id, std::string_view type,
+                               std::string_view actor) {
+  return std::string(object_id) + "\n" + (type == "Like" ? "L" : "A") + "\n" + std::string(actor);
+}
+
+Outcome InboxProcessor::Impl::OnReaction(const protocol::ActivityEnvelope& envelope,
+                                         storage::Batch& batch, bool add) {
+  // Only reactions to this node's own, live objects are counted here.
+  PostService posts({.config = context.config, .store = context.store});
+  Result<std::optional<StoredObject>> object = posts.Get(envelope.object_id);
+  if (!object || !object->has_value() || !(*object)->local || (*object)->deleted != 0) {
+    return Outcome::kDone;
+  }
+  std::string key = ReactionKey(envelope.object_id, envelope.type, envelope.actor);
+  if (add) batch.Put(Family::kReactions, key, envelope.id);
+  else batch.Delete(Family::kReactions, key);
+  return Outcome::kDone;
+}
+
 Outcome InboxProcessor::Impl::OnBlock(const protocol::ActivityEnvelope& envelope,
                                       storage::Batch& batch) {
   std::optional<accounts::Account> account = LocalAccount(envelope.object_id);
@@ -283,6 +306,9 @@ asio::awaitable<Outcome> InboxProcessor::Impl::Process(const rapidjson::Value& a
   if (envelope.type == "Update") co_return OnCreateOrUpdate(activity, envelope, batch, true);
   if (envelope.type == "Delete") co_return OnDelete(envelope, batch);
   if (envelope.type == "Block") co_return OnBlock(envelope, batch);
+  if (envelope.type == "Like" || envelope.type == "Announce") {
+    co_return OnReaction(envelope, batch, /*add=*/true);
+  }
   // Other types are kept as received; later work gives them effects.
   co_return Outcome::kDone;
 }

@@ -431,12 +431,8 @@ TEST_F(FedifyPostsTest, FedifyLooksUpANoteBeforeAndAfterDeletion) {
 }
 
 // A note with a content warning (`--summary`): Fedify sees the warning as the Note's summary
-// and the Note as sensitive.
-//
-// KNOWN PARVIS BUG (kept failing on purpose): Parvis writes `"sensitive": true` but its
-// @context is only "https://www.w3.org/ns/activitystreams", which does not define
-// `sensitive` (Mastodon adds {"sensitive": "as:sensitive"} to its @context). A JSON-LD
-// consumer such as Fedify drops the undefined term, so the Note is not sensitive for it.
+// and the Note as sensitive. (This found that `sensitive` needs Mastodon's
+// {"sensitive": "as:sensitive"} in the @context, or JSON-LD readers drop it.)
 TEST_F(FedifyPostsTest, FedifySeesAContentWarningAsSensitive) {
   ProcessResult posted =
       parvis_.Admin({"post", "camille", "--summary", "Spoiler: caf\u00e9"}, "the butler did it");

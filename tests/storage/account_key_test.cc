@@ -124,6 +124,7 @@ TEST(FamilyTest, NamesAreFixed) {
       {Family::kActivities, "activities"},
       {Family::kFollows, "follows"},
       {Family::kOutbox, "outbox"},
+      {Family::kReactions, "reactions"},
       {Family::kReplay, "replay"},
   };
   ASSERT_EQ(AllFamilies().size(), cases.size());

@@ -42,6 +42,7 @@ enum class Family {
   kActivities,      // activity id -> received activity and its receipt (JSON); dedupe
   kFollows,         // account id + "followers/" or "following/" + remote actor id -> JSON
   kOutbox,          // account id + 8-byte sequence -> the account's activity (JSON)
+  kReactions,       // local object id + "\n" + L|A + "\n" + actor -> Like/Announce activity id
   kReplay,          // signature fingerprint -> expiry (seconds, 8-byte big-endian)
   // kReplay stays last: store_impl.h sizes its handle table from it. Add new
   // families before it, and to AllFamilies().
