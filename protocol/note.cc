@@ -70,6 +70,8 @@ rapidjson::Value NoteValue(const LocalNote& note, Allocator& allocator) {
     object.AddMember("sensitive", false, allocator);
   }
   object.AddMember("url", Text(note.url, allocator), allocator);
+  object.AddMember("likes", Text(note.id + "/likes", allocator), allocator);
+  object.AddMember("shares", Text(note.id + "/shares", allocator), allocator);
   object.AddMember("published", Text(FormatRfc3339Utc(note.published), allocator), allocator);
   object.AddMember("to", List(to, allocator), allocator);
   object.AddMember("cc", List(cc, allocator), allocator);

@@ -53,6 +53,35 @@ http::Response NoteAt(const PostRoutesContext& context, http::Request& request) 
   return response;
 }
 
+// GET .../statuses/{id}/likes and /shares: how many, as Mastodon shows them
+// (totalItems only: who liked is the liker's business).
+http::Response Reactions(const PostRoutesContext& context, http::Request& request,
+                         std::string_view letter, std::string_view suffix) {
+  std::optional<accounts::Account> account = FindAccount(context, request.params["name"]);
+  if (!account) return http::Response::JsonError(404, "no such account");
+  ActorUrls urls(context.config->base_url);
+  std::string id = urls.Actor(account->name) + "/statuses/" + request.params["id"];
+  Result<std::optional<StoredObject>> object = context.posts->Get(id);
+  if (!object) return http::Response::JsonError(503, "storage unavailable");
+  if (!object->has_value() || !(*object)->local || (*object)->deleted != 0 ||
+      (*object)->note.visibility == protocol::Visibility::kFollowers ||
+      (*object)->note.visibility == protocol::Visibility::kDirect) {
+    return http::Response::JsonError(404, "not found");
+  }
+  uint64_t count = 0;
+  std::string prefix = id + "\n" + std::string(letter) + "\n";
+  Status scanned = context.store->Scan(Family::kReactions, prefix,
+                                       [&](std::string_view, std::string_view) {
+                                         ++count;
+                                         return true;
+                                       });
+  if (!scanned) return http::Response::JsonError(503, "storage unavailable");
+  std::string collection = id + std::string(suffix);
+  return ActivityJson(200, "{\"@context\":\"https://www.w3.org/ns/activitystreams\",\"id\":\"" +
+                               collection + "\",\"type\":\"Collection\",\"totalItems\":" +
+                               std::to_string(count) + "}");
+}
+
 http::Response Outbox(const PostRoutesContext& context, http::Request& request) {
   std::optional<accounts::Account> account = FindAccount(context, request.params["name"]);
   if (!account) return http::Response::JsonError(404, "no such account");
@@ -153,6 +182,12 @@ void AddPostRoutes(http::Router& public_router, http::Router& control_router,
                    const PostRoutesContext& context) {
   public_router.Add("GET", "/users/{name}/statuses/{id}",
                     [context](http::Request& request) { return NoteAt(context, request); });
+  public_router.Add("GET", "/users/{name}/statuses/{id}/likes", [context](http::Request& request) {
+    return Reactions(context, request, "L", "/likes");
+  });
+  public_router.Add("GET", "/users/{name}/statuses/{id}/shares", [context](http::Request& request) {
+    return Reactions(context, request, "A", "/shares");
+  });
   public_router.Add("GET", "/users/{name}/outbox",
                     [context](http::Request& request) { return Outbox(context, request); });
   http::RouteOptions json{.json_body = true};

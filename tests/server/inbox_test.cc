@@ -374,3 +374,43 @@ TEST(ActorDeletionTest, DeleteOfAnUnknownGoneActorIsAcceptedAndNothingStored) {
 
 }  // namespace
 }  // namespace parvis
+
+namespace parvis {
+namespace {
+
+TEST_F(ActorLifecycleTest, LikesAndSharesOfLocalNotesAreCountedAndUndone) {
+  http::Response post =
+      node_.node().CallControl("POST", "/control/post", R"({"account":"camille","content":"hello"})");
+  ASSERT_EQ(post.status, 201) << post.body;
+  Result<rapidjson::Document> created = protocol::ParseJson(post.body, {});
+  ASSERT_TRUE(created.has_value());
+  std::string note = (*created)["id"].GetString();
+  std::string path = note.substr(node_.base().size());
+  auto total = [&](const std::string& collection) {
+    Result<rapidjson::Document> doc = protocol::ParseJson(
+        BodyOf(node_.Get(path + collection, "Accept: application/activity+json\r\n")), {});
+    return doc && doc->IsObject() && doc->HasMember("totalItems")
+               ? static_cast<int>((*doc)["totalItems"].GetUint64())
+               : -1;
+  };
+  EXPECT_EQ(total("/likes"), 0);
+  std::string like = R"({"id":")" + alice_.id + R"(/likes/1","type":"Like","actor":")" + alice_.id +
+                     R"(","object":")" + note + R"("})";
+  ASSERT_EQ(Post(alice_, like), 202);
+  ASSERT_EQ(Post(alice_, R"({"id":")" + alice_.id + R"(/announces/1","type":"Announce","actor":")" +
+                             alice_.id + R"(","object":")" + note + R"("})"),
+            202);
+  // A like of something that is not ours changes nothing.
+  ASSERT_EQ(Post(alice_, R"({"id":")" + alice_.id + R"(/likes/2","type":"Like","actor":")" +
+                             alice_.id + R"(","object":"https://elsewhere.example/notes/1"})"),
+            202);
+  EXPECT_TRUE(Eventually([&] { return total("/likes") == 1 && total("/shares") == 1; }));
+  ASSERT_EQ(Post(alice_, R"({"id":")" + alice_.id + R"(/likes/1/undo","type":"Undo","actor":")" +
+                             alice_.id + R"(","object":)" + like + "}"),
+            202);
+  EXPECT_TRUE(Eventually([&] { return total("/likes") == 0; })) << total("/likes");
+  EXPECT_EQ(total("/shares"), 1);
+}
+
+}  // namespace
+}  // namespace parvis
