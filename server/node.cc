@@ -25,6 +25,7 @@
 #include "server/federation/post_service.h"
 #include "server/federation/instance_actor.h"
 #include "server/federation/request_signer.h"
+#include "server/federation/signature_verifier.h"
 #include "server/http/http_client.h"
 #include "server/http/http_server.h"
 #include "server/http/run_to_completion.h"
@@ -54,6 +55,7 @@ struct Node::Impl {
   std::unique_ptr<http::EventLoop> loop;
   std::unique_ptr<http::HttpClient> client;
   std::unique_ptr<federation::ActorDirectory> directory;
+  std::unique_ptr<federation::SignatureVerifier> verifier;
   std::unique_ptr<federation::DeliveryQueue> deliveries;
   std::unique_ptr<federation::InboxProcessor> processor;
   std::unique_ptr<federation::Inbox> inbox;
@@ -106,6 +108,8 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
   impl->directory = std::make_unique<federation::ActorDirectory>(
       *impl->store, *impl->client, *impl->policy,
       federation::CavageSigner(*instance_rsa, urls.InstanceRsaKey(), UnixNow), UnixNow);
+  impl->verifier = std::make_unique<federation::SignatureVerifier>(
+      impl->config, *impl->directory, *impl->policy, UnixNow);
   impl->deliveries = std::make_unique<federation::DeliveryQueue>(
       *impl->store, *impl->loop, *impl->client, *impl->accounts, impl->instance_keys, urls,
       UnixNow, federation::DeliveryOptions{.first_retry_seconds = config.delivery_first_retry_seconds});
@@ -125,6 +129,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .accounts = impl->accounts.get(),
       .directory = impl->directory.get(),
       .policy = impl->policy.get(),
+      .verifier = impl->verifier.get(),
       .now = UnixNow,
       .on_queued = [processor] { processor->Wake(); },
   });

@@ -19,27 +19,6 @@ http::Response Refuse(int status, std::string_view reason) {
   return http::Response::JsonError(status, reason);
 }
 
-protocol::HttpMessage MessageOf(const http::Request& request, bool https) {
-  protocol::HttpMessage message;
-  message.method = request.method;
-  message.target = request.target;
-  message.authority = std::string(request.Header("host").value_or(""));
-  message.scheme = https ? "https" : "http";
-  message.headers = request.headers;
-  return message;
-}
-
-// Identifies one signature for the replay check: the same signature bytes
-// by the same key may be accepted once.
-std::string ReplayFingerprint(const protocol::SignatureInfo& info,
-                              const protocol::HttpMessage& message) {
-  std::string material = info.key_id + "\n" +
-                         message.FieldValue("signature").value_or("") + "\n" +
-                         message.FieldValue("signature-input").value_or("") + "\n" +
-                         message.FieldValue("authorization").value_or("");
-  return protocol::Sha256(material);
-}
-
 std::string EncodeBigEndian(int64_t value) {
   std::string out(8, '\0');
   for (int i = 7; i >= 0; --i) {
@@ -93,28 +72,22 @@ boost::asio::awaitable<http::Response> Inbox::Receive(http::Request& request,
     if (!account->has_value()) co_return Refuse(404, "no such account");
   }
 
-  // 1. Who signed, and does the signature cover enough, recently enough?
-  protocol::HttpMessage message = MessageOf(request, context_.config->https);
-  Result<protocol::SignatureInfo> info = protocol::InspectRequestSignature(message);
-  if (!info) {
-    co_return Refuse(401, info.error().code == ErrorCode::kNotFound
-                              ? "the request is not signed"
-                              : "bad signature: " + info.error().message);
+  // 1. Who signed, with a fresh signature covering enough, over this body.
+  std::expected<VerifiedRequest, VerificationFailure> signed_by =
+      co_await context_.verifier->Verify(request, /*check_digest=*/true);
+  if (!signed_by) {
+    if (signed_by.error().key_gone && request.json.IsObject()) {
+      // An actor deleting itself is gone by the time its Delete arrives, and
+      // so is its key. If we never knew it there is nothing to delete:
+      // accept, store nothing (as Mastodon does).
+      Result<protocol::ActivityEnvelope> envelope = protocol::ReadActivityEnvelope(request.json);
+      if (envelope && envelope->type == "Delete" && envelope->object_id == envelope->actor) {
+        co_return http::Response::Text(202, "");
+      }
+    }
+    co_return Refuse(signed_by.error().status, signed_by.error().reason);
   }
-  if (info->key_id.empty()) co_return Refuse(401, "the signature names no key");
-  if (!context_.policy->AllowsUrl(info->key_id)) {
-    co_return Refuse(403, "this node does not federate with the signer's domain");
-  }
-  if (Status policy = protocol::CheckSignaturePolicy(*info, message, now); !policy) {
-    co_return Refuse(401, policy.error().message);
-  }
-  if (Status digest = protocol::VerifyBodyDigest(message.FieldValue("digest").value_or(""),
-                                                 message.FieldValue("content-digest").value_or(""),
-                                                 request.body);
-      !digest) {
-    co_return Refuse(401, "body digest: " + digest.error().message);
-  }
-  std::string fingerprint = ReplayFingerprint(*info, message);
+  const std::string& fingerprint = signed_by->fingerprint;
   {
     Result<std::optional<std::string>> seen = context_.store->Get(Family::kReplay, fingerprint);
     if (!seen) co_return Refuse(503, "storage unavailable");
@@ -122,35 +95,13 @@ boost::asio::awaitable<http::Response> Inbox::Receive(http::Request& request,
       co_return Refuse(401, "this signature was already used");
     }
   }
-
-  // 2. The signer's key, fetched once more if the first does not verify
-  // (the actor may have rotated its key).
-  Result<ResolvedKey> key = co_await context_.directory->ResolveKey(info->key_id, false);
-  bool verified = key && protocol::VerifyRequestSignature(message, *info, key->key).has_value();
-  if (!verified && (key || key.error().code != ErrorCode::kInvalidArgument)) {
-    key = co_await context_.directory->ResolveKey(info->key_id, true);
-    verified = key && protocol::VerifyRequestSignature(message, *info, key->key).has_value();
-  }
-  if (!key && key.error().code == ErrorCode::kNotFound &&
-      request.json.IsObject()) {
-    // An actor deleting itself is gone by the time its Delete arrives, and so
-    // is its key. If we never knew it there is nothing to delete: accept,
-    // store nothing (as Mastodon does). Known actors were verified above.
-    Result<protocol::ActivityEnvelope> envelope = protocol::ReadActivityEnvelope(request.json);
-    if (envelope && envelope->type == "Delete" && envelope->object_id == envelope->actor) {
-      co_return http::Response::Text(202, "");
-    }
-  }
-  if (!key) co_return Refuse(401, "cannot get the signer's key: " + key.error().message);
-  if (!verified) co_return Refuse(401, "the signature does not verify");
-
   // 3. The activity, and whether its actor is the signer.
   Result<protocol::ActivityEnvelope> envelope = protocol::ReadActivityEnvelope(request.json);
   if (!envelope) co_return Refuse(400, envelope.error().message);
   if (!context_.policy->AllowsUrl(envelope->actor)) {
     co_return Refuse(403, "this node does not federate with the actor's domain");
   }
-  if (envelope->actor != key->owner) {
+  if (envelope->actor != signed_by->signer) {
     // Forwarded activities may carry their author's own proof (FEP-8b32).
     Result<protocol::DataIntegrityProofInfo> proof =
         protocol::InspectDataIntegrityProof(request.json);
@@ -180,7 +131,7 @@ boost::asio::awaitable<http::Response> Inbox::Receive(http::Request& request,
     Result<uint64_t> sequence = context_.store->NextSequence("inbox");
     if (!sequence) co_return Refuse(503, "storage unavailable");
     batch.Put(Family::kActivities, envelope->id,
-              ReceiptJson(*envelope, key->owner, recipient, now, request.body));
+              ReceiptJson(*envelope, signed_by->signer, recipient, now, request.body));
     batch.Put(Family::kQueues,
               std::string(kInboxQueue) + EncodeBigEndian(static_cast<int64_t>(*sequence)), envelope->id);
   }

@@ -19,6 +19,7 @@
 #include "server/accounts/account_service.h"
 #include "server/federation/actor_directory.h"
 #include "server/federation/domain_policy.h"
+#include "server/federation/signature_verifier.h"
 #include "server/http/router.h"
 
 namespace parvis::federation {
@@ -32,6 +33,7 @@ struct InboxContext {
   accounts::AccountService* accounts;
   ActorDirectory* directory;
   const DomainPolicy* policy;
+  SignatureVerifier* verifier;
   std::function<int64_t()> now;
   // Called after an activity was queued, so processing starts at once.
   std::function<void()> on_queued;
