@@ -218,6 +218,13 @@ std::vector<Setting> BuildSettings() {
        .description = "Fetch from and deliver to loopback and private addresses; for tests and "
                       "private networks only.",
        .store = [](const Value& v, Config& c) { c.allow_private_addresses = Flag(v); }},
+      {.key = "federation.authorized_fetch",
+       .kind = Kind::kBool,
+       .default_value = false,
+       .description = "Answer GETs of actors, notes and collections only when signed by a server "
+                      "the node federates with (Mastodon's secure mode); discovery and the "
+                      "instance actor stay public.",
+       .store = [](const Value& v, Config& c) { c.authorized_fetch = Flag(v); }},
       {.key = "federation.delivery_first_retry_seconds",
        .kind = Kind::kUint,
        .default_value = uint64_t{60},

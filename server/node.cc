@@ -110,6 +110,10 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       federation::CavageSigner(*instance_rsa, urls.InstanceRsaKey(), UnixNow), UnixNow);
   impl->verifier = std::make_unique<federation::SignatureVerifier>(
       impl->config, *impl->directory, *impl->policy, UnixNow);
+  federation::AddActorRoutes(impl->public_router, {.config = &impl->config,
+                                                   .accounts = impl->accounts.get(),
+                                                   .instance_keys = &impl->instance_keys,
+                                                   .verifier = impl->verifier.get()});
   impl->deliveries = std::make_unique<federation::DeliveryQueue>(
       *impl->store, *impl->loop, *impl->client, *impl->accounts, impl->instance_keys, urls,
       UnixNow, federation::DeliveryOptions{.first_retry_seconds = config.delivery_first_retry_seconds});
@@ -147,10 +151,12 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                              .store = impl->store.get(),
                              .accounts = impl->accounts.get(),
                              .posts = impl->posts.get(),
-                             .serving = &impl->serving});
+                             .serving = &impl->serving,
+                             .verifier = impl->verifier.get()});
   federation::AddCollectionRoutes(impl->public_router, {.config = &impl->config,
                                                         .store = impl->store.get(),
-                                                        .accounts = impl->accounts.get()});
+                                                        .accounts = impl->accounts.get(),
+                                                        .verifier = impl->verifier.get()});
   federation::AddFollowCommands(impl->control_router, {.config = &impl->config,
                                                        .store = impl->store.get(),
                                                        .accounts = impl->accounts.get(),
@@ -159,9 +165,6 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                                                        .client = impl->client.get(),
                                                        .serving = &impl->serving,
                                                        .now = UnixNow});
-  federation::AddActorRoutes(impl->public_router, {.config = &impl->config,
-                                                   .accounts = impl->accounts.get(),
-                                                   .instance_keys = &impl->instance_keys});
   federation::AddDiscoveryRoutes(impl->public_router,
                                  {.config = &impl->config, .accounts = impl->accounts.get()});
   control::AddControlRoutes(impl->control_router,

@@ -7,6 +7,7 @@
 #include "parvis/embedded.h"
 #include "parvis/protocol/actor_document.h"
 #include "server/federation/actor_urls.h"
+#include "server/federation/fetch_gate.h"
 
 namespace parvis::federation {
 namespace {
@@ -113,7 +114,8 @@ const char* ActorType(accounts::AccountKind kind) {
 }
 
 void AddActorRoutes(http::Router& router, const ActorContext& context) {
-  router.Add("GET", "/users/{name}", [context](http::Request& request) {
+  bool required = context.config->authorized_fetch;
+  router.AddAsync("GET", "/users/{name}", SignedFetch(context.verifier, required, [context](http::Request& request) {
     auto found = FindAccount(context, request.params["name"]);
     if (auto* response = std::get_if<http::Response>(&found)) return std::move(*response);
     const accounts::Account& account = std::get<accounts::Account>(found);
@@ -125,8 +127,8 @@ void AddActorRoutes(http::Router& router, const ActorContext& context) {
       return redirect;
     }
     return ActivityJson(protocol::ActorDocument(DescribeAccount(*context.config, account)));
-  });
-  router.Add("GET", "/@{name}", [context](http::Request& request) {
+  }, /*html_alternative=*/true));
+  router.AddAsync("GET", "/@{name}", SignedFetch(context.verifier, required, [context](http::Request& request) {
     auto found = FindAccount(context, request.params["name"]);
     if (auto* response = std::get_if<http::Response>(&found)) return std::move(*response);
     const accounts::Account& account = std::get<accounts::Account>(found);
@@ -134,7 +136,7 @@ void AddActorRoutes(http::Router& router, const ActorContext& context) {
       return ActivityJson(protocol::ActorDocument(DescribeAccount(*context.config, account)));
     }
     return ProfilePage(context, account);
-  });
+  }, /*html_alternative=*/true));
   router.Add("GET", "/actor", [context](http::Request&) { return InstanceActor(context); });
 }
 

@@ -6,6 +6,7 @@
 #include "parvis/config.h"
 #include "server/accounts/account_service.h"
 #include "server/federation/instance_actor.h"
+#include "server/federation/signature_verifier.h"
 #include "server/http/router.h"
 
 namespace parvis::federation {
@@ -14,6 +15,7 @@ struct ActorContext {
   const Config* config;
   accounts::AccountService* accounts;
   const InstanceActorKeys* instance_keys;
+  SignatureVerifier* verifier;  // signed GETs (authorized fetch)
 };
 
 // `context` must outlive `router`.

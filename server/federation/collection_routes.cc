@@ -4,6 +4,7 @@
 
 #include "parvis/protocol/collection.h"
 #include "server/federation/actor_urls.h"
+#include "server/federation/fetch_gate.h"
 #include "server/federation/follow_store.h"
 
 namespace parvis::federation {
@@ -65,12 +66,15 @@ http::Response Follows(const CollectionContext& context, http::Request& request,
 }  // namespace
 
 void AddCollectionRoutes(http::Router& router, const CollectionContext& context) {
-  router.Add("GET", "/users/{name}/followers", [context](http::Request& request) {
-    return Follows(context, request, Direction::kFollowers);
-  });
-  router.Add("GET", "/users/{name}/following", [context](http::Request& request) {
-    return Follows(context, request, Direction::kFollowing);
-  });
+  bool required = context.config->authorized_fetch;
+  router.AddAsync("GET", "/users/{name}/followers",
+                  SignedFetch(context.verifier, required, [context](http::Request& request) {
+                    return Follows(context, request, Direction::kFollowers);
+                  }));
+  router.AddAsync("GET", "/users/{name}/following",
+                  SignedFetch(context.verifier, required, [context](http::Request& request) {
+                    return Follows(context, request, Direction::kFollowing);
+                  }));
 }
 
 }  // namespace parvis::federation

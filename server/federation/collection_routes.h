@@ -6,6 +6,7 @@
 #include "parvis/config.h"
 #include "parvis/storage.h"
 #include "server/accounts/account_service.h"
+#include "server/federation/signature_verifier.h"
 #include "server/http/router.h"
 
 namespace parvis::federation {
@@ -17,6 +18,7 @@ struct CollectionContext {
   const Config* config;
   storage::Store* store;
   accounts::AccountService* accounts;
+  SignatureVerifier* verifier;  // signed GETs (authorized fetch)
 };
 
 // Adds GET /users/{name}/followers and /users/{name}/following.

@@ -5,6 +5,8 @@
 #include "parvis/protocol/collection.h"
 #include "parvis/protocol/json.h"
 #include "server/federation/actor_urls.h"
+#include "server/federation/fetch_gate.h"
+#include "server/federation/follow_store.h"
 
 namespace parvis::federation {
 namespace {
@@ -43,10 +45,17 @@ http::Response NoteAt(const PostRoutesContext& context, http::Request& request) 
   if ((*object)->deleted != 0) {
     return ActivityJson(410, protocol::TombstoneDocument(id, (*object)->deleted));
   }
-  // Followers-only and direct notes need to know who asks (authorized fetch).
+  // Followers-only notes go to a signed request by an accepted follower;
+  // direct ones to nobody here yet (mentions come later).
   protocol::Visibility visibility = (*object)->note.visibility;
-  if (visibility == protocol::Visibility::kFollowers || visibility == protocol::Visibility::kDirect) {
-    return http::Response::JsonError(404, "not found");
+  if (visibility == protocol::Visibility::kDirect) return http::Response::JsonError(404, "not found");
+  if (visibility == protocol::Visibility::kFollowers) {
+    if (request.verified_actor.empty()) return http::Response::JsonError(404, "not found");
+    Result<std::optional<FollowRecord>> follower = FollowStore(*context.store).Get(
+        account->id, Direction::kFollowers, request.verified_actor);
+    if (!follower || !follower->has_value() || (*follower)->state != FollowState::kAccepted) {
+      return http::Response::JsonError(404, "not found");
+    }
   }
   http::Response response = ActivityJson(200, protocol::NoteDocument((*object)->note));
   response.headers.emplace_back("Vary", "Accept");
@@ -180,16 +189,24 @@ http::Response ObjectRecord(const PostRoutesContext& context, http::Request& req
 
 void AddPostRoutes(http::Router& public_router, http::Router& control_router,
                    const PostRoutesContext& context) {
-  public_router.Add("GET", "/users/{name}/statuses/{id}",
-                    [context](http::Request& request) { return NoteAt(context, request); });
-  public_router.Add("GET", "/users/{name}/statuses/{id}/likes", [context](http::Request& request) {
-    return Reactions(context, request, "L", "/likes");
-  });
-  public_router.Add("GET", "/users/{name}/statuses/{id}/shares", [context](http::Request& request) {
-    return Reactions(context, request, "A", "/shares");
-  });
-  public_router.Add("GET", "/users/{name}/outbox",
-                    [context](http::Request& request) { return Outbox(context, request); });
+  bool required = context.config->authorized_fetch;
+  auto gated = [&](http::Handler handler) {
+    return SignedFetch(context.verifier, required, std::move(handler));
+  };
+  public_router.AddAsync("GET", "/users/{name}/statuses/{id}", gated([context](http::Request& request) {
+    return NoteAt(context, request);
+  }));
+  public_router.AddAsync("GET", "/users/{name}/statuses/{id}/likes",
+                         gated([context](http::Request& request) {
+                           return Reactions(context, request, "L", "/likes");
+                         }));
+  public_router.AddAsync("GET", "/users/{name}/statuses/{id}/shares",
+                         gated([context](http::Request& request) {
+                           return Reactions(context, request, "A", "/shares");
+                         }));
+  public_router.AddAsync("GET", "/users/{name}/outbox", gated([context](http::Request& request) {
+    return Outbox(context, request);
+  }));
   http::RouteOptions json{.json_body = true};
   control_router.AddAsync(
       "POST", "/control/post", [context](http::Request& request) { return Post(context, request); },

@@ -11,6 +11,7 @@
 #include <atomic>
 
 #include "server/federation/post_service.h"
+#include "server/federation/signature_verifier.h"
 #include "server/http/router.h"
 
 namespace parvis::federation {
@@ -21,6 +22,7 @@ struct PostRoutesContext {
   accounts::AccountService* accounts;
   PostService* posts;
   const std::atomic<bool>* serving;
+  SignatureVerifier* verifier;  // signed GETs (authorized fetch)
 };
 
 void AddPostRoutes(http::Router& public_router, http::Router& control_router,

@@ -24,6 +24,9 @@ struct Request {
   std::map<std::string, std::string> params;  // {name} segments of the route
   // The parsed body, for routes declared with RouteOptions::json_body.
   rapidjson::Document json;
+  // The remote actor whose valid HTTP signature the request carries, when a
+  // gate checked it (federation/fetch_gate.h); empty otherwise.
+  std::string verified_actor;
 
   // First header with this lower-case name.
   std::optional<std::string_view> Header(std::string_view lower_name) const;

@@ -150,6 +150,27 @@ class RemotePeer {
            "Connection: close\r\n\r\n" + body;
   }
 
+  // A raw GET of `target` on 127.0.0.1:`port`, signed draft-cavage
+  // rsa-sha256 over (request-target) host date, as Mastodon signs fetches.
+  static std::string SignedGet(const PeerActor& actor, uint16_t port, const std::string& target) {
+    std::string authority = "127.0.0.1:" + std::to_string(port);
+    std::string date = protocol::FormatHttpDate(static_cast<int64_t>(std::time(nullptr)));
+    protocol::HttpMessage message;
+    message.method = "GET";
+    message.target = target;
+    message.authority = authority;
+    message.scheme = "http";
+    message.headers = {{"host", authority}, {"date", date}};
+    Result<std::string> signature = protocol::SignCavage(
+        message, actor.rsa,
+        {.key_id = actor.rsa_key_id, .headers = {"(request-target)", "host", "date"},
+         .algorithm = "rsa-sha256"});
+    EXPECT_TRUE(signature.has_value());
+    return "GET " + target + " HTTP/1.1\r\nHost: " + authority + "\r\nDate: " + date +
+           "\r\nAccept: application/activity+json\r\nSignature: " + *signature +
+           "\r\nConnection: close\r\n\r\n";
+  }
+
  private:
   static std::string Document(const PeerActor& actor) {
     std::string base = actor.id.substr(0, actor.id.find("/users/"));

@@ -49,6 +49,7 @@ struct Config {
   std::vector<std::string> allowlist;   // domains, used in allowlist mode
   std::vector<std::string> blocklist;   // domains refused in every mode
   bool allow_private_addresses = false;  // fetch/deliver to loopback and private ranges
+  bool authorized_fetch = false;         // actors, objects and collections need signed GETs
   uint32_t delivery_first_retry_seconds = 60;  // doubles per attempt
   Limits limits;
   uint32_t worker_threads = 2;     // I/O threads of the HTTP server
