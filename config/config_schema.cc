@@ -225,11 +225,21 @@ std::vector<Setting> BuildSettings() {
                       "the node federates with (Mastodon's secure mode); discovery and the "
                       "instance actor stay public.",
        .store = [](const Value& v, Config& c) { c.authorized_fetch = Flag(v); }},
+      {.key = "federation.delivery_max_attempts",
+       .kind = Kind::kUint,
+       .default_value = uint64_t{14},
+       .description = "Attempts of one delivery before it is given up; a host whose delivery is "
+                      "given up is marked unavailable and skipped until it sends something.",
+       .min = 1,
+       .max = 30,
+       .store = [](const Value& v, Config& c) {
+         c.delivery_max_attempts = static_cast<uint32_t>(Number(v));
+       }},
       {.key = "federation.delivery_first_retry_seconds",
        .kind = Kind::kUint,
        .default_value = uint64_t{60},
        .description = "Wait before the first retry of a failed delivery; each next wait doubles "
-                      "(capped at 8 hours), 14 attempts in all, about two days.",
+                      "(capped at 8 hours): with 14 attempts, about two days.",
        .min = 1,
        .max = 3600,
        .store = [](const Value& v, Config& c) {

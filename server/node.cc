@@ -116,7 +116,8 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                                                    .verifier = impl->verifier.get()});
   impl->deliveries = std::make_unique<federation::DeliveryQueue>(
       *impl->store, *impl->loop, *impl->client, *impl->accounts, impl->instance_keys, urls,
-      UnixNow, federation::DeliveryOptions{.first_retry_seconds = config.delivery_first_retry_seconds});
+      UnixNow, federation::DeliveryOptions{.max_attempts = static_cast<int>(config.delivery_max_attempts),
+                                  .first_retry_seconds = config.delivery_first_retry_seconds});
   impl->processor = std::make_unique<federation::InboxProcessor>(federation::InboxProcessorContext{
       .config = &impl->config,
       .store = impl->store.get(),

@@ -8,7 +8,7 @@ const std::vector<Family>& AllFamilies() {
       Family::kMeta,        Family::kAccounts, Family::kAccountNames, Family::kAccountPrivate,
       Family::kAccountKeys, Family::kObjects,  Family::kQueues,       Family::kRemoteActors,
       Family::kRemoteKeys,  Family::kActivities, Family::kFollows,      Family::kOutbox,
-      Family::kReactions,   Family::kReplay,
+      Family::kReactions,   Family::kHosts,        Family::kReplay,
   };
   return families;
 }
@@ -42,6 +42,8 @@ const char* FamilyName(Family family) {
       return "outbox";
     case Family::kReactions:
       return "reactions";
+    case Family::kHosts:
+      return "hosts";
     case Family::kReplay:
       return "replay";
   }

@@ -20,6 +20,8 @@
 #include "parvis/protocol/data_integrity.h"
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/keys.h"
+#include "server/federation/domain_policy.h"
+#include "server/federation/host_health.h"
 #include "server/federation/request_signer.h"
 
 namespace parvis::federation {
@@ -208,10 +210,17 @@ void DeliveryQueue::Impl::Finish(const std::string& key) {
 asio::awaitable<void> DeliveryQueue::Impl::Deliver([[maybe_unused]] std::shared_ptr<Impl> self, std::string key,
                                                    Entry entry) {
   ++entry.attempts;
+  HostHealth health(store);
+  std::string host = HostOf(entry.inbox).value_or("");
   Result<SenderKeys> signer = SenderKey(entry.sender);
   int status = 0;
   std::string error;
-  if (!signer) {
+  bool transient_failure = false;
+  if (health.Unavailable(host)) {
+    // Skipped until the host shows signs of life.
+    error = "host " + host + " is marked unavailable";
+    entry.attempts = options.max_attempts;
+  } else if (!signer) {
     // No key, no delivery, ever: the account was erased.
     error = signer.error().message;
     entry.attempts = options.max_attempts;
@@ -227,16 +236,21 @@ asio::awaitable<void> DeliveryQueue::Impl::Deliver([[maybe_unused]] std::shared_
     Result<http::ClientResponse> response = co_await client.Fetch(std::move(request));
     if (response) {
       status = response->status;
+      transient_failure = status < 200 || (status >= 300 && !IsPermanentFailure(status));
     } else {
       error = response.error().message;
+      transient_failure = true;
       // Refused addresses and malformed inboxes never get better.
-      if (response.error().code == ErrorCode::kInvalidArgument) entry.attempts = options.max_attempts;
+      if (response.error().code == ErrorCode::kInvalidArgument) {
+        entry.attempts = options.max_attempts;
+        transient_failure = false;
+      }
     }
   }
   storage::Batch batch;
   batch.Delete(Family::kQueues, key);
   if (status >= 200 && status < 300) {
-    // Delivered.
+    health.MarkAvailable(batch, host);
   } else {
     if (status != 0) error = "HTTP " + std::to_string(status);
     entry.last_error = error;
@@ -246,6 +260,8 @@ asio::awaitable<void> DeliveryQueue::Impl::Deliver([[maybe_unused]] std::shared_
                    error);
       batch.Put(Family::kQueues, std::string(kFailedDeliveries) + sequence, Encode(entry));
       ++failed_count;
+      // A host that failed through every retry is skipped from now on.
+      if (transient_failure && !host.empty()) health.MarkUnavailable(batch, host, now());
     } else {
       int64_t delay = BackoffSeconds(options, entry.attempts);
       // Up to a fifth more, so retries from many deliveries spread out.

@@ -9,6 +9,7 @@
 #include "parvis/protocol/digest.h"
 #include "parvis/protocol/http_signature.h"
 #include "parvis/protocol/json.h"
+#include "server/federation/host_health.h"
 
 namespace parvis::federation {
 namespace {
@@ -88,6 +89,10 @@ boost::asio::awaitable<http::Response> Inbox::Receive(http::Request& request,
     co_return Refuse(signed_by.error().status, signed_by.error().reason);
   }
   const std::string& fingerprint = signed_by->fingerprint;
+  // A host that speaks to us is reachable again.
+  if (std::optional<std::string> host = HostOf(signed_by->signer)) {
+    (void)HostHealth(*context_.store).ClearIfMarked(*host);
+  }
   {
     Result<std::optional<std::string>> seen = context_.store->Get(Family::kReplay, fingerprint);
     if (!seen) co_return Refuse(503, "storage unavailable");

@@ -59,6 +59,8 @@ const std::vector<ReferenceRow> kExpectedReference = {
     {"federation.allow_private_addresses", "PARVIS_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "bool",
      "false"},
     {"federation.authorized_fetch", "PARVIS_FEDERATION_AUTHORIZED_FETCH", "bool", "false"},
+    {"federation.delivery_max_attempts", "PARVIS_FEDERATION_DELIVERY_MAX_ATTEMPTS", "uint 1..30",
+     "14"},
     {"federation.delivery_first_retry_seconds", "PARVIS_FEDERATION_DELIVERY_FIRST_RETRY_SECONDS",
      "uint 1..3600", "60"},
     {"limits.body_bytes", "PARVIS_LIMITS_BODY_BYTES", "uint 1024..67108864", "1048576"},

@@ -201,6 +201,54 @@ TEST(DeliveryRetryTest, DeliveriesSurviveARestartAndAnUnreachablePeer) {
   })) << Follows(b, "dominique");
 }
 
+size_t QueueCount(testing::TestNode& node, const std::string& prefix) {
+  size_t count = 0;
+  (void)node.node().store().Scan(storage::Family::kQueues, prefix,
+                                 [&](std::string_view, std::string_view) {
+                                   ++count;
+                                   return true;
+                                 });
+  return count;
+}
+
+TEST(HostHealthTest, AHostFailingEveryRetryIsSkippedUntilItSpeaksAgain) {
+  std::map<std::string, std::string> fast = {{"PARVIS_FEDERATION_DELIVERY_FIRST_RETRY_SECONDS", "1"},
+                                             {"PARVIS_FEDERATION_DELIVERY_MAX_ATTEMPTS", "2"}};
+  testing::TestNode a(fast, true), b(fast, true);
+  a.CreateAccount("camille");
+  b.CreateAccount("dominique");
+  ASSERT_EQ(b.node()
+                .CallControl("POST", "/control/follow",
+                             R"({"account":"dominique","target":")" + a.Handle("camille") + R"("})")
+                .status,
+            202);
+  ASSERT_TRUE(Eventually([&] {
+    return Follows(a, "camille").find("accepted") != std::string::npos;
+  }));
+  b.Stop();
+  ASSERT_EQ(a.node().CallControl("POST", "/control/post", R"({"account":"camille","content":"one"})").status, 201);
+  // Two failed attempts: given up, and the host marked unavailable.
+  ASSERT_TRUE(Eventually([&] {
+    Result<std::optional<std::string>> mark = a.node().store().Get(storage::Family::kHosts, "127.0.0.1");
+    return mark.has_value() && mark->has_value();
+  }));
+  EXPECT_EQ(QueueCount(a, "delivery-failed/"), 1u);
+  // While marked, deliveries to it are given up at once.
+  b.Start();
+  ASSERT_EQ(a.node().CallControl("POST", "/control/post", R"({"account":"camille","content":"two"})").status, 201);
+  ASSERT_TRUE(Eventually([&] { return QueueCount(a, "delivery-failed/") == 2; }));
+  // The host speaks (a signed Undo reaches A): marked available again.
+  ASSERT_EQ(b.node()
+                .CallControl("POST", "/control/unfollow",
+                             R"({"account":"dominique","target":")" + a.base() + R"(/users/camille"})")
+                .status,
+            202);
+  EXPECT_TRUE(Eventually([&] {
+    Result<std::optional<std::string>> mark = a.node().store().Get(storage::Family::kHosts, "127.0.0.1");
+    return mark.has_value() && !mark->has_value();
+  }));
+}
+
 TEST_F(FollowFederationTest, FollowCommandRefusesBadTargets) {
   const struct {
     std::string body;

@@ -125,6 +125,7 @@ TEST(FamilyTest, NamesAreFixed) {
       {Family::kFollows, "follows"},
       {Family::kOutbox, "outbox"},
       {Family::kReactions, "reactions"},
+      {Family::kHosts, "hosts"},
       {Family::kReplay, "replay"},
   };
   ASSERT_EQ(AllFamilies().size(), cases.size());

@@ -51,6 +51,7 @@ struct Config {
   bool allow_private_addresses = false;  // fetch/deliver to loopback and private ranges
   bool authorized_fetch = false;         // actors, objects and collections need signed GETs
   uint32_t delivery_first_retry_seconds = 60;  // doubles per attempt
+  uint32_t delivery_max_attempts = 14;         // then given up, and the host marked unavailable
   Limits limits;
   uint32_t worker_threads = 2;     // I/O threads of the HTTP server
   std::string log_level;           // trace, debug, info, warn, error, off

@@ -43,6 +43,7 @@ enum class Family {
   kFollows,         // account id + "followers/" or "following/" + remote actor id -> JSON
   kOutbox,          // account id + 8-byte sequence -> the account's activity (JSON)
   kReactions,       // local object id + "\n" + L|A + "\n" + actor -> Like/Announce activity id
+  kHosts,           // remote host -> delivery health (JSON: failures, unavailable since)
   kReplay,          // signature fingerprint -> expiry (seconds, 8-byte big-endian)
   // kReplay stays last: store_impl.h sizes its handle table from it. Add new
   // families before it, and to AllFamilies().
