@@ -163,7 +163,11 @@ class FedifyFollowTest : public ::testing::Test {
     EXPECT_EQ(StringMember(follow, "object"), alice_);
     EXPECT_EQ(StringMember(follow, "recipient"), "alice");
     ExpectSignedByCamille(follow);
-    EXPECT_THAT(Strings(PeerGet("followers")), ::testing::Contains(camille_));
+    // The peer records its follower after logging the Follow: wait for it.
+    EXPECT_TRUE(Eventually([&] {
+      std::vector<std::string> followers = Strings(PeerGet("followers"));
+      return std::find(followers.begin(), followers.end(), camille_) != followers.end();
+    })) << "camille never became alice's follower";
 
     // The peer answers with an Accept; Parvis takes it and marks the follow accepted.
     EXPECT_TRUE(EventuallyParvisShows("following", alice_, "accepted"))
