@@ -181,6 +181,23 @@ int DeleteCommand(const std::string& config_file, CliStreams& streams, const std
   return kExitOk;
 }
 
+// Runs a control command and prints its JSON answer; `expected` is the
+// status of success.
+int SimpleCommand(const std::string& config_file, CliStreams& streams, const std::string& target,
+                  const std::string& body, int expected) {
+  Result<http::Response> response = RunControl(config_file, streams, target, body);
+  if (!response) {
+    streams.err << "parvis: " << response.error().message << "\n";
+    return kExitFailure;
+  }
+  if (response->status != expected) {
+    streams.err << "parvis: " << ErrorText(*response) << "\n";
+    return kExitFailure;
+  }
+  streams.out << response->body << "\n";
+  return kExitOk;
+}
+
 int ListFollows(const std::string& config_file, CliStreams& streams, const std::string& name) {
   Result<http::Response> response = RunControl(
       config_file, streams, "/control/follows?account=" + name, "", "GET");
@@ -260,6 +277,23 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
         ->required();
     add_config(sub);
   }
+  std::string approval_setting, answer_actor;
+  CLI::App* approval = admin->add_subcommand(
+      "manual-approval", "Make follow requests to NAME wait for an answer (on) or not (off).");
+  approval->add_option("NAME", follow_name, "Local account name")->required();
+  approval->add_option("SETTING", approval_setting, "on or off")
+      ->required()
+      ->check(CLI::IsMember({"on", "off"}));
+  add_config(approval);
+  bool answer_accept = false, answer_reject = false;
+  CLI::App* answer = admin->add_subcommand("answer", "Accept or reject a pending follow request.");
+  answer->add_option("NAME", follow_name, "Local account name")->required();
+  answer->add_option("ACTOR", answer_actor, "The requesting actor's id (URL)")->required();
+  auto* accept_flag = answer->add_flag("--accept", answer_accept, "Accept the request");
+  auto* reject_flag = answer->add_flag("--reject", answer_reject, "Reject the request");
+  accept_flag->excludes(reject_flag);
+  add_config(answer);
+
   std::string post_visibility = "public", post_summary, post_id;
   CLI::App* post = admin->add_subcommand(
       "post", "Publish a note by NAME; its text is read from standard input.");
@@ -326,6 +360,21 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
     return PostCommand(config_file, streams, follow_name, post_visibility, post_summary);
   }
   if (delete_post->parsed()) return DeleteCommand(config_file, streams, follow_name, post_id);
+  if (approval->parsed()) {
+    return SimpleCommand(config_file, streams, "/control/approval",
+                         JsonObject({{"account", follow_name}}, {{"manual", approval_setting == "on"}}),
+                         200);
+  }
+  if (answer->parsed()) {
+    if (!answer_accept && !answer_reject) {
+      streams.err << "parvis: say --accept or --reject\n\n" << answer->help();
+      return kExitUsage;
+    }
+    return SimpleCommand(config_file, streams, "/control/answer",
+                         JsonObject({{"account", follow_name}, {"actor", answer_actor}},
+                                    {{"accept", answer_accept}}),
+                         202);
+  }
   if (config_keys->parsed()) return PrintConfigKeys(streams);
   streams.err << app.help();
   return kExitUsage;

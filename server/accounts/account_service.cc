@@ -48,6 +48,8 @@ std::string EncodeAccount(const Account& account) {
   writer.String(account.rsa_public_pem.c_str());
   writer.Key("ed25519_multibase");
   writer.String(account.ed25519_multibase.c_str());
+  writer.Key("manually_approves_followers");
+  writer.Bool(account.manually_approves_followers);
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -69,10 +71,15 @@ Result<Account> DecodeAccount(std::string_view bytes) {
       !d.HasMember("ed25519_multibase") || !d["ed25519_multibase"].IsString()) {
     return corrupt();
   }
-  return Account{d["id"].GetUint64(),        d["name"].GetString(),
-                 *kind,                      d["admin"].GetBool(),
-                 d["created_at"].GetInt64(), d["rsa_public_pem"].GetString(),
-                 d["ed25519_multibase"].GetString()};
+  Account account{d["id"].GetUint64(),        d["name"].GetString(),
+                  *kind,                      d["admin"].GetBool(),
+                  d["created_at"].GetInt64(), d["rsa_public_pem"].GetString(),
+                  d["ed25519_multibase"].GetString()};
+  // Absent in records written before the setting existed: off.
+  if (d.HasMember("manually_approves_followers") && d["manually_approves_followers"].IsBool()) {
+    account.manually_approves_followers = d["manually_approves_followers"].GetBool();
+  }
+  return account;
 }
 
 }  // namespace
@@ -209,6 +216,17 @@ Result<bool> AccountService::CheckPassword(const Account& account,
   if (!hash->has_value()) return false;
   if (sodium_init() < 0) return Fail(ErrorCode::kIo, "libsodium failed to initialise");
   return crypto_pwhash_str_verify((*hash)->c_str(), password.data(), password.size()) == 0;
+}
+
+Status AccountService::SetManualApproval(storage::AccountId id, bool manual) {
+  std::lock_guard lock(create_mutex_);
+  Result<std::optional<Account>> account = FindById(id);
+  if (!account) return std::unexpected(account.error());
+  if (!account->has_value()) return Fail(ErrorCode::kNotFound, "no such account");
+  (*account)->manually_approves_followers = manual;
+  storage::Batch batch;
+  batch.Put(Family::kAccounts, storage::EncodeAccountId(id), EncodeAccount(**account));
+  return store_.Write(batch);
 }
 
 Result<PrivateKeyPems> AccountService::PrivateKeys(const Account& account) const {

@@ -32,6 +32,7 @@ struct Account {
   // halves are sealed records (see PrivateKeys).
   std::string rsa_public_pem;       // RSA-2048 SPKI PEM, the actor's main key
   std::string ed25519_multibase;    // FEP-521a Multikey, for proofs and RFC 9421
+  bool manually_approves_followers = false;  // follow requests wait for approval
 };
 
 // An account's private keys as PEM (PKCS#8), for signing.
@@ -66,6 +67,9 @@ class AccountService {
 
   // True if `password` matches; false otherwise (also for unknown data keys).
   Result<bool> CheckPassword(const Account& account, std::string_view password) const;
+
+  // Turns manual approval of followers on or off.
+  Status SetManualApproval(storage::AccountId id, bool manual);
 
   // The account's private keys; kNotFound once its data key is destroyed.
   Result<PrivateKeyPems> PrivateKeys(const Account& account) const;

@@ -38,7 +38,7 @@ protocol::LocalActor DescribeAccount(const Config& config, const accounts::Accou
       .following = urls.Following(name),
       .featured = urls.Featured(name),
       .shared_inbox = urls.SharedInbox(),
-      .manually_approves_followers = false,
+      .manually_approves_followers = account.manually_approves_followers,
       .published = account.created_at,
       .rsa_key_id = urls.RsaKey(name),
       .rsa_public_pem = account.rsa_public_pem,

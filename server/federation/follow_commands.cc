@@ -137,6 +137,87 @@ boost::asio::awaitable<http::Response> Unfollow(const FollowCommandsContext& con
   co_return http::Response::Json(202, "{\"undo\":\"" + undo_id + "\"}");
 }
 
+// POST /control/approval {"account", "manual": true|false}
+http::Response SetApproval(const FollowCommandsContext& context, http::Request& request) {
+  std::optional<std::string> name = Member(request.json, "account");
+  auto manual = request.json.IsObject() ? request.json.FindMember("manual") : request.json.MemberEnd();
+  if (!name || manual == request.json.MemberEnd() || !manual->value.IsBool()) {
+    return http::Response::JsonError(400, "account (string) and manual (true or false) are required");
+  }
+  Result<std::optional<accounts::Account>> account = context.accounts->FindByName(*name);
+  if (!account) return http::Response::JsonError(503, "storage unavailable");
+  if (!account->has_value()) return http::Response::JsonError(404, "no such account");
+  if (Status set = context.accounts->SetManualApproval((*account)->id, manual->value.GetBool());
+      !set) {
+    return http::Response::JsonError(503, set.error().message);
+  }
+  return http::Response::Json(200, "{}");
+}
+
+// POST /control/answer {"account", "actor", "accept": true|false}: answers a
+// pending follow request with Accept or Reject.
+boost::asio::awaitable<http::Response> Answer(const FollowCommandsContext& context,
+                                              http::Request& request) {
+  if (!context.serving->load()) {
+    co_return http::Response::JsonError(503, "the node must be serving to reach other servers");
+  }
+  std::optional<std::string> name = Member(request.json, "account");
+  std::optional<std::string> actor = Member(request.json, "actor");
+  auto accept = request.json.IsObject() ? request.json.FindMember("accept") : request.json.MemberEnd();
+  if (!name || !actor || accept == request.json.MemberEnd() || !accept->value.IsBool()) {
+    co_return http::Response::JsonError(400, "account, actor and accept (true or false) are required");
+  }
+  Result<std::optional<accounts::Account>> account = context.accounts->FindByName(*name);
+  if (!account) co_return http::Response::JsonError(503, "storage unavailable");
+  if (!account->has_value()) co_return http::Response::JsonError(404, "no such account");
+  FollowStore follows(*context.store);
+  Result<std::optional<FollowRecord>> record =
+      follows.Get((*account)->id, Direction::kFollowers, *actor);
+  if (!record) co_return http::Response::JsonError(503, "storage unavailable");
+  if (!record->has_value() || (*record)->state != FollowState::kPending) {
+    co_return http::Response::JsonError(404, "no pending follow request from " + *actor);
+  }
+  Result<protocol::RemoteActor> remote = co_await context.directory->Get(*actor, false);
+  if (!remote) co_return ErrorFor(remote.error());
+  ActorUrls urls(context.config->base_url);
+  std::string actor_id = urls.Actor((*account)->name);
+  // The Follow as it was received, else rebuilt from the record.
+  rapidjson::Document follow;
+  Result<std::optional<std::string>> receipt =
+      context.store->Get(storage::Family::kActivities, (*record)->activity_id);
+  Result<rapidjson::Document> parsed = receipt && receipt->has_value()
+                                           ? protocol::ParseJson(**receipt, {.max_bytes = 64 << 20})
+                                           : Result<rapidjson::Document>(std::unexpected(
+                                                 Error{ErrorCode::kNotFound, "no receipt"}));
+  if (parsed && parsed->IsObject() && parsed->HasMember("activity")) {
+    follow.CopyFrom((*parsed)["activity"], follow.GetAllocator());
+  } else {
+    follow.Parse(protocol::FollowActivity((*record)->activity_id, *actor, actor_id).c_str());
+  }
+  bool accepted = accept->value.GetBool();
+  std::string answer_id = actor_id + (accepted ? "#accepts/follows/" : "#rejects/follows/") +
+                          RandomHex(8);
+  storage::Batch batch;
+  if (accepted) {
+    FollowRecord updated = **record;
+    updated.state = FollowState::kAccepted;
+    follows.Put(batch, (*account)->id, Direction::kFollowers, updated);
+  } else {
+    follows.Remove(batch, (*account)->id, Direction::kFollowers, *actor);
+  }
+  std::string body = accepted ? protocol::AcceptActivity(answer_id, actor_id, follow)
+                              : protocol::RejectActivity(answer_id, actor_id, follow);
+  if (Status queued = context.deliveries->Enqueue(batch, (*account)->id, remote->inbox, body);
+      !queued) {
+    co_return http::Response::JsonError(503, queued.error().message);
+  }
+  if (Status written = context.store->Write(batch); !written) {
+    co_return http::Response::JsonError(503, "storage unavailable");
+  }
+  context.deliveries->Wake();
+  co_return http::Response::Json(202, "{}");
+}
+
 http::Response ListFollows(const FollowCommandsContext& context, http::Request& request) {
   std::optional<std::string> name = request.QueryParam("account");
   if (!name) return http::Response::JsonError(400, "the account parameter is required");
@@ -220,6 +301,11 @@ void AddFollowCommands(http::Router& router, const FollowCommandsContext& contex
   router.AddAsync(
       "POST", "/control/unfollow",
       [context](http::Request& request) { return Unfollow(context, request); }, json);
+  router.Add("POST", "/control/approval",
+             [context](http::Request& request) { return SetApproval(context, request); }, json);
+  router.AddAsync(
+      "POST", "/control/answer",
+      [context](http::Request& request) { return Answer(context, request); }, json);
   router.Add("GET", "/control/follows",
              [context](http::Request& request) { return ListFollows(context, request); });
 }

@@ -5,6 +5,8 @@
 //   POST /control/follow    {"account", "target"}  target: actor URL or acct:name@host
 //   POST /control/unfollow  {"account", "target"}
 //   GET  /control/follows?account=NAME             followers and following, with states
+//   POST /control/approval  {"account", "manual"}  follow requests wait for an answer (or not)
+//   POST /control/answer    {"account", "actor", "accept"}  Accept or Reject a pending request
 #ifndef PARVIS_SERVER_FEDERATION_FOLLOW_COMMANDS_H_
 #define PARVIS_SERVER_FEDERATION_FOLLOW_COMMANDS_H_
 

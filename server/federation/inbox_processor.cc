@@ -115,6 +115,12 @@ asio::awaitable<Outcome> InboxProcessor::Impl::OnFollow(const rapidjson::Value& 
     spdlog::warn("follow from {}: {}", envelope.actor, follower.error().message);
     co_return follower.error().code == ErrorCode::kUnavailable ? Outcome::kRetry : Outcome::kDone;
   }
+  if (account->manually_approves_followers) {
+    // A request: it waits for the account's answer (follow_commands.h).
+    follows.Put(batch, account->id, Direction::kFollowers,
+                {envelope.actor, envelope.id, FollowState::kPending, context.now()});
+    co_return Outcome::kDone;
+  }
   follows.Put(batch, account->id, Direction::kFollowers,
               {envelope.actor, envelope.id, FollowState::kAccepted, context.now()});
   std::string actor_id = urls.Actor(account->name);

@@ -61,6 +61,15 @@ TEST(Cli, WrongArgumentsPrintUsageAndExit2) {
       {"backup with two dirs", {"backup", "a", "b"}, "b"},
       {"missing config file", {"serve", "--config", "/nonexistent/parvis.json"}, "File does not exist"},
       {"version with an argument", {"version", "extra"}, "extra"},
+      {"answer without a choice", {"admin", "answer", "camille", "https://x.example/a"},
+       "say --accept or --reject"},
+      {"answer with both choices",
+       {"admin", "answer", "camille", "https://x.example/a", "--accept", "--reject"}, "excludes"},
+      {"manual-approval with a bad setting", {"admin", "manual-approval", "camille", "maybe"},
+       "maybe"},
+      {"follow without target", {"admin", "follow", "camille"}, "TARGET is required"},
+      {"post with a bad visibility", {"admin", "post", "camille", "--visibility", "secret"},
+       "secret"},
   };
   for (const UsageCase& c : cases) {
     std::vector<std::string> args{kBinary};
@@ -76,6 +85,9 @@ TEST(Cli, WrongArgumentsPrintUsageAndExit2) {
 TEST(Cli, EverySubcommandHasHelp) {
   const std::vector<std::vector<std::string>> commands = {
       {"--help"}, {"serve", "--help"}, {"admin", "--help"}, {"admin", "create-user", "--help"},
+      {"admin", "follow", "--help"}, {"admin", "unfollow", "--help"}, {"admin", "follows", "--help"},
+      {"admin", "post", "--help"}, {"admin", "delete", "--help"},
+      {"admin", "manual-approval", "--help"}, {"admin", "answer", "--help"},
       {"backup", "--help"}, {"version", "--help"}, {"config", "keys", "--help"}};
   for (const auto& command : commands) {
     std::vector<std::string> args{kBinary};

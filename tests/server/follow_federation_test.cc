@@ -249,6 +249,48 @@ TEST(HostHealthTest, AHostFailingEveryRetryIsSkippedUntilItSpeaksAgain) {
   }));
 }
 
+TEST_F(FollowFederationTest, ManualApprovalHoldsRequestsUntilAnswered) {
+  ASSERT_EQ(a_.node().CallControl("POST", "/control/approval", R"({"account":"camille","manual":true})").status,
+            200);
+  EXPECT_THAT(a_.Get("/users/camille", "Accept: application/activity+json\r\n"),
+              HasSubstr(R"("manuallyApprovesFollowers":true)"));
+  b_.CreateAccount("eve");
+  for (std::string name : {"dominique", "eve"}) {
+    ASSERT_EQ(b_.node()
+                  .CallControl("POST", "/control/follow",
+                               R"({"account":")" + name + R"(","target":")" + a_.Handle("camille") + R"("})")
+                  .status,
+              202);
+  }
+  std::string dominique = b_.base() + "/users/dominique";
+  std::string eve = b_.base() + "/users/eve";
+  ASSERT_TRUE(Eventually([&] {
+    std::string follows = Follows(a_, "camille");
+    return follows.find(R"({"actor":")" + dominique + R"(","state":"pending"})") != std::string::npos &&
+           follows.find(R"({"actor":")" + eve + R"(","state":"pending"})") != std::string::npos;
+  })) << Follows(a_, "camille");
+  // Not followers yet: the collection counts accepted ones only.
+  EXPECT_THAT(a_.Get("/users/camille/followers", "Accept: application/activity+json\r\n"),
+              HasSubstr(R"("totalItems":0)"));
+
+  ASSERT_EQ(a_.node().CallControl("POST", "/control/answer",
+                                  R"({"account":"camille","actor":")" + dominique + R"(","accept":true})").status,
+            202);
+  ASSERT_EQ(a_.node().CallControl("POST", "/control/answer",
+                                  R"({"account":"camille","actor":")" + eve + R"(","accept":false})").status,
+            202);
+  EXPECT_TRUE(Eventually([&] {
+    return Follows(b_, "dominique").find(R"("state":"accepted")") != std::string::npos &&
+           Follows(b_, "eve") == R"({"followers":[],"following":[]})";
+  })) << Follows(b_, "dominique") << Follows(b_, "eve");
+  EXPECT_EQ(Follows(a_, "camille"),
+            R"({"followers":[{"actor":")" + dominique + R"(","state":"accepted"}],"following":[]})");
+  // No request left to answer.
+  EXPECT_EQ(a_.node().CallControl("POST", "/control/answer",
+                                  R"({"account":"camille","actor":")" + eve + R"(","accept":true})").status,
+            404);
+}
+
 TEST_F(FollowFederationTest, FollowCommandRefusesBadTargets) {
   const struct {
     std::string body;
