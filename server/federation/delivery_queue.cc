@@ -225,15 +225,26 @@ asio::awaitable<void> DeliveryQueue::Impl::Deliver([[maybe_unused]] std::shared_
     error = signer.error().message;
     entry.attempts = options.max_attempts;
   } else {
-    http::ClientRequest request{
-        .method = "POST",
-        .url = entry.inbox,
-        .headers = {{"Content-Type", "application/activity+json"},
-                    {"Accept", "application/activity+json"}},
-        .body = WithProof(entry.body, signer->ed25519, signer->ed25519_key_id, now()),
-        .sign = CavageSigner(std::move(signer->rsa), signer->rsa_key_id, now),
+    std::string body = WithProof(entry.body, signer->ed25519, signer->ed25519_key_id, now());
+    bool rfc9421 = health.SpeaksRfc9421(host);
+    auto attempt = [&](bool use_rfc9421) {
+      http::ClientRequest request;
+      request.method = "POST";
+      request.url = entry.inbox;
+      request.headers = {{"Content-Type", "application/activity+json"},
+                         {"Accept", "application/activity+json"}};
+      request.body = body;
+      request.sign = use_rfc9421 ? Rfc9421Signer(signer->ed25519, signer->ed25519_key_id, now)
+                                 : CavageSigner(signer->rsa, signer->rsa_key_id, now);
+      return client.Fetch(std::move(request));
     };
-    Result<http::ClientResponse> response = co_await client.Fetch(std::move(request));
+    Result<http::ClientResponse> response = co_await attempt(rfc9421);
+    if (rfc9421 && response && response->status == 401) {
+      // The "double knock": a host that refuses RFC 9421 gets draft-cavage,
+      // and is remembered as such.
+      (void)health.SetSpeaksRfc9421(host, false);
+      response = co_await attempt(false);
+    }
     if (response) {
       status = response->status;
       transient_failure = status < 200 || (status >= 300 && !IsPermanentFailure(status));

@@ -91,7 +91,10 @@ boost::asio::awaitable<http::Response> Inbox::Receive(http::Request& request,
   const std::string& fingerprint = signed_by->fingerprint;
   // A host that speaks to us is reachable again.
   if (std::optional<std::string> host = HostOf(signed_by->signer)) {
-    (void)HostHealth(*context_.store).ClearIfMarked(*host);
+    HostHealth health(*context_.store);
+    (void)health.ClearIfMarked(*host);
+    // A host that signs with RFC 9421 will be answered in kind.
+    if (signed_by->rfc9421) (void)health.SetSpeaksRfc9421(*host, true);
   }
   {
     Result<std::optional<std::string>> seen = context_.store->Get(Family::kReplay, fingerprint);

@@ -17,6 +17,12 @@ namespace parvis::federation {
 decltype(http::ClientRequest::sign) CavageSigner(protocol::PrivateKey key, std::string key_id,
                                                  std::function<int64_t()> now);
 
+// A ClientRequest::sign callback signing with RFC 9421: ed25519 over
+// @method, @target-uri, @authority and, with a body, content-digest (SHA-256),
+// with created and keyid parameters.
+decltype(http::ClientRequest::sign) Rfc9421Signer(protocol::PrivateKey key, std::string key_id,
+                                                  std::function<int64_t()> now);
+
 }  // namespace parvis::federation
 
 #endif  // PARVIS_SERVER_FEDERATION_REQUEST_SIGNER_H_

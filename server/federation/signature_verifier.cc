@@ -70,7 +70,8 @@ boost::asio::awaitable<std::expected<VerifiedRequest, VerificationFailure>> Sign
   std::string material = info->key_id + "\n" + message.FieldValue("signature").value_or("") +
                          "\n" + message.FieldValue("signature-input").value_or("") + "\n" +
                          message.FieldValue("authorization").value_or("");
-  co_return VerifiedRequest{key->owner, info->key_id, protocol::Sha256(material)};
+  co_return VerifiedRequest{key->owner, info->key_id, protocol::Sha256(material),
+                            info->scheme == protocol::SignatureScheme::kRfc9421};
 }
 
 }  // namespace parvis::federation

@@ -23,6 +23,7 @@ struct VerifiedRequest {
   std::string signer;       // the actor that owns the key
   std::string key_id;
   std::string fingerprint;  // identifies this signature, for replay checks
+  bool rfc9421 = false;     // signed with RFC 9421 (else draft-cavage)
 };
 
 struct VerificationFailure {

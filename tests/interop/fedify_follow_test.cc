@@ -119,10 +119,19 @@ class FedifyFollowTest : public ::testing::Test {
     EXPECT_EQ(attempts.size(), 1u) << "Fedify had to double-knock for " << id;
   }
 
-  // The signature Parvis puts on what it delivers: draft-cavage rsa-sha256 by the account's
-  // #main-key, covering the request target, host, date and digest.
+  // The signature Parvis puts on what it delivers. Parvis answers a host in the
+  // scheme it signs with: Fedify signs RFC 9421 by default, so it gets RFC 9421
+  // (ed25519, the account's #ed25519-key, over @method @target-uri @authority
+  // content-digest); a draft-cavage host gets rsa-sha256 by #main-key over
+  // (request-target) host date digest.
   void ExpectSignedByCamille(const rapidjson::Value& received) {
     const rapidjson::Value& signature = Member(received, "signature");
+    if (StringMember(signature, "spec") == "rfc9421") {
+      EXPECT_EQ(StringMember(signature, "keyId"), camille_ + "#ed25519-key");
+      EXPECT_THAT(StringMember(signature, "headers"), HasSubstr("@target-uri"));
+      EXPECT_THAT(StringMember(signature, "headers"), HasSubstr("content-digest"));
+      return;
+    }
     EXPECT_EQ(StringMember(signature, "spec"), "draft-cavage");
     EXPECT_EQ(StringMember(signature, "keyId"), camille_ + "#main-key");
     EXPECT_EQ(StringMember(signature, "algorithm"), "rsa-sha256");

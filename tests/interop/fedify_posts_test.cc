@@ -252,9 +252,9 @@ TEST_F(FedifyPostsTest, AFedifyFollowerGetsCreatesAndADelete) {
                                  << "; its log: " << peer_.Get("log").body;
   EXPECT_EQ(StringMember(create, "actor"), camille_);
   EXPECT_TRUE(Member(create, "recipient").IsNull()) << "not delivered to alice's shared inbox";
-  EXPECT_EQ(StringMember(Member(create, "signature"), "spec"), "draft-cavage");
-  EXPECT_EQ(StringMember(Member(create, "signature"), "keyId"), camille_ + "#main-key");
-  EXPECT_EQ(StringMember(Member(create, "signature"), "algorithm"), "rsa-sha256");
+  // Fedify signs RFC 9421, so Parvis answers in kind: ed25519 by #ed25519-key.
+  EXPECT_EQ(StringMember(Member(create, "signature"), "spec"), "rfc9421");
+  EXPECT_EQ(StringMember(Member(create, "signature"), "keyId"), camille_ + "#ed25519-key");
   // As it arrived.
   const rapidjson::Value& note = EmbeddedObject(create);
   ASSERT_TRUE(note.IsObject()) << "the Create does not embed the Note: " << ToJson(create);
@@ -297,7 +297,7 @@ TEST_F(FedifyPostsTest, AFedifyFollowerGetsCreatesAndADelete) {
   ASSERT_TRUE(del.IsObject()) << "Fedify never got the Delete of " << public_id
                               << "; its log: " << peer_.Get("log").body;
   EXPECT_EQ(StringMember(del, "actor"), camille_);
-  EXPECT_EQ(StringMember(Member(del, "signature"), "keyId"), camille_ + "#main-key");
+  EXPECT_EQ(StringMember(Member(del, "signature"), "keyId"), camille_ + "#ed25519-key");
   const rapidjson::Value& tombstone = EmbeddedObject(del);
   EXPECT_EQ(StringMember(tombstone, "type"), "Tombstone") << ToJson(Member(del, "body"));
   EXPECT_EQ(StringMember(tombstone, "id"), public_id);

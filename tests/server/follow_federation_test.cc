@@ -229,7 +229,7 @@ TEST(HostHealthTest, AHostFailingEveryRetryIsSkippedUntilItSpeaksAgain) {
   ASSERT_EQ(a.node().CallControl("POST", "/control/post", R"({"account":"camille","content":"one"})").status, 201);
   // Two failed attempts: given up, and the host marked unavailable.
   ASSERT_TRUE(Eventually([&] {
-    Result<std::optional<std::string>> mark = a.node().store().Get(storage::Family::kHosts, "127.0.0.1");
+    Result<std::optional<std::string>> mark = a.node().store().Get(storage::Family::kHosts, "unavailable/127.0.0.1");
     return mark.has_value() && mark->has_value();
   }));
   EXPECT_EQ(QueueCount(a, "delivery-failed/"), 1u);
@@ -244,7 +244,7 @@ TEST(HostHealthTest, AHostFailingEveryRetryIsSkippedUntilItSpeaksAgain) {
                 .status,
             202);
   EXPECT_TRUE(Eventually([&] {
-    Result<std::optional<std::string>> mark = a.node().store().Get(storage::Family::kHosts, "127.0.0.1");
+    Result<std::optional<std::string>> mark = a.node().store().Get(storage::Family::kHosts, "unavailable/127.0.0.1");
     return mark.has_value() && !mark->has_value();
   }));
 }

@@ -414,3 +414,34 @@ TEST_F(ActorLifecycleTest, LikesAndSharesOfLocalNotesAreCountedAndUndone) {
 
 }  // namespace
 }  // namespace parvis
+
+namespace parvis {
+namespace {
+
+TEST_F(ActorLifecycleTest, AnswersRfc9421InKindAndFallsBackOnRefusal) {
+  // alice signs with RFC 9421: the node learns her host speaks it.
+  std::string follow = R"({"id":")" + alice_.id + R"(/follow/9421","type":"Follow","actor":")" +
+                       alice_.id + R"(","object":")" + node_.base() + R"(/users/camille"})";
+  RawConnection connection(node_.port());
+  connection.Send(RemotePeer::SignedPost(alice_, node_.port(), "/inbox", follow,
+                                         {.scheme = SignAs::kRfc9421Ed25519}));
+  ASSERT_EQ(StatusOf(connection.ReadToEnd()), 202);
+  ASSERT_TRUE(Eventually([&] { return !peer_.received().empty(); }));
+  EXPECT_EQ(peer_.received()[0].scheme, "rfc9421");
+  EXPECT_THAT(peer_.received()[0].body, HasSubstr(R"("type":"Accept")"));
+
+  // Now the host refuses RFC 9421: the node knocks again with draft-cavage.
+  peer_.RefuseRfc9421(true);
+  ASSERT_EQ(node_.node().CallControl("POST", "/control/post", R"({"account":"camille","content":"x"})").status,
+            201);
+  ASSERT_TRUE(Eventually([&] { return peer_.received().size() == 2; }));
+  EXPECT_EQ(peer_.received()[1].scheme, "draft-cavage");
+  EXPECT_THAT(peer_.received()[1].body, HasSubstr(R"("type":"Create")"));
+  Result<std::optional<std::string>> known =
+      node_.node().store().Get(storage::Family::kHosts, "rfc9421/localhost");
+  ASSERT_TRUE(known.has_value());
+  EXPECT_FALSE(known->has_value());
+}
+
+}  // namespace
+}  // namespace parvis

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -62,6 +63,15 @@ class RemotePeer {
       ++fetches_;
       return response;
     });
+    auto receive = [this](http::Request& request) {
+      std::lock_guard lock(mutex_);
+      bool rfc9421 = request.Header("signature-input").has_value();
+      if (rfc9421 && refuse_rfc9421_) return http::Response::JsonError(401, "RFC 9421 not spoken here");
+      received_.push_back({rfc9421 ? "rfc9421" : "draft-cavage", request.body});
+      return http::Response::Text(202, "");
+    };
+    router_.Add("POST", "/inbox", receive);
+    router_.Add("POST", "/users/{name}/inbox", receive);
     Result<std::unique_ptr<http::HttpServer>> server =
         http::HttpServer::Start({.port = 0}, loop_, &router_, nullptr, &metrics_);
     if (!server) {
@@ -91,6 +101,21 @@ class RemotePeer {
     PeerActor& actor = actors_.at(name);
     actor.rsa = *protocol::GenerateRsaKey(2048);
     return actor;
+  }
+
+  struct Received {
+    std::string scheme;  // "rfc9421" or "draft-cavage"
+    std::string body;
+  };
+  // What was POSTed to the peer's inboxes (unverified: this peer trusts).
+  std::vector<Received> received() const {
+    std::lock_guard lock(mutex_);
+    return received_;
+  }
+  // Answer 401 to RFC 9421 signatures, as a draft-cavage-only server does.
+  void RefuseRfc9421(bool refuse) {
+    std::lock_guard lock(mutex_);
+    refuse_rfc9421_ = refuse;
   }
 
   int fetches() const {
@@ -196,6 +221,8 @@ class RemotePeer {
   std::unique_ptr<http::HttpServer> server_;
   mutable std::mutex mutex_;
   std::map<std::string, PeerActor> actors_;
+  std::vector<Received> received_;
+  bool refuse_rfc9421_ = false;
   int fetches_ = 0;
 };
 
