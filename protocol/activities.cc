@@ -57,6 +57,20 @@ std::string RejectActivity(std::string_view id, std::string_view actor,
   return WithObject("Reject", id, actor, follow);
 }
 
+std::string ReactionActivity(std::string_view type, std::string_view id, std::string_view actor,
+                             std::string_view object, const std::vector<std::string>& to,
+                             const std::vector<std::string>& cc) {
+  rapidjson::Document doc = Envelope(type, id, actor);
+  auto& allocator = doc.GetAllocator();
+  doc.AddMember("object", Text(object, allocator), allocator);
+  for (auto [key, list] : {std::pair{"to", &to}, std::pair{"cc", &cc}}) {
+    rapidjson::Value values(rapidjson::kArrayType);
+    for (const std::string& value : *list) values.PushBack(Text(value, allocator), allocator);
+    doc.AddMember(rapidjson::StringRef(key), values, allocator);
+  }
+  return WriteJson(doc);
+}
+
 std::string UndoActivity(std::string_view id, std::string_view actor,
                          const rapidjson::Value& activity) {
   return WithObject("Undo", id, actor, activity);

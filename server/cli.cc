@@ -294,6 +294,18 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   accept_flag->excludes(reject_flag);
   add_config(answer);
 
+  std::string react_object, react_type;
+  bool react_undo = false;
+  CLI::App* react = admin->add_subcommand(
+      "react", "Like or boost (announce) a remote note as NAME, or undo it.");
+  react->add_option("NAME", follow_name, "Local account name")->required();
+  react->add_option("OBJECT", react_object, "The note's id (URL)")->required();
+  react->add_option("--type", react_type, "like or announce")
+      ->required()
+      ->check(CLI::IsMember({"like", "announce"}));
+  react->add_flag("--undo", react_undo, "Undo the like or boost");
+  add_config(react);
+
   std::string post_visibility = "public", post_summary, post_id;
   CLI::App* post = admin->add_subcommand(
       "post", "Publish a note by NAME; its text is read from standard input.");
@@ -360,6 +372,14 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
     return PostCommand(config_file, streams, follow_name, post_visibility, post_summary);
   }
   if (delete_post->parsed()) return DeleteCommand(config_file, streams, follow_name, post_id);
+  if (react->parsed()) {
+    return SimpleCommand(config_file, streams, "/control/react",
+                         JsonObject({{"account", follow_name},
+                                     {"object", react_object},
+                                     {"type", react_type == "like" ? "Like" : "Announce"}},
+                                    {{"undo", react_undo}}),
+                         202);
+  }
   if (approval->parsed()) {
     return SimpleCommand(config_file, streams, "/control/approval",
                          JsonObject({{"account", follow_name}}, {{"manual", approval_setting == "on"}}),

@@ -176,6 +176,35 @@ boost::asio::awaitable<http::Response> DeletePost(const PostRoutesContext& conte
   co_return http::Response::Json(200, "{}");
 }
 
+// POST /control/react {"account", "object", "type": "Like"|"Announce", "undo"?}
+boost::asio::awaitable<http::Response> React(const PostRoutesContext& context,
+                                             http::Request& request) {
+  if (!context.serving->load()) {
+    co_return http::Response::JsonError(503, "the node must be serving to deliver reactions");
+  }
+  std::optional<std::string> name = Member(request.json, "account");
+  std::optional<std::string> object = Member(request.json, "object");
+  std::optional<std::string> type = Member(request.json, "type");
+  if (!name || !object || !type) {
+    co_return http::Response::JsonError(400, "account, object and type are required strings");
+  }
+  bool undo = false;
+  if (auto it = request.json.FindMember("undo"); it != request.json.MemberEnd()) {
+    if (!it->value.IsBool()) co_return http::Response::JsonError(400, "undo must be true or false");
+    undo = it->value.GetBool();
+  }
+  std::optional<accounts::Account> account = FindAccount(context, *name);
+  if (!account) co_return http::Response::JsonError(404, "no such account");
+  Status reacted = co_await context.posts->React(*account, *type, *object, undo);
+  if (!reacted) {
+    int status = reacted.error().code == ErrorCode::kInvalidArgument ? 400
+                 : reacted.error().code == ErrorCode::kNotFound      ? 404
+                                                                     : 503;
+    co_return http::Response::JsonError(status, reacted.error().message);
+  }
+  co_return http::Response::Json(202, "{}");
+}
+
 http::Response ObjectRecord(const PostRoutesContext& context, http::Request& request) {
   std::optional<std::string> id = request.QueryParam("id");
   if (!id) return http::Response::JsonError(400, "the id parameter is required");
@@ -214,6 +243,9 @@ void AddPostRoutes(http::Router& public_router, http::Router& control_router,
   control_router.AddAsync(
       "POST", "/control/delete",
       [context](http::Request& request) { return DeletePost(context, request); }, json);
+  control_router.AddAsync(
+      "POST", "/control/react", [context](http::Request& request) { return React(context, request); },
+      json);
   control_router.Add("GET", "/control/object",
                      [context](http::Request& request) { return ObjectRecord(context, request); });
 }

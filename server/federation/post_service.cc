@@ -5,6 +5,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "parvis/protocol/activities.h"
+#include "parvis/protocol/digest.h"
 #include "parvis/protocol/json.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/follow_store.h"
@@ -196,6 +198,60 @@ boost::asio::awaitable<Status> PostService::Delete(const accounts::Account& acco
   batch.Put(Family::kObjects, note_id, LocalRecord(object));
   for (const std::string& inbox : *inboxes) {
     if (Status queued = context_.deliveries->Enqueue(batch, account.id, inbox, activity); !queued) {
+      co_return std::unexpected(queued.error());
+    }
+  }
+  if (Status written = context_.store->Write(batch); !written) co_return std::unexpected(written.error());
+  context_.deliveries->Wake();
+  co_return Ok();
+}
+
+boost::asio::awaitable<Status> PostService::React(const accounts::Account& account,
+                                                  std::string type, std::string object_id,
+                                                  bool undo) {
+  if (type != "Like" && type != "Announce") {
+    co_return Fail(ErrorCode::kInvalidArgument, "a reaction is a Like or an Announce");
+  }
+  Result<std::optional<StoredObject>> stored = Get(object_id);
+  if (!stored) co_return std::unexpected(stored.error());
+  if (!stored->has_value() || (*stored)->local || (*stored)->deleted != 0) {
+    co_return Fail(ErrorCode::kNotFound, "no such remote object: " + object_id);
+  }
+  Result<protocol::RemoteActor> author = co_await context_.directory->Get((*stored)->author, false);
+  if (!author) co_return std::unexpected(author.error());
+  ActorUrls urls(context_.config->base_url);
+  std::string actor = urls.Actor(account.name);
+  // The same id for the same reaction, so an Undo needs nothing stored.
+  std::string digest = protocol::Sha256(object_id);
+  std::string hex;
+  for (size_t i = 0; i < 12; ++i) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    hex += kHex[static_cast<unsigned char>(digest[i]) >> 4];
+    hex += kHex[static_cast<unsigned char>(digest[i]) & 15];
+  }
+  std::string id = actor + (type == "Like" ? "/likes/" : "/announces/") + hex;
+  std::vector<std::string> to, cc;
+  std::vector<std::string> inboxes = {author->inbox};
+  if (type == "Announce") {
+    to = {std::string(protocol::kPublicCollection)};
+    cc = {author->id, urls.Followers(account.name)};
+    Result<std::vector<std::string>> followers = co_await AudienceInboxes(account);
+    if (!followers) co_return std::unexpected(followers.error());
+    for (const std::string& inbox : *followers) {
+      if (inbox != author->inbox && inbox != author->shared_inbox) inboxes.push_back(inbox);
+    }
+  } else {
+    to = {author->id};
+  }
+  std::string body = protocol::ReactionActivity(type, id, actor, object_id, to, cc);
+  if (undo) {
+    Result<rapidjson::Document> reaction = protocol::ParseJson(body, {});
+    if (!reaction) co_return std::unexpected(reaction.error());
+    body = protocol::UndoActivity(id + "/undo", actor, *reaction);
+  }
+  storage::Batch batch;
+  for (const std::string& inbox : inboxes) {
+    if (Status queued = context_.deliveries->Enqueue(batch, account.id, inbox, body); !queued) {
       co_return std::unexpected(queued.error());
     }
   }

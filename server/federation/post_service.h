@@ -58,6 +58,11 @@ class PostService {
   // Deletes one of the account's notes: Tombstone here, Delete to the audience.
   boost::asio::awaitable<Status> Delete(const accounts::Account& account, std::string note_id);
 
+  // Likes or announces (boosts) a remote object, or undoes it. A Like goes
+  // to the object's author; an Announce also to the account's followers.
+  boost::asio::awaitable<Status> React(const accounts::Account& account, std::string type,
+                                       std::string object_id, bool undo);
+
   Result<std::optional<StoredObject>> Get(const std::string& id) const;
   // The record of a remote object (see the family comment).
   static std::string RemoteRecord(const std::string& author, const rapidjson::Value& object,

@@ -68,6 +68,7 @@ TEST(Cli, WrongArgumentsPrintUsageAndExit2) {
       {"manual-approval with a bad setting", {"admin", "manual-approval", "camille", "maybe"},
        "maybe"},
       {"follow without target", {"admin", "follow", "camille"}, "TARGET is required"},
+      {"react without a type", {"admin", "react", "camille", "https://x.example/1"}, "--type"},
       {"post with a bad visibility", {"admin", "post", "camille", "--visibility", "secret"},
        "secret"},
   };
@@ -88,6 +89,7 @@ TEST(Cli, EverySubcommandHasHelp) {
       {"admin", "follow", "--help"}, {"admin", "unfollow", "--help"}, {"admin", "follows", "--help"},
       {"admin", "post", "--help"}, {"admin", "delete", "--help"},
       {"admin", "manual-approval", "--help"}, {"admin", "answer", "--help"},
+      {"admin", "react", "--help"},
       {"backup", "--help"}, {"version", "--help"}, {"config", "keys", "--help"}};
   for (const auto& command : commands) {
     std::vector<std::string> args{kBinary};

@@ -146,6 +146,47 @@ TEST_F(FollowFederationTest, PostsReachFollowersAndDeletionsFollow) {
   EXPECT_THAT(a_.Get("/users/camille/outbox", json), HasSubstr(R"("totalItems":0)"));
 }
 
+TEST_F(FollowFederationTest, LikesAndBoostsTravelBackToTheAuthor) {
+  ASSERT_EQ(b_.node()
+                .CallControl("POST", "/control/follow",
+                             R"({"account":"dominique","target":")" + a_.Handle("camille") + R"("})")
+                .status,
+            202);
+  ASSERT_TRUE(Eventually([&] { return Follows(a_, "camille").find("accepted") != std::string::npos; }));
+  std::string id = IdOf(a_.node().CallControl("POST", "/control/post",
+                                              R"({"account":"camille","content":"like me"})"));
+  ASSERT_TRUE(Eventually([&] { return ObjectRecord(b_, id).find("like me") != std::string::npos; }));
+  auto total = [&](const std::string& collection) {
+    Result<rapidjson::Document> doc = protocol::ParseJson(
+        testing::BodyOf(a_.Get(id.substr(a_.base().size()) + collection,
+                               "Accept: application/activity+json\r\n")),
+        {});
+    return doc && doc->IsObject() && doc->HasMember("totalItems")
+               ? static_cast<int>((*doc)["totalItems"].GetUint64())
+               : -1;
+  };
+  auto react = [&](const std::string& type, bool undo) {
+    return b_.node()
+        .CallControl("POST", "/control/react",
+                     R"({"account":"dominique","object":")" + id + R"(","type":")" + type +
+                         R"(","undo":)" + (undo ? "true" : "false") + "}")
+        .status;
+  };
+  ASSERT_EQ(react("Like", false), 202);
+  ASSERT_EQ(react("Announce", false), 202);
+  EXPECT_TRUE(Eventually([&] { return total("/likes") == 1 && total("/shares") == 1; }));
+  ASSERT_EQ(react("Like", true), 202);
+  EXPECT_TRUE(Eventually([&] { return total("/likes") == 0; }));
+  EXPECT_EQ(total("/shares"), 1);
+  // Reactions to what the node does not know, or of other kinds, are refused.
+  EXPECT_EQ(b_.node()
+                .CallControl("POST", "/control/react",
+                             R"({"account":"dominique","object":"https://x.example/1","type":"Like"})")
+                .status,
+            404);
+  EXPECT_EQ(react("Dislike", false), 400);
+}
+
 TEST_F(FollowFederationTest, PostCommandsRefuseBadInput) {
   const struct {
     std::string target;

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <rapidjson/document.h>
 
@@ -18,6 +19,11 @@ std::string AcceptActivity(std::string_view id, std::string_view actor,
                            const rapidjson::Value& follow);
 std::string RejectActivity(std::string_view id, std::string_view actor,
                            const rapidjson::Value& follow);
+
+// Like or Announce of `object` by `actor`, addressed to `to` and `cc`.
+std::string ReactionActivity(std::string_view type, std::string_view id, std::string_view actor,
+                             std::string_view object, const std::vector<std::string>& to,
+                             const std::vector<std::string>& cc);
 
 // Undo of `activity` (embedded) by `actor`.
 std::string UndoActivity(std::string_view id, std::string_view actor,
