@@ -30,4 +30,8 @@ std::string AccountKey(AccountId id, std::string_view suffix) {
   return out;
 }
 
+std::string EncodeUint64(uint64_t value) { return EncodeAccountId(value); }
+
+uint64_t DecodeUint64(std::string_view bytes) { return DecodeAccountId(bytes).value_or(0); }
+
 }  // namespace parvis::storage

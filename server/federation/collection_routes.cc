@@ -1,20 +1,13 @@
 #include "server/federation/collection_routes.h"
 
-#include <charconv>
-
-#include "parvis/protocol/collection.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/fetch_gate.h"
 #include "server/federation/follow_store.h"
+#include "server/federation/paged_collection.h"
 
 namespace parvis::federation {
 namespace {
 
-http::Response ActivityJson(std::string body) {
-  http::Response response = http::Response::Json(200, std::move(body));
-  response.content_type = "application/activity+json; charset=utf-8";
-  return response;
-}
 
 std::string Quoted(const std::string& id) {
   std::string out = "\"";
@@ -43,24 +36,9 @@ http::Response Follows(const CollectionContext& context, http::Request& request,
   for (const FollowRecord& record : *records) {
     if (record.state == FollowState::kAccepted) accepted.push_back(record.actor);
   }
-  std::optional<std::string> page_param = request.QueryParam("page");
-  if (!page_param) {
-    return ActivityJson(protocol::OrderedCollectionDocument(id, accepted.size(), id + "?page=1"));
-  }
-  size_t page = 0;
-  auto [end, error] = std::from_chars(page_param->data(), page_param->data() + page_param->size(), page);
-  if (error != std::errc() || end != page_param->data() + page_param->size() || page == 0 ||
-      page > 1'000'000) {
-    return http::Response::JsonError(400, "page must be a number from 1");
-  }
-  protocol::CollectionPage out{id + "?page=" + std::to_string(page), id, "", "", {}};
-  size_t first = (page - 1) * kCollectionPageSize;
-  for (size_t i = first; i < accepted.size() && i < first + kCollectionPageSize; ++i) {
-    out.items.push_back(Quoted(accepted[i]));
-  }
-  if (first + kCollectionPageSize < accepted.size()) out.next = id + "?page=" + std::to_string(page + 1);
-  if (page > 1) out.prev = id + "?page=" + std::to_string(page - 1);
-  return ActivityJson(protocol::OrderedCollectionPageDocument(out));
+  std::vector<std::string> items;
+  for (const std::string& actor : accepted) items.push_back(Quoted(actor));
+  return PagedCollection(request, id, items, kCollectionPageSize);
 }
 
 }  // namespace

@@ -30,22 +30,7 @@ namespace {
 namespace asio = boost::asio;
 using storage::Family;
 
-std::string BigEndian(uint64_t value) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i) {
-    out[static_cast<size_t>(i)] = static_cast<char>(value & 0xff);
-    value >>= 8;
-  }
-  return out;
-}
 
-uint64_t FromBigEndian(std::string_view bytes) {
-  uint64_t value = 0;
-  for (size_t i = 0; i < 8 && i < bytes.size(); ++i) {
-    value = (value << 8) | static_cast<unsigned char>(bytes[i]);
-  }
-  return value;
-}
 
 struct Entry {
   storage::AccountId sender = 0;
@@ -278,7 +263,7 @@ asio::awaitable<void> DeliveryQueue::Impl::Deliver([[maybe_unused]] std::shared_
       // Up to a fifth more, so retries from many deliveries spread out.
       delay += static_cast<int64_t>(randombytes_uniform(static_cast<uint32_t>(delay / 5 + 1)));
       batch.Put(Family::kQueues,
-                std::string(kDeliveryQueue) + BigEndian(static_cast<uint64_t>(now() + delay)) +
+                std::string(kDeliveryQueue) + storage::EncodeUint64(static_cast<uint64_t>(now() + delay)) +
                     sequence,
                 Encode(entry));
     }
@@ -297,7 +282,7 @@ asio::awaitable<void> DeliveryQueue::Impl::Schedule(std::shared_ptr<Impl> self) 
     std::vector<std::pair<std::string, Entry>> due;
     Status scanned = store.Scan(
         Family::kQueues, kDeliveryQueue, [&](std::string_view key, std::string_view value) {
-          uint64_t at = FromBigEndian(key.substr(kDeliveryQueue.size(), 8));
+          uint64_t at = storage::DecodeUint64(key.substr(kDeliveryQueue.size(), 8));
           if (static_cast<int64_t>(at) > current) {
             next_due = std::min<int64_t>(next_due, static_cast<int64_t>(at));
             return false;
@@ -342,8 +327,8 @@ Status DeliveryQueue::Enqueue(storage::Batch& batch, storage::AccountId sender,
   if (!sequence) return std::unexpected(sequence.error());
   Entry entry{sender, inbox, body, 0, impl_->now(), ""};
   batch.Put(Family::kQueues,
-            std::string(kDeliveryQueue) + BigEndian(static_cast<uint64_t>(impl_->now())) +
-                BigEndian(*sequence),
+            std::string(kDeliveryQueue) + storage::EncodeUint64(static_cast<uint64_t>(impl_->now())) +
+                storage::EncodeUint64(*sequence),
             Encode(entry));
   return Ok();
 }

@@ -20,22 +20,7 @@ http::Response Refuse(int status, std::string_view reason) {
   return http::Response::JsonError(status, reason);
 }
 
-std::string EncodeBigEndian(int64_t value) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i) {
-    out[static_cast<size_t>(i)] = static_cast<char>(value & 0xff);
-    value >>= 8;
-  }
-  return out;
-}
 
-int64_t DecodeBigEndian(std::string_view bytes) {
-  int64_t value = 0;
-  for (size_t i = 0; i < 8 && i < bytes.size(); ++i) {
-    value = (value << 8) | static_cast<unsigned char>(bytes[i]);
-  }
-  return value;
-}
 
 std::string ReceiptJson(const protocol::ActivityEnvelope& envelope, std::string_view signer,
                         const std::optional<std::string>& recipient, int64_t now,
@@ -99,7 +84,7 @@ boost::asio::awaitable<http::Response> Inbox::Receive(http::Request& request,
   {
     Result<std::optional<std::string>> seen = context_.store->Get(Family::kReplay, fingerprint);
     if (!seen) co_return Refuse(503, "storage unavailable");
-    if (seen->has_value() && DecodeBigEndian(**seen) > now) {
+    if (seen->has_value() && static_cast<int64_t>(storage::DecodeUint64(**seen)) > now) {
       co_return Refuse(401, "this signature was already used");
     }
   }
@@ -126,13 +111,13 @@ boost::asio::awaitable<http::Response> Inbox::Receive(http::Request& request,
   std::lock_guard lock(write_mutex_);
   Result<std::optional<std::string>> seen = context_.store->Get(Family::kReplay, fingerprint);
   if (!seen) co_return Refuse(503, "storage unavailable");
-  if (seen->has_value() && DecodeBigEndian(**seen) > now) {
+  if (seen->has_value() && static_cast<int64_t>(storage::DecodeUint64(**seen)) > now) {
     co_return Refuse(401, "this signature was already used");
   }
   storage::Batch batch;
   // Remembered past the acceptance window, so it cannot come back.
   batch.Put(Family::kReplay, fingerprint,
-            EncodeBigEndian(now + 2 * protocol::kDefaultSignatureSkewSeconds));
+            storage::EncodeUint64(static_cast<uint64_t>(now + 2 * protocol::kDefaultSignatureSkewSeconds)));
   Result<std::optional<std::string>> known = context_.store->Get(Family::kActivities, envelope->id);
   if (!known) co_return Refuse(503, "storage unavailable");
   if (!known->has_value()) {
@@ -141,7 +126,7 @@ boost::asio::awaitable<http::Response> Inbox::Receive(http::Request& request,
     batch.Put(Family::kActivities, envelope->id,
               ReceiptJson(*envelope, signed_by->signer, recipient, now, request.body));
     batch.Put(Family::kQueues,
-              std::string(kInboxQueue) + EncodeBigEndian(static_cast<int64_t>(*sequence)), envelope->id);
+              std::string(kInboxQueue) + storage::EncodeUint64(*sequence), envelope->id);
   }
   if (Status written = context_.store->Write(batch); !written) {
     co_return Refuse(503, "storage unavailable");

@@ -355,8 +355,7 @@ asio::awaitable<void> InboxProcessor::Impl::Run([[maybe_unused]] std::shared_ptr
       batch.Delete(Family::kQueues, key);
       Result<uint64_t> sequence = context.store->NextSequence("inbox");
       if (sequence) {
-        std::string next = std::string(kInboxQueue);
-        for (int i = 7; i >= 0; --i) next += static_cast<char>((*sequence >> (8 * i)) & 0xff);
+        std::string next = std::string(kInboxQueue) + storage::EncodeUint64(*sequence);
         batch.Put(Family::kQueues, next, activity_id + "\n" + std::to_string(attempts + 1));
       }
       // Wait a little before the next pass, in case the queue holds only it.

@@ -7,11 +7,14 @@
 #include "server/federation/actor_urls.h"
 #include "server/federation/fetch_gate.h"
 #include "server/federation/follow_store.h"
+#include "server/federation/paged_collection.h"
 
 namespace parvis::federation {
 namespace {
 
 using storage::Family;
+
+constexpr size_t kOutboxPageSize = 20;
 
 http::Response ActivityJson(int status, std::string body) {
   http::Response response = http::Response::Json(status, std::move(body));
@@ -116,23 +119,7 @@ http::Response Outbox(const PostRoutesContext& context, http::Request& request) 
       });
   if (!scanned) return http::Response::JsonError(503, "storage unavailable");
   std::reverse(creates.begin(), creates.end());
-  std::optional<std::string> page_param = request.QueryParam("page");
-  if (!page_param) {
-    return ActivityJson(200, protocol::OrderedCollectionDocument(id, creates.size(), id + "?page=1"));
-  }
-  size_t page = 0;
-  auto [end, error] = std::from_chars(page_param->data(), page_param->data() + page_param->size(), page);
-  if (error != std::errc() || end != page_param->data() + page_param->size() || page == 0 ||
-      page > 1'000'000) {
-    return http::Response::JsonError(400, "page must be a number from 1");
-  }
-  constexpr size_t kPageSize = 20;
-  protocol::CollectionPage out{id + "?page=" + std::to_string(page), id, "", "", {}};
-  size_t first = (page - 1) * kPageSize;
-  for (size_t i = first; i < creates.size() && i < first + kPageSize; ++i) out.items.push_back(creates[i]);
-  if (first + kPageSize < creates.size()) out.next = id + "?page=" + std::to_string(page + 1);
-  if (page > 1) out.prev = id + "?page=" + std::to_string(page - 1);
-  return ActivityJson(200, protocol::OrderedCollectionPageDocument(out));
+  return PagedCollection(request, id, creates, kOutboxPageSize);
 }
 
 boost::asio::awaitable<http::Response> Post(const PostRoutesContext& context, http::Request& request) {

@@ -24,14 +24,6 @@ size_t CountCharacters(std::string_view text) {
   return count;
 }
 
-std::string BigEndian(uint64_t value) {
-  std::string out(8, '\0');
-  for (int i = 7; i >= 0; --i) {
-    out[static_cast<size_t>(i)] = static_cast<char>(value & 0xff);
-    value >>= 8;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -161,7 +153,7 @@ boost::asio::awaitable<Result<std::string>> PostService::Publish(const accounts:
       .published = context_.now(),
       .visibility = visibility,
   };
-  object.outbox_key = storage::AccountKey(account.id, BigEndian(*sequence));
+  object.outbox_key = storage::AccountKey(account.id, storage::EncodeUint64(*sequence));
   std::string create = protocol::CreateNoteActivity(object.note, object.note.id + "/activity");
   storage::Batch batch;
   batch.Put(Family::kObjects, object.note.id, LocalRecord(object));

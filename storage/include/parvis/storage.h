@@ -60,6 +60,11 @@ using AccountId = uint64_t;
 std::string EncodeAccountId(AccountId id);
 // Returns nullopt unless `bytes` has at least 8 bytes.
 std::optional<AccountId> DecodeAccountId(std::string_view bytes);
+// 8-byte big-endian encoding of any counter or time, so keys sort by it.
+std::string EncodeUint64(uint64_t value);
+// The first 8 bytes as big-endian; 0 if there are fewer.
+uint64_t DecodeUint64(std::string_view bytes);
+
 // EncodeAccountId(id) + suffix.
 std::string AccountKey(AccountId id, std::string_view suffix);
 
