@@ -1,8 +1,6 @@
 #include "server/federation/post_routes.h"
 
-#include <charconv>
 
-#include "parvis/protocol/collection.h"
 #include "parvis/protocol/json.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/fetch_gate.h"
