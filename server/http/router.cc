@@ -148,7 +148,10 @@ boost::asio::awaitable<Response> Router::Dispatch(Request& request,
                                                   std::string_view* route_name) const {
   *route_name = "(unrouted)";
   // HEAD is GET without the body; the server drops the body.
-  std::string_view method = request.method == "HEAD" ? "GET" : request.method;
+  // Both branches string_view: with a const char* and a std::string the
+  // conditional makes a temporary string, and the view would dangle.
+  std::string_view method =
+      request.method == "HEAD" ? std::string_view("GET") : std::string_view(request.method);
   Match match = Find(method, request.path);
   if (match.route == nullptr) {
     if (match.path_known) {
