@@ -2,12 +2,14 @@
 #ifndef PARVIS_TESTS_STORAGE_FILES_CONTAINING_H_
 #define PARVIS_TESTS_STORAGE_FILES_CONTAINING_H_
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 namespace parvis::storage::testing {
@@ -25,6 +27,20 @@ inline std::vector<std::string> FilesContaining(const std::string& root, std::st
     if (!in) continue;
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (bytes.find(needle) != std::string::npos) found.push_back(it->path().string());
+  }
+  return found;
+}
+
+// FilesContaining, asked again until it finds nothing or 10 s pass: RocksDB
+// may delete a compacted-away file from a background thread just after the
+// compaction call returns (seen under AddressSanitizer's slower timing).
+inline std::vector<std::string> FilesStillContaining(const std::string& root,
+                                                     std::string_view needle) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::vector<std::string> found = FilesContaining(root, needle);
+  while (!found.empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    found = FilesContaining(root, needle);
   }
   return found;
 }
