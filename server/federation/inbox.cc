@@ -4,9 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include "parvis/protocol/activity_envelope.h"
-#include "parvis/protocol/base64.h"
 #include "parvis/protocol/data_integrity.h"
-#include "parvis/protocol/digest.h"
 #include "parvis/protocol/http_signature.h"
 #include "parvis/protocol/json.h"
 #include "server/federation/host_health.h"
@@ -19,8 +17,6 @@ using storage::Family;
 http::Response Refuse(int status, std::string_view reason) {
   return http::Response::JsonError(status, reason);
 }
-
-
 
 std::string ReceiptJson(const protocol::ActivityEnvelope& envelope, std::string_view signer,
                         const std::optional<std::string>& recipient, int64_t now,
