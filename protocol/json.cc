@@ -98,6 +98,13 @@ Result<rapidjson::Document> ParseJson(std::string_view text, const JsonLimits& l
   return doc;
 }
 
+std::optional<std::string> StringMember(const rapidjson::Value& object, const char* key) {
+  if (!object.IsObject()) return std::nullopt;
+  auto it = object.FindMember(key);
+  if (it == object.MemberEnd() || !it->value.IsString()) return std::nullopt;
+  return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+
 std::string WriteJson(const rapidjson::Value& value) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);

@@ -79,11 +79,11 @@ rapidjson::Value NoteValue(const LocalNote& note, Allocator& allocator) {
 }
 
 std::string Wrap(std::string_view type, std::string_view id, const LocalNote& note,
-                 bool tombstone) {
+                 bool tombstone, bool with_context) {
   rapidjson::Document doc(rapidjson::kObjectType);
   Allocator& allocator = doc.GetAllocator();
   auto [to, cc] = Audience(note);
-  doc.AddMember("@context", Context(allocator), allocator);
+  if (with_context) doc.AddMember("@context", Context(allocator), allocator);
   doc.AddMember("id", Text(id, allocator), allocator);
   doc.AddMember("type", Text(type, allocator), allocator);
   doc.AddMember("actor", Text(note.author, allocator), allocator);
@@ -156,12 +156,13 @@ std::string NoteDocument(const LocalNote& note) {
   return WriteJson(doc);
 }
 
-std::string CreateNoteActivity(const LocalNote& note, std::string_view activity_id) {
-  return Wrap("Create", activity_id, note, false);
+std::string CreateNoteActivity(const LocalNote& note, std::string_view activity_id,
+                               bool with_context) {
+  return Wrap("Create", activity_id, note, false, with_context);
 }
 
 std::string DeleteNoteActivity(const LocalNote& note, std::string_view activity_id) {
-  return Wrap("Delete", activity_id, note, true);
+  return Wrap("Delete", activity_id, note, true, true);
 }
 
 std::string TombstoneDocument(std::string_view id, int64_t deleted) {

@@ -15,11 +15,6 @@ bool IsHttpUrl(std::string_view url) {
   return url.starts_with("https://") || url.starts_with("http://");
 }
 
-std::string StringMember(const rapidjson::Value& object, const char* key) {
-  auto it = object.FindMember(key);
-  if (it == object.MemberEnd() || !it->value.IsString()) return "";
-  return std::string(it->value.GetString(), it->value.GetStringLength());
-}
 
 std::string IdMember(const rapidjson::Value& object, const char* key) {
   auto it = object.FindMember(key);
@@ -83,7 +78,7 @@ std::optional<std::string> FirstId(const rapidjson::Value& value) {
 Result<RemoteActor> ParseRemoteActor(const rapidjson::Value& document) {
   if (!document.IsObject()) return Fail(ErrorCode::kInvalidArgument, "actor is not a JSON object");
   RemoteActor actor;
-  actor.id = StringMember(document, "id");
+  actor.id = StringMember(document, "id").value_or("");
   if (!IsHttpUrl(actor.id)) return Fail(ErrorCode::kInvalidArgument, "actor has no http(s) id");
   actor.type = ActorType(document);
   if (actor.type.empty()) {
@@ -93,8 +88,8 @@ Result<RemoteActor> ParseRemoteActor(const rapidjson::Value& document) {
   if (!IsHttpUrl(actor.inbox)) {
     return Fail(ErrorCode::kInvalidArgument, "actor " + actor.id + " has no inbox");
   }
-  actor.preferred_username = StringMember(document, "preferredUsername");
-  actor.name = StringMember(document, "name");
+  actor.preferred_username = StringMember(document, "preferredUsername").value_or("");
+  actor.name = StringMember(document, "name").value_or("");
   actor.outbox = IdMember(document, "outbox");
   actor.followers = IdMember(document, "followers");
   actor.url = IdMember(document, "url");
@@ -105,15 +100,15 @@ Result<RemoteActor> ParseRemoteActor(const rapidjson::Value& document) {
   }
   EachOf(document, "publicKey", [&](const rapidjson::Value& key) {
     if (!key.IsObject()) return;
-    RemoteKey parsed{RemoteKey::Format::kPem, StringMember(key, "id"), IdMember(key, "owner"),
-                     StringMember(key, "publicKeyPem")};
+    RemoteKey parsed{RemoteKey::Format::kPem, StringMember(key, "id").value_or(""), IdMember(key, "owner"),
+                     StringMember(key, "publicKeyPem").value_or("")};
     if (parsed.owner.empty()) parsed.owner = actor.id;
     if (!parsed.id.empty() && !parsed.material.empty()) actor.keys.push_back(std::move(parsed));
   });
   EachOf(document, "assertionMethod", [&](const rapidjson::Value& key) {
-    if (!key.IsObject() || StringMember(key, "type") != "Multikey") return;
-    RemoteKey parsed{RemoteKey::Format::kMultibase, StringMember(key, "id"),
-                     IdMember(key, "controller"), StringMember(key, "publicKeyMultibase")};
+    if (!key.IsObject() || StringMember(key, "type").value_or("") != "Multikey") return;
+    RemoteKey parsed{RemoteKey::Format::kMultibase, StringMember(key, "id").value_or(""),
+                     IdMember(key, "controller"), StringMember(key, "publicKeyMultibase").value_or("")};
     if (parsed.owner.empty()) parsed.owner = actor.id;
     if (!parsed.id.empty() && !parsed.material.empty()) actor.keys.push_back(std::move(parsed));
   });

@@ -5,6 +5,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "parvis/protocol/json.h"
+
 namespace parvis::control {
 namespace {
 
@@ -12,19 +14,13 @@ http::Response ErrorResponse(const Error& error) {
   return http::Response::JsonError(StatusForError(error.code), error.message);
 }
 
-// Reads a string member; nullopt if absent or not a string.
-std::optional<std::string> StringMember(const rapidjson::Value& object, const char* name) {
-  auto it = object.FindMember(name);
-  if (it == object.MemberEnd() || !it->value.IsString()) return std::nullopt;
-  return std::string(it->value.GetString(), it->value.GetStringLength());
-}
 
 http::Response CreateAccount(const ControlContext& context, http::Request& request) {
   const rapidjson::Document& body = request.json;
   if (!body.IsObject()) return http::Response::JsonError(400, "expected a JSON object");
-  std::optional<std::string> name = StringMember(body, "name");
-  std::optional<std::string> kind_name = StringMember(body, "kind");
-  std::optional<std::string> password = StringMember(body, "password");
+  std::optional<std::string> name = protocol::StringMember(body, "name");
+  std::optional<std::string> kind_name = protocol::StringMember(body, "kind");
+  std::optional<std::string> password = protocol::StringMember(body, "password");
   if (!name || !kind_name || !password) {
     return http::Response::JsonError(400, "name, kind and password are required strings");
   }
@@ -59,7 +55,7 @@ http::Response CreateAccount(const ControlContext& context, http::Request& reque
 
 http::Response Backup(const ControlContext& context, http::Request& request) {
   if (!request.json.IsObject()) return http::Response::JsonError(400, "expected a JSON object");
-  std::optional<std::string> dir = StringMember(request.json, "dir");
+  std::optional<std::string> dir = protocol::StringMember(request.json, "dir");
   if (!dir || dir->empty()) return http::Response::JsonError(400, "dir is a required string");
   if (dir->front() != '/') {
     return http::Response::JsonError(400, "dir must be an absolute path");

@@ -12,12 +12,9 @@
 namespace parvis::federation {
 namespace {
 
-constexpr std::string_view kActivityJson = "application/activity+json; charset=utf-8";
-
+// Caches must keep the JSON and the HTML apart.
 http::Response ActivityJson(std::string body) {
-  http::Response response = http::Response::Json(200, std::move(body));
-  response.content_type = std::string(kActivityJson);
-  // Caches must keep the JSON and the HTML apart.
+  http::Response response = http::Response::ActivityJson(200, std::move(body));
   response.headers.emplace_back("Vary", "Accept");
   return response;
 }

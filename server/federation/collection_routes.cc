@@ -36,9 +36,9 @@ http::Response Follows(const CollectionContext& context, http::Request& request,
   for (const FollowRecord& record : *records) {
     if (record.state == FollowState::kAccepted) accepted.push_back(record.actor);
   }
-  std::vector<std::string> items;
-  for (const std::string& actor : accepted) items.push_back(Quoted(actor));
-  return PagedCollection(request, id, items, kCollectionPageSize);
+  return PagedCollection(
+      request, id, accepted.size(), [&](size_t i) { return Quoted(accepted[i]); },
+      kCollectionPageSize);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "parvis/protocol/activities.h"
 #include "parvis/protocol/discovery.h"
+#include "parvis/protocol/hex.h"
 #include "parvis/protocol/json.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/follow_store.h"
@@ -18,24 +19,7 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-std::string RandomHex(size_t bytes) {
-  std::string raw(bytes, '\0');
-  randombytes_buf(raw.data(), raw.size());
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (char c : raw) {
-    out += kHex[static_cast<unsigned char>(c) >> 4];
-    out += kHex[static_cast<unsigned char>(c) & 15];
-  }
-  return out;
-}
 
-std::optional<std::string> Member(const rapidjson::Value& object, const char* key) {
-  if (!object.IsObject()) return std::nullopt;
-  auto it = object.FindMember(key);
-  if (it == object.MemberEnd() || !it->value.IsString()) return std::nullopt;
-  return std::string(it->value.GetString(), it->value.GetStringLength());
-}
 
 http::Response ErrorFor(const Error& error) {
   int status = 502;
@@ -55,8 +39,8 @@ boost::asio::awaitable<std::variant<Parties, http::Response>> Resolve(
   if (!context.serving->load()) {
     co_return http::Response::JsonError(503, "the node must be serving to reach other servers");
   }
-  std::optional<std::string> name = Member(request.json, "account");
-  std::optional<std::string> target = Member(request.json, "target");
+  std::optional<std::string> name = protocol::StringMember(request.json, "account");
+  std::optional<std::string> target = protocol::StringMember(request.json, "target");
   if (!name || !target) {
     co_return http::Response::JsonError(400, "account and target are required strings");
   }
@@ -82,7 +66,7 @@ boost::asio::awaitable<http::Response> Follow(const FollowCommandsContext& conte
   Parties& parties = std::get<Parties>(resolved);
   ActorUrls urls(context.config->base_url);
   std::string actor_id = urls.Actor(parties.account.name);
-  std::string follow_id = actor_id + "/follows/" + RandomHex(16);
+  std::string follow_id = actor_id + "/follows/" + protocol::RandomHex(16);
   FollowStore follows(*context.store);
   storage::Batch batch;
   follows.Put(batch, parties.account.id, Direction::kFollowing,
@@ -139,7 +123,7 @@ boost::asio::awaitable<http::Response> Unfollow(const FollowCommandsContext& con
 
 // POST /control/approval {"account", "manual": true|false}
 http::Response SetApproval(const FollowCommandsContext& context, http::Request& request) {
-  std::optional<std::string> name = Member(request.json, "account");
+  std::optional<std::string> name = protocol::StringMember(request.json, "account");
   auto manual = request.json.IsObject() ? request.json.FindMember("manual") : request.json.MemberEnd();
   if (!name || manual == request.json.MemberEnd() || !manual->value.IsBool()) {
     return http::Response::JsonError(400, "account (string) and manual (true or false) are required");
@@ -161,8 +145,8 @@ boost::asio::awaitable<http::Response> Answer(const FollowCommandsContext& conte
   if (!context.serving->load()) {
     co_return http::Response::JsonError(503, "the node must be serving to reach other servers");
   }
-  std::optional<std::string> name = Member(request.json, "account");
-  std::optional<std::string> actor = Member(request.json, "actor");
+  std::optional<std::string> name = protocol::StringMember(request.json, "account");
+  std::optional<std::string> actor = protocol::StringMember(request.json, "actor");
   auto accept = request.json.IsObject() ? request.json.FindMember("accept") : request.json.MemberEnd();
   if (!name || !actor || accept == request.json.MemberEnd() || !accept->value.IsBool()) {
     co_return http::Response::JsonError(400, "account, actor and accept (true or false) are required");
@@ -196,7 +180,7 @@ boost::asio::awaitable<http::Response> Answer(const FollowCommandsContext& conte
   }
   bool accepted = accept->value.GetBool();
   std::string answer_id = actor_id + (accepted ? "#accepts/follows/" : "#rejects/follows/") +
-                          RandomHex(8);
+                          protocol::RandomHex(8);
   storage::Batch batch;
   if (accepted) {
     FollowRecord updated = **record;
@@ -282,10 +266,10 @@ boost::asio::awaitable<Result<std::string>> LookupAccount(http::HttpClient& clie
       co_return Fail(ErrorCode::kInvalidArgument, "WebFinger for " + handle + " is malformed");
     }
     for (const auto& link : (*jrd)["links"].GetArray()) {
-      if (Member(link, "rel") != "self") continue;
-      std::string type = Member(link, "type").value_or("");
+      if (protocol::StringMember(link, "rel") != "self") continue;
+      std::string type = protocol::StringMember(link, "type").value_or("");
       if (type.starts_with("application/activity+json") || type.starts_with("application/ld+json")) {
-        if (std::optional<std::string> href = Member(link, "href")) co_return *href;
+        if (std::optional<std::string> href = protocol::StringMember(link, "href")) co_return *href;
       }
     }
     co_return Fail(ErrorCode::kNotFound, handle + " has no ActivityPub actor");

@@ -13,6 +13,7 @@
 #include "parvis/protocol/activity_envelope.h"
 #include "parvis/protocol/base64.h"
 #include "parvis/protocol/digest.h"
+#include "parvis/protocol/hex.h"
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/remote_actor.h"
 #include "server/federation/actor_urls.h"
@@ -32,15 +33,6 @@ constexpr int kMaxAttempts = 5;
 // What processing an entry decided: done (leave the queue), or try later.
 enum class Outcome { kDone, kRetry };
 
-std::string HexPrefix(std::string_view bytes, size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < bytes.size() && out.size() < n; ++i) {
-    out += kHex[static_cast<unsigned char>(bytes[i]) >> 4];
-    out += kHex[static_cast<unsigned char>(bytes[i]) & 15];
-  }
-  return out;
-}
 
 // The embedded object of `activity`, if it is an object.
 const rapidjson::Value* EmbeddedObject(const rapidjson::Value& activity) {
@@ -125,7 +117,7 @@ asio::awaitable<Outcome> InboxProcessor::Impl::OnFollow(const rapidjson::Value& 
               {envelope.actor, envelope.id, FollowState::kAccepted, context.now()});
   std::string actor_id = urls.Actor(account->name);
   std::string accept_id =
-      actor_id + "#accepts/follows/" + HexPrefix(protocol::Sha256(envelope.id), 16);
+      actor_id + "#accepts/follows/" + protocol::EncodeHex(protocol::Sha256(envelope.id).substr(0, 8));
   Status queued = context.deliveries->Enqueue(
       batch, account->id, follower->inbox, protocol::AcceptActivity(accept_id, actor_id, activity));
   if (!queued) spdlog::error("follow from {}: {}", envelope.actor, queued.error().message);

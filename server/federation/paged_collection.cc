@@ -7,15 +7,14 @@
 namespace parvis::federation {
 
 http::Response PagedCollection(const http::Request& request, const std::string& id,
-                               const std::vector<std::string>& items, size_t page_size) {
+                               size_t total, const std::function<std::string(size_t)>& item,
+                               size_t page_size) {
   auto activity_json = [](std::string body) {
-    http::Response response = http::Response::Json(200, std::move(body));
-    response.content_type = "application/activity+json; charset=utf-8";
-    return response;
+    return http::Response::ActivityJson(200, std::move(body));
   };
   std::optional<std::string> page_param = request.QueryParam("page");
   if (!page_param) {
-    return activity_json(protocol::OrderedCollectionDocument(id, items.size(), id + "?page=1"));
+    return activity_json(protocol::OrderedCollectionDocument(id, total, id + "?page=1"));
   }
   size_t page = 0;
   const char* begin = page_param->data();
@@ -26,8 +25,8 @@ http::Response PagedCollection(const http::Request& request, const std::string& 
   }
   protocol::CollectionPage out{id + "?page=" + std::to_string(page), id, "", "", {}};
   size_t first = (page - 1) * page_size;
-  for (size_t i = first; i < items.size() && i < first + page_size; ++i) out.items.push_back(items[i]);
-  if (first + page_size < items.size()) out.next = id + "?page=" + std::to_string(page + 1);
+  for (size_t i = first; i < total && i < first + page_size; ++i) out.items.push_back(item(i));
+  if (first + page_size < total) out.next = id + "?page=" + std::to_string(page + 1);
   if (page > 1) out.prev = id + "?page=" + std::to_string(page - 1);
   return activity_json(protocol::OrderedCollectionPageDocument(out));
 }

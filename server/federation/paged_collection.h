@@ -4,17 +4,19 @@
 #define PARVIS_SERVER_FEDERATION_PAGED_COLLECTION_H_
 
 #include <cstddef>
+#include <functional>
 #include <string>
-#include <vector>
 
 #include "server/http/request.h"
 
 namespace parvis::federation {
 
-// `items` are JSON texts (quoted ids or objects), in collection order. A
-// page that is not a number from 1 is 400.
+// The collection holds `total` items; `item(i)` renders the i-th (0-based,
+// in collection order) as JSON text (a quoted id or an object), called only
+// for the items of the page asked. A page that is not a number from 1 is 400.
 http::Response PagedCollection(const http::Request& request, const std::string& id,
-                               const std::vector<std::string>& items, size_t page_size);
+                               size_t total, const std::function<std::string(size_t)>& item,
+                               size_t page_size);
 
 }  // namespace parvis::federation
 

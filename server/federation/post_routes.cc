@@ -14,18 +14,7 @@ using storage::Family;
 
 constexpr size_t kOutboxPageSize = 20;
 
-http::Response ActivityJson(int status, std::string body) {
-  http::Response response = http::Response::Json(status, std::move(body));
-  response.content_type = "application/activity+json; charset=utf-8";
-  return response;
-}
 
-std::optional<std::string> Member(const rapidjson::Value& object, const char* key) {
-  if (!object.IsObject()) return std::nullopt;
-  auto it = object.FindMember(key);
-  if (it == object.MemberEnd() || !it->value.IsString()) return std::nullopt;
-  return std::string(it->value.GetString(), it->value.GetStringLength());
-}
 
 std::optional<accounts::Account> FindAccount(const PostRoutesContext& context,
                                              const std::string& name) {
@@ -44,7 +33,7 @@ http::Response NoteAt(const PostRoutesContext& context, http::Request& request) 
   if (!object) return http::Response::JsonError(503, "storage unavailable");
   if (!object->has_value() || !(*object)->local) return http::Response::JsonError(404, "not found");
   if ((*object)->deleted != 0) {
-    return ActivityJson(410, protocol::TombstoneDocument(id, (*object)->deleted));
+    return http::Response::ActivityJson(410, protocol::TombstoneDocument(id, (*object)->deleted));
   }
   // Followers-only notes go to a signed request by an accepted follower;
   // direct ones to nobody here yet (mentions come later).
@@ -58,7 +47,7 @@ http::Response NoteAt(const PostRoutesContext& context, http::Request& request) 
       return http::Response::JsonError(404, "not found");
     }
   }
-  http::Response response = ActivityJson(200, protocol::NoteDocument((*object)->note));
+  http::Response response = http::Response::ActivityJson(200, protocol::NoteDocument((*object)->note));
   response.headers.emplace_back("Vary", "Accept");
   return response;
 }
@@ -87,7 +76,7 @@ http::Response Reactions(const PostRoutesContext& context, http::Request& reques
                                        });
   if (!scanned) return http::Response::JsonError(503, "storage unavailable");
   std::string collection = id + std::string(suffix);
-  return ActivityJson(200, "{\"@context\":\"https://www.w3.org/ns/activitystreams\",\"id\":\"" +
+  return http::Response::ActivityJson(200, "{\"@context\":\"https://www.w3.org/ns/activitystreams\",\"id\":\"" +
                                collection + "\",\"type\":\"Collection\",\"totalItems\":" +
                                std::to_string(count) + "}");
 }
@@ -98,7 +87,9 @@ http::Response Outbox(const PostRoutesContext& context, http::Request& request) 
   ActorUrls urls(context.config->base_url);
   std::string id = urls.Outbox(account->name);
   // Public and unlisted notes, newest first.
-  std::vector<std::string> creates;
+  // Public and unlisted notes, newest first; Creates are rendered only for
+  // the page asked.
+  std::vector<protocol::LocalNote> notes;
   Status scanned = context.store->Scan(
       Family::kOutbox, storage::EncodeAccountId(account->id),
       [&](std::string_view, std::string_view note_id) {
@@ -106,36 +97,37 @@ http::Response Outbox(const PostRoutesContext& context, http::Request& request) 
         if (object && object->has_value() && (*object)->deleted == 0 &&
             ((*object)->note.visibility == protocol::Visibility::kPublic ||
              (*object)->note.visibility == protocol::Visibility::kUnlisted)) {
-          Result<rapidjson::Document> create = protocol::ParseJson(
-              protocol::CreateNoteActivity((*object)->note, (*object)->note.id + "/activity"), {});
-          if (create) {
-            create->RemoveMember("@context");
-            creates.push_back(protocol::WriteJson(*create));
-          }
+          notes.push_back(std::move((*object)->note));
         }
         return true;
       });
   if (!scanned) return http::Response::JsonError(503, "storage unavailable");
-  std::reverse(creates.begin(), creates.end());
-  return PagedCollection(request, id, creates, kOutboxPageSize);
+  std::reverse(notes.begin(), notes.end());
+  return PagedCollection(
+      request, id, notes.size(),
+      [&](size_t i) {
+        return protocol::CreateNoteActivity(notes[i], notes[i].id + "/activity",
+                                            /*with_context=*/false);
+      },
+      kOutboxPageSize);
 }
 
 boost::asio::awaitable<http::Response> Post(const PostRoutesContext& context, http::Request& request) {
   if (!context.serving->load()) {
     co_return http::Response::JsonError(503, "the node must be serving to deliver posts");
   }
-  std::optional<std::string> name = Member(request.json, "account");
-  std::optional<std::string> content = Member(request.json, "content");
+  std::optional<std::string> name = protocol::StringMember(request.json, "account");
+  std::optional<std::string> content = protocol::StringMember(request.json, "content");
   if (!name || !content) co_return http::Response::JsonError(400, "account and content are required strings");
   std::optional<accounts::Account> account = FindAccount(context, *name);
   if (!account) co_return http::Response::JsonError(404, "no such account");
-  std::string visibility_name = Member(request.json, "visibility").value_or("public");
+  std::string visibility_name = protocol::StringMember(request.json, "visibility").value_or("public");
   std::optional<protocol::Visibility> visibility = protocol::ParseVisibility(visibility_name);
   if (!visibility) {
     co_return http::Response::JsonError(400, "visibility is one of public, unlisted, followers, direct");
   }
   Result<std::string> id = co_await context.posts->Publish(
-      *account, *content, Member(request.json, "summary").value_or(""), *visibility);
+      *account, *content, protocol::StringMember(request.json, "summary").value_or(""), *visibility);
   if (!id) {
     co_return http::Response::JsonError(id.error().code == ErrorCode::kInvalidArgument ? 400 : 503,
                                         id.error().message);
@@ -148,8 +140,8 @@ boost::asio::awaitable<http::Response> DeletePost(const PostRoutesContext& conte
   if (!context.serving->load()) {
     co_return http::Response::JsonError(503, "the node must be serving to deliver deletions");
   }
-  std::optional<std::string> name = Member(request.json, "account");
-  std::optional<std::string> id = Member(request.json, "id");
+  std::optional<std::string> name = protocol::StringMember(request.json, "account");
+  std::optional<std::string> id = protocol::StringMember(request.json, "id");
   if (!name || !id) co_return http::Response::JsonError(400, "account and id are required strings");
   std::optional<accounts::Account> account = FindAccount(context, *name);
   if (!account) co_return http::Response::JsonError(404, "no such account");
@@ -167,9 +159,9 @@ boost::asio::awaitable<http::Response> React(const PostRoutesContext& context,
   if (!context.serving->load()) {
     co_return http::Response::JsonError(503, "the node must be serving to deliver reactions");
   }
-  std::optional<std::string> name = Member(request.json, "account");
-  std::optional<std::string> object = Member(request.json, "object");
-  std::optional<std::string> type = Member(request.json, "type");
+  std::optional<std::string> name = protocol::StringMember(request.json, "account");
+  std::optional<std::string> object = protocol::StringMember(request.json, "object");
+  std::optional<std::string> type = protocol::StringMember(request.json, "type");
   if (!name || !object || !type) {
     co_return http::Response::JsonError(400, "account, object and type are required strings");
   }

@@ -7,6 +7,7 @@
 
 #include "parvis/protocol/activities.h"
 #include "parvis/protocol/digest.h"
+#include "parvis/protocol/hex.h"
 #include "parvis/protocol/json.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/follow_store.h"
@@ -214,13 +215,7 @@ boost::asio::awaitable<Status> PostService::React(const accounts::Account& accou
   ActorUrls urls(context_.config->base_url);
   std::string actor = urls.Actor(account.name);
   // The same id for the same reaction, so an Undo needs nothing stored.
-  std::string digest = protocol::Sha256(object_id);
-  std::string hex;
-  for (size_t i = 0; i < 12; ++i) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    hex += kHex[static_cast<unsigned char>(digest[i]) >> 4];
-    hex += kHex[static_cast<unsigned char>(digest[i]) & 15];
-  }
+  std::string hex = protocol::EncodeHex(protocol::Sha256(object_id).substr(0, 12));
   std::string id = actor + (type == "Like" ? "/likes/" : "/announces/") + hex;
   std::vector<std::string> to, cc;
   std::vector<std::string> inboxes = {author->inbox};

@@ -46,6 +46,8 @@ struct Response {
   static Response Text(int status, std::string body);
   static Response Html(int status, std::string body);
   static Response Json(int status, std::string body);
+  // application/activity+json, the type ActivityPub documents are served as.
+  static Response ActivityJson(int status, std::string body);
   // {"error": message}, the one error shape of every JSON endpoint.
   static Response JsonError(int status, std::string_view message);
 };

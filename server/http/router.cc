@@ -86,6 +86,10 @@ Response Response::Json(int status, std::string body) {
   return Response{status, "application/json", std::move(body), {}};
 }
 
+Response Response::ActivityJson(int status, std::string body) {
+  return Response{status, "application/activity+json; charset=utf-8", std::move(body), {}};
+}
+
 Response Response::JsonError(int status, std::string_view message) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);

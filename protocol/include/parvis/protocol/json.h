@@ -4,6 +4,7 @@
 #define PARVIS_PROTOCOL_JSON_H_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,10 @@ struct JsonLimits {
 //   "invalid JSON at byte 17: missing a comma or '}' after an object member"
 //   "JSON nested deeper than 64 levels at byte 65"
 Result<rapidjson::Document> ParseJson(std::string_view text, const JsonLimits& limits);
+
+// The string member `key` of `object`; nullopt if `object` is not an object
+// or the member is absent or not a string.
+std::optional<std::string> StringMember(const rapidjson::Value& object, const char* key);
 
 // Serialises a value compactly.
 std::string WriteJson(const rapidjson::Value& value);

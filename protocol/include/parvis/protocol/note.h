@@ -36,8 +36,10 @@ struct LocalNote {
 std::string PlainTextToHtml(std::string_view text);
 
 std::string NoteDocument(const LocalNote& note);
-// Create of the note, with the same addressing; the note embedded.
-std::string CreateNoteActivity(const LocalNote& note, std::string_view activity_id);
+// Create of the note, with the same addressing; the note embedded. Without
+// `with_context` it is fit to embed in another document (a collection page).
+std::string CreateNoteActivity(const LocalNote& note, std::string_view activity_id,
+                               bool with_context = true);
 // Delete of the note (a Tombstone), addressed as the note was.
 std::string DeleteNoteActivity(const LocalNote& note, std::string_view activity_id);
 std::string TombstoneDocument(std::string_view id, int64_t deleted);
