@@ -8,7 +8,8 @@ const std::vector<Family>& AllFamilies() {
       Family::kMeta,        Family::kAccounts, Family::kAccountNames, Family::kAccountPrivate,
       Family::kAccountKeys, Family::kObjects,  Family::kQueues,       Family::kRemoteActors,
       Family::kRemoteKeys,  Family::kActivities, Family::kFollows,      Family::kOutbox,
-      Family::kReactions,   Family::kHosts,        Family::kReplay,
+      Family::kReactions,   Family::kHosts,    Family::kTokens,       Family::kInboxItems,
+      Family::kReplies,     Family::kTags,     Family::kFeatured,     Family::kReplay,
   };
   return families;
 }
@@ -44,6 +45,16 @@ const char* FamilyName(Family family) {
       return "reactions";
     case Family::kHosts:
       return "hosts";
+    case Family::kTokens:
+      return "tokens";
+    case Family::kInboxItems:
+      return "inbox_items";
+    case Family::kReplies:
+      return "replies";
+    case Family::kTags:
+      return "tags";
+    case Family::kFeatured:
+      return "featured";
     case Family::kReplay:
       return "replay";
   }

@@ -126,6 +126,11 @@ TEST(FamilyTest, NamesAreFixed) {
       {Family::kOutbox, "outbox"},
       {Family::kReactions, "reactions"},
       {Family::kHosts, "hosts"},
+      {Family::kTokens, "tokens"},
+      {Family::kInboxItems, "inbox_items"},
+      {Family::kReplies, "replies"},
+      {Family::kTags, "tags"},
+      {Family::kFeatured, "featured"},
       {Family::kReplay, "replay"},
   };
   ASSERT_EQ(AllFamilies().size(), cases.size());

@@ -44,6 +44,11 @@ enum class Family {
   kOutbox,          // account id + 8-byte sequence -> the account's activity (JSON)
   kReactions,       // local object id + "\n" + L|A + "\n" + actor -> Like/Announce activity id
   kHosts,           // remote host -> delivery health (JSON: failures, unavailable since)
+  kTokens,          // "hash/" + SHA-256 of a C2S token -> token record; account id + token id -> hash
+  kInboxItems,      // account id + 8-byte sequence -> id of an activity addressed to the account
+  kReplies,         // parent object id + "\n" + 8-byte sequence -> reply object id
+  kTags,            // lower-case hashtag + "\n" + 8-byte sequence -> object id
+  kFeatured,        // account id + 8-byte sequence -> pinned local object id
   kReplay,          // signature fingerprint -> expiry (seconds, 8-byte big-endian)
   // kReplay stays last: store_impl.h sizes its handle table from it. Add new
   // families before it, and to AllFamilies().
