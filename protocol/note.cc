@@ -51,6 +51,7 @@ rapidjson::Value Context(Allocator& allocator) {
   context.PushBack("https://www.w3.org/ns/activitystreams", allocator);
   rapidjson::Value terms(rapidjson::kObjectType);
   terms.AddMember("sensitive", "as:sensitive", allocator);
+  terms.AddMember("Hashtag", "as:Hashtag", allocator);
   context.PushBack(terms, allocator);
   return context;
 }
@@ -59,8 +60,14 @@ rapidjson::Value NoteValue(const LocalNote& note, Allocator& allocator) {
   auto [to, cc] = Audience(note);
   rapidjson::Value object(rapidjson::kObjectType);
   object.AddMember("id", Text(note.id, allocator), allocator);
-  object.AddMember("type", "Note", allocator);
+  object.AddMember("type", Text(note.type, allocator), allocator);
+  if (!note.name.empty()) object.AddMember("name", Text(note.name, allocator), allocator);
   object.AddMember("attributedTo", Text(note.author, allocator), allocator);
+  if (note.in_reply_to.empty()) {
+    object.AddMember("inReplyTo", rapidjson::Value(rapidjson::kNullType), allocator);
+  } else {
+    object.AddMember("inReplyTo", Text(note.in_reply_to, allocator), allocator);
+  }
   object.AddMember("content", Text(note.content_html, allocator), allocator);
   if (!note.summary.empty()) {
     object.AddMember("summary", Text(note.summary, allocator), allocator);
@@ -70,11 +77,24 @@ rapidjson::Value NoteValue(const LocalNote& note, Allocator& allocator) {
     object.AddMember("sensitive", false, allocator);
   }
   object.AddMember("url", Text(note.url, allocator), allocator);
+  object.AddMember("replies", Text(note.id + "/replies", allocator), allocator);
   object.AddMember("likes", Text(note.id + "/likes", allocator), allocator);
   object.AddMember("shares", Text(note.id + "/shares", allocator), allocator);
   object.AddMember("published", Text(FormatRfc3339Utc(note.published), allocator), allocator);
+  if (note.updated != 0) {
+    object.AddMember("updated", Text(FormatRfc3339Utc(note.updated), allocator), allocator);
+  }
   object.AddMember("to", List(to, allocator), allocator);
   object.AddMember("cc", List(cc, allocator), allocator);
+  rapidjson::Value tags(rapidjson::kArrayType);
+  for (const NoteTag& tag : note.tags) {
+    rapidjson::Value entry(rapidjson::kObjectType);
+    entry.AddMember("type", Text(tag.type, allocator), allocator);
+    entry.AddMember("href", Text(tag.href, allocator), allocator);
+    entry.AddMember("name", Text(tag.name, allocator), allocator);
+    tags.PushBack(entry, allocator);
+  }
+  object.AddMember("tag", tags, allocator);
   return object;
 }
 
@@ -87,7 +107,8 @@ std::string Wrap(std::string_view type, std::string_view id, const LocalNote& no
   doc.AddMember("id", Text(id, allocator), allocator);
   doc.AddMember("type", Text(type, allocator), allocator);
   doc.AddMember("actor", Text(note.author, allocator), allocator);
-  doc.AddMember("published", Text(FormatRfc3339Utc(note.published), allocator), allocator);
+  int64_t when = type == "Update" ? note.updated : note.published;
+  doc.AddMember("published", Text(FormatRfc3339Utc(when), allocator), allocator);
   doc.AddMember("to", List(to, allocator), allocator);
   doc.AddMember("cc", List(cc, allocator), allocator);
   if (tombstone) {
@@ -121,30 +142,6 @@ std::optional<Visibility> ParseVisibility(std::string_view name) {
   return std::nullopt;
 }
 
-std::string PlainTextToHtml(std::string_view text) {
-  std::string out = "<p>";
-  int newlines = 0;
-  for (char c : text) {
-    if (c == '\r') continue;
-    if (c == '\n') {
-      ++newlines;
-      continue;
-    }
-    if (newlines >= 2) out += "</p><p>";
-    else if (newlines == 1) out += "<br>";
-    newlines = 0;
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out + "</p>";
-}
-
 std::string NoteDocument(const LocalNote& note) {
   rapidjson::Document doc(rapidjson::kObjectType);
   Allocator& allocator = doc.GetAllocator();
@@ -159,6 +156,10 @@ std::string NoteDocument(const LocalNote& note) {
 std::string CreateNoteActivity(const LocalNote& note, std::string_view activity_id,
                                bool with_context) {
   return Wrap("Create", activity_id, note, false, with_context);
+}
+
+std::string UpdateNoteActivity(const LocalNote& note, std::string_view activity_id) {
+  return Wrap("Update", activity_id, note, false, true);
 }
 
 std::string DeleteNoteActivity(const LocalNote& note, std::string_view activity_id) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <istream>
 #include <iterator>
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -13,6 +14,7 @@
 
 #include "parvis/config.h"
 #include "parvis/protocol/json.h"
+#include "parvis/protocol/timestamps.h"
 #include "server/http/local_client.h"
 #include "server/node.h"
 
@@ -213,6 +215,88 @@ int ListFollows(const std::string& config_file, CliStreams& streams, const std::
   return kExitOk;
 }
 
+// admin token: the token alone on the first line of standard output, so
+// `TOKEN=$(parvis admin token NAME)` takes it; the advice goes to stderr.
+int IssueToken(const std::string& config_file, CliStreams& streams, const std::string& name,
+               const std::string& label) {
+  Result<http::Response> response = RunControl(config_file, streams, "/control/tokens",
+                                               JsonObject({{"account", name}, {"label", label}}));
+  if (!response) {
+    streams.err << "parvis: " << response.error().message << "\n";
+    return kExitFailure;
+  }
+  if (response->status != 201) {
+    streams.err << "parvis: cannot issue a token for " << name << ": " << ErrorText(*response)
+                << "\n";
+    return kExitFailure;
+  }
+  Result<rapidjson::Document> doc = protocol::ParseJson(response->body, {});
+  std::optional<std::string> token, id;
+  if (doc) {
+    token = protocol::StringMember(*doc, "token");
+    id = protocol::StringMember(*doc, "id");
+  }
+  if (!token || !id) {
+    streams.err << "parvis: unexpected answer from the node: " << response->body << "\n";
+    return kExitFailure;
+  }
+  streams.out << *token << "\n";
+  streams.err << "parvis: token " << *id << " for " << name
+              << " is shown only this once (the node keeps only its hash); revoke it with: "
+              << streams.program << " admin revoke-token " << name << " " << *id << "\n";
+  return kExitOk;
+}
+
+// admin tokens: one line per token, tab-separated: id, creation time, label.
+int ListTokens(const std::string& config_file, CliStreams& streams, const std::string& name) {
+  Result<http::Response> response = RunControl(config_file, streams, "/control/tokens/list",
+                                               JsonObject({{"account", name}}));
+  if (!response) {
+    streams.err << "parvis: " << response.error().message << "\n";
+    return kExitFailure;
+  }
+  if (response->status != 200) {
+    streams.err << "parvis: cannot list the tokens of " << name << ": " << ErrorText(*response)
+                << "\n";
+    return kExitFailure;
+  }
+  Result<rapidjson::Document> doc = protocol::ParseJson(response->body, {});
+  if (!doc || !doc->IsObject() || !doc->HasMember("tokens") || !(*doc)["tokens"].IsArray()) {
+    streams.err << "parvis: unexpected answer from the node: " << response->body << "\n";
+    return kExitFailure;
+  }
+  const rapidjson::Value& tokens = (*doc)["tokens"];
+  for (const rapidjson::Value& token : tokens.GetArray()) {
+    std::optional<std::string> id = protocol::StringMember(token, "id");
+    std::optional<std::string> label = protocol::StringMember(token, "label");
+    auto created = token.IsObject() ? token.FindMember("created") : token.MemberEnd();
+    if (!id || !label || created == token.MemberEnd() || !created->value.IsInt64()) {
+      streams.err << "parvis: unexpected answer from the node: " << response->body << "\n";
+      return kExitFailure;
+    }
+    streams.out << *id << '\t' << protocol::FormatRfc3339Utc(created->value.GetInt64()) << '\t'
+                << *label << "\n";
+  }
+  if (tokens.Empty()) streams.err << "parvis: " << name << " has no tokens\n";
+  return kExitOk;
+}
+
+int RevokeToken(const std::string& config_file, CliStreams& streams, const std::string& name,
+                const std::string& id) {
+  Result<http::Response> response = RunControl(config_file, streams, "/control/tokens/revoke",
+                                               JsonObject({{"account", name}, {"id", id}}));
+  if (!response) {
+    streams.err << "parvis: " << response.error().message << "\n";
+    return kExitFailure;
+  }
+  if (response->status != 200) {
+    streams.err << "parvis: cannot revoke: " << ErrorText(*response) << "\n";
+    return kExitFailure;
+  }
+  streams.out << "revoked token " << id << " of " << name << "\n";
+  return kExitOk;
+}
+
 int PrintConfigKeys(CliStreams& streams) {
   streams.out << "| key | environment | type | default | meaning |\n|---|---|---|---|---|\n";
   for (const ConfigKeyDoc& key : ConfigReference()) {
@@ -322,6 +406,24 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   follows->add_option("NAME", follow_name, "Local account name")->required();
   add_config(follows);
 
+  std::string token_label, token_id;
+  CLI::App* token = admin->add_subcommand(
+      "token", "Issue a client-to-server token for NAME; prints it once, on the first line.");
+  token->add_option("NAME", follow_name, "Local account name")->required();
+  token->add_option("--label", token_label,
+                    "What the token is for, shown in lists: up to 64 printable characters");
+  add_config(token);
+  CLI::App* tokens = admin->add_subcommand(
+      "tokens", "List NAME's tokens: id, creation time (RFC 3339), label; never the tokens.");
+  tokens->add_option("NAME", follow_name, "Local account name")->required();
+  add_config(tokens);
+  CLI::App* revoke_token =
+      admin->add_subcommand("revoke-token", "Revoke one of NAME's tokens: it stops working.");
+  revoke_token->add_option("NAME", follow_name, "Local account name")->required();
+  revoke_token->add_option("ID", token_id, "The token's id, as `admin tokens` lists it")
+      ->required();
+  add_config(revoke_token);
+
   CLI::App* backup = app.add_subcommand(
       "backup", "Write a consistent copy of the database to DIR (also while serving).");
   std::string backup_dir;
@@ -368,6 +470,9 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
     return FollowCommand(config_file, streams, "unfollow", follow_name, follow_target);
   }
   if (follows->parsed()) return ListFollows(config_file, streams, follow_name);
+  if (token->parsed()) return IssueToken(config_file, streams, follow_name, token_label);
+  if (tokens->parsed()) return ListTokens(config_file, streams, follow_name);
+  if (revoke_token->parsed()) return RevokeToken(config_file, streams, follow_name, token_id);
   if (post->parsed()) {
     return PostCommand(config_file, streams, follow_name, post_visibility, post_summary);
   }

@@ -2,10 +2,17 @@
 // data directory, mode 0600) and run in-process by the CLI when no node is
 // serving, so both paths share one implementation.
 //
-//   POST /control/accounts  {"name","kind","admin","password"} -> 201 account
-//   POST /control/backup    {"dir"}                            -> 200 {"dir"}
+//   POST /control/accounts       {"name","kind","admin","password"} -> 201 account
+//   POST /control/backup         {"dir"}                            -> 200 {"dir"}
+//   POST /control/tokens         {"account","label"} -> 201 {"token","id","label","created"}
+//                                (label optional; the token is in no other answer)
+//   POST /control/tokens/list    {"account"}         -> 200 {"tokens":[{"id","label","created"}]}
+//   POST /control/tokens/revoke  {"account","id"}    -> 200 {}; 404 unknown account or token
 #ifndef PARVIS_SERVER_CONTROL_CONTROL_ROUTES_H_
 #define PARVIS_SERVER_CONTROL_CONTROL_ROUTES_H_
+
+#include <cstdint>
+#include <functional>
 
 #include "parvis/storage.h"
 #include "server/accounts/account_service.h"
@@ -16,6 +23,8 @@ namespace parvis::control {
 struct ControlContext {
   storage::Store* store;
   accounts::AccountService* accounts;
+  // Seconds since the epoch, for records' creation times; unset: the system clock.
+  std::function<int64_t()> now;
 };
 
 // Everything in `context` must outlive the router.

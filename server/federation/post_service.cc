@@ -9,6 +9,7 @@
 #include "parvis/protocol/digest.h"
 #include "parvis/protocol/hex.h"
 #include "parvis/protocol/json.h"
+#include "parvis/protocol/note_text.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/follow_store.h"
 
@@ -148,7 +149,7 @@ boost::asio::awaitable<Result<std::string>> PostService::Publish(const accounts:
       .id = author + "/statuses/" + std::to_string(*sequence),
       .author = author,
       .followers = urls.Followers(account.name),
-      .content_html = protocol::PlainTextToHtml(text),
+      .content_html = protocol::RenderPlainText(text, {}),
       .summary = summary,
       .url = author + "/statuses/" + std::to_string(*sequence),
       .published = context_.now(),

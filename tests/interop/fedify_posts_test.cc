@@ -31,7 +31,7 @@ using ::testing::IsEmpty;
 constexpr char kPublic[] = "https://www.w3.org/ns/activitystreams#Public";
 
 // Text with characters that HTML must escape, an accent, and a line break; and the HTML
-// Parvis makes of it (PlainTextToHtml: escaped, one <p>, a single newline as <br>).
+// Parvis makes of it (RenderPlainText: escaped, one <p>, a single newline as <br>).
 constexpr char kPostText[] = "Caf\u00e9 cr\u00e8me: <b>bold</b> & \"quoted\" 'apostrophe'\nsecond line";
 constexpr char kPostHtml[] =
     "<p>Caf\u00e9 cr\u00e8me: &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot; "

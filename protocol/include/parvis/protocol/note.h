@@ -20,8 +20,17 @@ enum class Visibility { kPublic, kUnlisted, kFollowers, kDirect };
 const char* VisibilityName(Visibility visibility);  // "public", "unlisted", ...
 std::optional<Visibility> ParseVisibility(std::string_view name);
 
+// A `tag` entry: a Mention (href: the actor) or a Hashtag (href: the tag page).
+struct NoteTag {
+  std::string type;  // "Mention" or "Hashtag"
+  std::string href;
+  std::string name;  // "@bob@host" or "#tag"
+};
+
 struct LocalNote {
   std::string id;
+  std::string type = "Note";  // or "Article" (which has a `name`, its title)
+  std::string name;
   std::string author;         // actor id
   std::string followers;      // the author's followers collection
   std::string content_html;   // already safe HTML
@@ -29,17 +38,19 @@ struct LocalNote {
   std::string url;            // HTML page
   int64_t published = 0;
   Visibility visibility = Visibility::kPublic;
+  int64_t updated = 0;        // 0: never edited
+  std::string in_reply_to;    // the parent object's id; empty: not a reply
   std::vector<std::string> mentions;  // actor ids addressed directly
+  std::vector<NoteTag> tags;
 };
-
-// Plain text as safe HTML: escaped, paragraphs on blank lines, <br> on newlines.
-std::string PlainTextToHtml(std::string_view text);
 
 std::string NoteDocument(const LocalNote& note);
 // Create of the note, with the same addressing; the note embedded. Without
 // `with_context` it is fit to embed in another document (a collection page).
 std::string CreateNoteActivity(const LocalNote& note, std::string_view activity_id,
                                bool with_context = true);
+// Update of the note (after an edit), addressed as the note is.
+std::string UpdateNoteActivity(const LocalNote& note, std::string_view activity_id);
 // Delete of the note (a Tombstone), addressed as the note was.
 std::string DeleteNoteActivity(const LocalNote& note, std::string_view activity_id);
 std::string TombstoneDocument(std::string_view id, int64_t deleted);
