@@ -1,6 +1,7 @@
 #include "parvis/protocol/activities.h"
 
 #include "parvis/protocol/json.h"
+#include "parvis/protocol/note.h"
 
 namespace parvis::protocol {
 namespace {
@@ -74,6 +75,34 @@ std::string ReactionActivity(std::string_view type, std::string_view id, std::st
 std::string UndoActivity(std::string_view id, std::string_view actor,
                          const rapidjson::Value& activity) {
   return WithObject("Undo", id, actor, activity);
+}
+
+std::string CollectionChangeActivity(std::string_view type, std::string_view id,
+                                     std::string_view actor, std::string_view object,
+                                     std::string_view target, std::string_view followers) {
+  std::vector<std::string> to = {std::string(kPublicCollection)};
+  std::vector<std::string> cc = {std::string(followers)};
+  rapidjson::Document doc = rapidjson::Document();
+  doc.Parse(ReactionActivity(type, id, actor, object, to, cc).c_str());
+  doc.AddMember("target", Text(target, doc.GetAllocator()), doc.GetAllocator());
+  return WriteJson(doc);
+}
+
+std::string GroupAnnounceActivity(std::string_view id, std::string_view group,
+                                  std::string_view followers, const rapidjson::Value& activity) {
+  rapidjson::Document doc = Envelope("Announce", id, group);
+  auto& allocator = doc.GetAllocator();
+  rapidjson::Value embedded(activity, allocator);
+  // The embedded activity keeps its meaning without its own context.
+  if (embedded.IsObject()) embedded.RemoveMember("@context");
+  doc.AddMember("object", embedded, allocator);
+  rapidjson::Value to(rapidjson::kArrayType);
+  to.PushBack(Text(kPublicCollection, allocator), allocator);
+  doc.AddMember("to", to, allocator);
+  rapidjson::Value cc(rapidjson::kArrayType);
+  cc.PushBack(Text(followers, allocator), allocator);
+  doc.AddMember("cc", cc, allocator);
+  return WriteJson(doc);
 }
 
 }  // namespace parvis::protocol

@@ -153,6 +153,12 @@ std::string NoteDocument(const LocalNote& note) {
   return WriteJson(doc);
 }
 
+std::string NoteValueJson(const LocalNote& note) {
+  rapidjson::Document doc;
+  rapidjson::Value value = NoteValue(note, doc.GetAllocator());
+  return WriteJson(value);
+}
+
 std::string CreateNoteActivity(const LocalNote& note, std::string_view activity_id,
                                bool with_context) {
   return Wrap("Create", activity_id, note, false, with_context);

@@ -118,12 +118,22 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       *impl->store, *impl->loop, *impl->client, *impl->accounts, impl->instance_keys, urls,
       UnixNow, federation::DeliveryOptions{.max_attempts = static_cast<int>(config.delivery_max_attempts),
                                   .first_retry_seconds = config.delivery_first_retry_seconds});
+  impl->posts = std::make_unique<federation::PostService>(federation::PostContext{
+      .config = &impl->config,
+      .store = impl->store.get(),
+      .accounts = impl->accounts.get(),
+      .directory = impl->directory.get(),
+      .deliveries = impl->deliveries.get(),
+      .client = impl->client.get(),
+      .now = UnixNow,
+  });
   impl->processor = std::make_unique<federation::InboxProcessor>(federation::InboxProcessorContext{
       .config = &impl->config,
       .store = impl->store.get(),
       .accounts = impl->accounts.get(),
       .directory = impl->directory.get(),
       .deliveries = impl->deliveries.get(),
+      .posts = impl->posts.get(),
       .loop = impl->loop.get(),
       .now = UnixNow,
   });
@@ -139,14 +149,6 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .on_queued = [processor] { processor->Wake(); },
   });
   impl->inbox->AddRoutes(impl->public_router);
-  impl->posts = std::make_unique<federation::PostService>(federation::PostContext{
-      .config = &impl->config,
-      .store = impl->store.get(),
-      .accounts = impl->accounts.get(),
-      .directory = impl->directory.get(),
-      .deliveries = impl->deliveries.get(),
-      .now = UnixNow,
-  });
   federation::AddPostRoutes(impl->public_router, impl->control_router,
                             {.config = &impl->config,
                              .store = impl->store.get(),

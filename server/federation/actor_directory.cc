@@ -46,7 +46,8 @@ Status ActorDirectory::Store(const protocol::RemoteActor& actor) {
   return store_.Write(batch);
 }
 
-boost::asio::awaitable<Result<protocol::RemoteActor>> ActorDirectory::Fetch(const std::string& url) {
+boost::asio::awaitable<Result<rapidjson::Document>> ActorDirectory::FetchJson(
+    const std::string& url, std::string& final_url) {
   if (!policy_.AllowsUrl(url)) {
     co_return Fail(ErrorCode::kInvalidArgument, "the domain of " + url + " is not federated with");
   }
@@ -72,13 +73,34 @@ boost::asio::awaitable<Result<protocol::RemoteActor>> ActorDirectory::Fetch(cons
       response->body, {.max_bytes = options_.max_document_bytes,
                        .max_depth = options_.max_json_depth});
   if (!doc) co_return Fail(ErrorCode::kInvalidArgument, url + ": " + doc.error().message);
+  final_url = response->url;
+  co_return std::move(*doc);
+}
+
+boost::asio::awaitable<Result<rapidjson::Document>> ActorDirectory::FetchDocument(std::string url) {
+  std::string final_url;
+  Result<rapidjson::Document> doc = co_await FetchJson(url, final_url);
+  if (!doc) co_return std::unexpected(doc.error());
+  std::optional<std::string> id =
+      doc->IsObject() ? protocol::StringMember(*doc, "id") : std::nullopt;
+  // A server speaks only for itself.
+  if (!id || !HostOf(*id) || HostOf(*id) != HostOf(final_url)) {
+    co_return Fail(ErrorCode::kInvalidArgument, "document from " + final_url + " has no id of its host");
+  }
+  co_return std::move(*doc);
+}
+
+boost::asio::awaitable<Result<protocol::RemoteActor>> ActorDirectory::Fetch(const std::string& url) {
+  std::string final_url;
+  Result<rapidjson::Document> doc = co_await FetchJson(url, final_url);
+  if (!doc) co_return std::unexpected(doc.error());
   Result<protocol::RemoteActor> actor = protocol::ParseRemoteActor(*doc);
   if (!actor) co_return std::unexpected(actor.error());
   // A server speaks only for itself: the id must be on the host that
   // answered (after redirects).
-  if (HostOf(actor->id) != HostOf(response->url)) {
+  if (HostOf(actor->id) != HostOf(final_url)) {
     co_return Fail(ErrorCode::kInvalidArgument,
-                   "document from " + response->url + " claims the id " + actor->id);
+                   "document from " + final_url + " claims the id " + actor->id);
   }
   actor->fetched_at = now_();
   if (Status stored = Store(*actor); !stored) co_return std::unexpected(stored.error());

@@ -9,6 +9,7 @@
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
+#include <rapidjson/document.h>
 
 #include "parvis/protocol/keys.h"
 #include "parvis/protocol/remote_actor.h"
@@ -50,7 +51,14 @@ class ActorDirectory {
   // document lists it, and the document's id is on the host it came from.
   boost::asio::awaitable<Result<ResolvedKey>> ResolveKey(std::string key_id, bool refresh);
 
+  // Any ActivityStreams document at `url` (a note a reply points to), signed
+  // as the instance actor, with the same limits as actors. Its `id` must be
+  // on the host that answered. Nothing is stored.
+  boost::asio::awaitable<Result<rapidjson::Document>> FetchDocument(std::string url);
+
  private:
+  boost::asio::awaitable<Result<rapidjson::Document>> FetchJson(const std::string& url,
+                                                                std::string& final_url);
   boost::asio::awaitable<Result<protocol::RemoteActor>> Fetch(const std::string& url);
   Result<std::optional<protocol::RemoteActor>> Stored(const std::string& actor_id) const;
   Status Store(const protocol::RemoteActor& actor);

@@ -9,15 +9,6 @@ namespace parvis::federation {
 namespace {
 
 
-std::string Quoted(const std::string& id) {
-  std::string out = "\"";
-  for (char c : id) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
 http::Response Follows(const CollectionContext& context, http::Request& request,
                        Direction direction) {
   const std::string& name = request.params["name"];
@@ -37,7 +28,7 @@ http::Response Follows(const CollectionContext& context, http::Request& request,
     if (record.state == FollowState::kAccepted) accepted.push_back(record.actor);
   }
   return PagedCollection(
-      request, id, accepted.size(), [&](size_t i) { return Quoted(accepted[i]); },
+      request, id, accepted.size(), [&](size_t i) { return JsonString(accepted[i]); },
       kCollectionPageSize);
 }
 

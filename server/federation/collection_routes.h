@@ -11,8 +11,6 @@
 
 namespace parvis::federation {
 
-// Items on one collection page.
-inline constexpr size_t kCollectionPageSize = 40;
 
 struct CollectionContext {
   const Config* config;

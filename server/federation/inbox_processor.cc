@@ -15,10 +15,13 @@
 #include "parvis/protocol/digest.h"
 #include "parvis/protocol/hex.h"
 #include "parvis/protocol/json.h"
+#include "parvis/protocol/note_text.h"
 #include "parvis/protocol/remote_actor.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/domain_policy.h"
 #include "server/federation/inbox.h"
+#include "server/federation/inbox_items.h"
+#include "server/federation/object_record.h"
 #include "server/federation/post_service.h"
 
 namespace parvis::federation {
@@ -29,6 +32,8 @@ using storage::Family;
 
 // A queue entry whose sender could not be reached is tried this many times.
 constexpr int kMaxAttempts = 5;
+// How many missing ancestors of a reply are fetched.
+constexpr int kMaxAncestors = 5;
 
 // What processing an entry decided: done (leave the queue), or try later.
 enum class Outcome { kDone, kRetry };
@@ -52,6 +57,8 @@ struct InboxProcessor::Impl : std::enable_shared_from_this<InboxProcessor::Impl>
   asio::awaitable<Outcome> Process(const rapidjson::Value& activity,
                                    const protocol::ActivityEnvelope& envelope,
                                    storage::Batch& batch);
+  asio::awaitable<Outcome> Act(const rapidjson::Value& activity,
+                               const protocol::ActivityEnvelope& envelope, storage::Batch& batch);
   asio::awaitable<Outcome> OnFollow(const rapidjson::Value& activity,
                                     const protocol::ActivityEnvelope& envelope,
                                     storage::Batch& batch);
@@ -59,9 +66,16 @@ struct InboxProcessor::Impl : std::enable_shared_from_this<InboxProcessor::Impl>
                  storage::Batch& batch);
   Outcome OnAnswer(const rapidjson::Value& activity, const protocol::ActivityEnvelope& envelope,
                    storage::Batch& batch, bool accepted);
-  Outcome OnCreateOrUpdate(const rapidjson::Value& activity,
-                           const protocol::ActivityEnvelope& envelope, storage::Batch& batch,
-                           bool update);
+  asio::awaitable<Outcome> OnCreateOrUpdate(const rapidjson::Value& activity,
+                                            const protocol::ActivityEnvelope& envelope,
+                                            storage::Batch& batch, bool update);
+  // Indexes a newly kept remote object: as a reply, by its hashtags.
+  Status IndexObject(const std::string& object_id, const rapidjson::Value& object,
+                     storage::Batch& batch);
+  asio::awaitable<void> FetchAncestors(std::string parent_id);
+  asio::awaitable<Status> Deliver(const rapidjson::Value& activity,
+                                  const protocol::ActivityEnvelope& envelope,
+                                  storage::Batch& batch);
   Outcome OnDelete(const protocol::ActivityEnvelope& envelope, storage::Batch& batch);
   Outcome OnActorDeleted(const std::string& actor, storage::Batch& batch);
   Outcome OnBlock(const protocol::ActivityEnvelope& envelope, storage::Batch& batch);
@@ -186,41 +200,97 @@ static bool IsContentType(std::string_view type) {
   return false;
 }
 
-Outcome InboxProcessor::Impl::OnCreateOrUpdate(const rapidjson::Value& activity,
-                                               const protocol::ActivityEnvelope& envelope,
-                                               storage::Batch& batch, bool update) {
+// The first id of a JSON-LD member, or "".
+static std::string MemberId(const rapidjson::Value& object, const char* name) {
+  auto it = object.FindMember(name);
+  if (it == object.MemberEnd()) return "";
+  return protocol::FirstId(it->value).value_or("");
+}
+
+Status InboxProcessor::Impl::IndexObject(const std::string& object_id,
+                                         const rapidjson::Value& object, storage::Batch& batch) {
+  std::string parent = MemberId(object, "inReplyTo");
+  bool index_reply = !parent.empty();
+  std::vector<std::string> tags;
+  if (IsPublicObject(object)) {
+    auto tag_list = object.FindMember("tag");
+    if (tag_list != object.MemberEnd()) {
+      auto visit = [&](const rapidjson::Value& tag) {
+        if (!tag.IsObject() || protocol::StringMember(tag, "type") != "Hashtag") return;
+        std::string name = protocol::StringMember(tag, "name").value_or("");
+        if (name.starts_with("#")) name.erase(0, 1);
+        if (!name.empty() && name.size() <= 100 && tags.size() < 20) {
+          tags.push_back(protocol::LowerAscii(name));
+        }
+      };
+      if (tag_list->value.IsArray()) {
+        for (const auto& tag : tag_list->value.GetArray()) visit(tag);
+      } else {
+        visit(tag_list->value);
+      }
+    }
+  }
+  if (!index_reply && tags.empty()) return Ok();
+  Result<uint64_t> sequence = context.store->NextSequence("remote-index");
+  if (!sequence) return std::unexpected(sequence.error());
+  std::string suffix = "\n" + storage::EncodeUint64(*sequence);
+  if (index_reply) batch.Put(Family::kReplies, parent + suffix, object_id);
+  for (const std::string& tag : tags) batch.Put(Family::kTags, tag + suffix, object_id);
+  return Ok();
+}
+
+asio::awaitable<void> InboxProcessor::Impl::FetchAncestors(std::string parent_id) {
+  // Each missing parent is fetched and kept, up to kMaxAncestors; a thread
+  // then reads whole. Failures only leave the thread shorter.
+  for (int depth = 0; depth < kMaxAncestors && !parent_id.empty(); ++depth) {
+    Result<std::optional<StoredObject>> known = context.posts->Get(parent_id);
+    if (!known || known->has_value()) co_return;
+    Result<std::optional<StoredObject>> fetched = co_await context.posts->GetOrFetch(parent_id);
+    if (!fetched || !fetched->has_value()) {
+      spdlog::info("thread: cannot fetch {}: {}", parent_id,
+                   fetched ? "gone" : fetched.error().message);
+      co_return;
+    }
+    storage::Batch batch;
+    if (!IndexObject(parent_id, (*fetched)->object, batch) || !context.store->Write(batch)) co_return;
+    parent_id = MemberId((*fetched)->object, "inReplyTo");
+  }
+}
+
+asio::awaitable<Outcome> InboxProcessor::Impl::OnCreateOrUpdate(
+    const rapidjson::Value& activity, const protocol::ActivityEnvelope& envelope,
+    storage::Batch& batch, bool update) {
   const rapidjson::Value* object = EmbeddedObject(activity);
-  if (object == nullptr) return Outcome::kDone;  // bare ids are not fetched yet
+  if (object == nullptr) co_return Outcome::kDone;  // bare ids are not fetched
   auto type = object->FindMember("type");
   auto id = object->FindMember("id");
   if (type == object->MemberEnd() || !type->value.IsString() ||
       !IsContentType(type->value.GetString()) || id == object->MemberEnd() ||
       !id->value.IsString()) {
-    return Outcome::kDone;
+    co_return Outcome::kDone;
   }
   std::string object_id = id->value.GetString();
-  auto attributed = object->FindMember("attributedTo");
-  std::string author = attributed == object->MemberEnd()
-                           ? ""
-                           : protocol::FirstId(attributed->value).value_or("");
+  std::string author = MemberId(*object, "attributedTo");
   // Only an actor's own objects, on its own server, are taken from it.
   if (author != envelope.actor || HostOf(object_id) != HostOf(envelope.actor)) {
-    return Outcome::kDone;
+    co_return Outcome::kDone;
   }
-  PostService posts({.config = context.config, .store = context.store});
-  Result<std::optional<StoredObject>> existing = posts.Get(object_id);
-  if (!existing) return Outcome::kDone;
+  Result<std::optional<StoredObject>> existing = context.posts->Get(object_id);
+  if (!existing) co_return Outcome::kRetry;
   if (existing->has_value()) {
     // Never overwrite a local object, another author's, or a deletion.
     if ((*existing)->local || (*existing)->author != author || (*existing)->deleted != 0) {
-      return Outcome::kDone;
+      co_return Outcome::kDone;
     }
-    if (!update) return Outcome::kDone;  // a repeated Create changes nothing
-  } else if (update) {
-    // An Update of something never seen is kept like a Create.
+    if (!update) co_return Outcome::kDone;  // a repeated Create changes nothing
+  } else {
+    // New (an Update of something never seen is kept like a Create).
+    if (!IndexObject(object_id, *object, batch)) co_return Outcome::kRetry;
+    std::string parent = MemberId(*object, "inReplyTo");
+    if (!parent.empty()) co_await FetchAncestors(parent);
   }
-  batch.Put(Family::kObjects, object_id, PostService::RemoteRecord(author, *object, 0));
-  return Outcome::kDone;
+  batch.Put(Family::kObjects, object_id, EncodeRemoteRecord(author, *object, 0));
+  co_return Outcome::kDone;
 }
 
 Outcome InboxProcessor::Impl::OnActorDeleted(const std::string& actor, storage::Batch& batch) {
@@ -254,8 +324,7 @@ static std::string ReactionKey(std::string_view object_id, std::string_view type
 Outcome InboxProcessor::Impl::OnReaction(const protocol::ActivityEnvelope& envelope,
                                          storage::Batch& batch, bool add) {
   // Only reactions to this node's own, live objects are counted here.
-  PostService posts({.config = context.config, .store = context.store});
-  Result<std::optional<StoredObject>> object = posts.Get(envelope.object_id);
+  Result<std::optional<StoredObject>> object = context.posts->Get(envelope.object_id);
   if (!object || !object->has_value() || !(*object)->local || (*object)->deleted != 0) {
     return Outcome::kDone;
   }
@@ -279,8 +348,7 @@ Outcome InboxProcessor::Impl::OnDelete(const protocol::ActivityEnvelope& envelop
                                        storage::Batch& batch) {
   if (envelope.object_id.empty()) return Outcome::kDone;
   if (envelope.object_id == envelope.actor) return OnActorDeleted(envelope.actor, batch);
-  PostService posts({.config = context.config, .store = context.store});
-  Result<std::optional<StoredObject>> existing = posts.Get(envelope.object_id);
+  Result<std::optional<StoredObject>> existing = context.posts->Get(envelope.object_id);
   if (!existing || !existing->has_value()) return Outcome::kDone;
   if ((*existing)->local || (*existing)->author != envelope.actor) return Outcome::kDone;
   // The content goes; a Tombstone stays so a late Create cannot revive it.
@@ -289,19 +357,123 @@ Outcome InboxProcessor::Impl::OnDelete(const protocol::ActivityEnvelope& envelop
                       tombstone.GetAllocator());
   tombstone.AddMember("type", "Tombstone", tombstone.GetAllocator());
   batch.Put(Family::kObjects, envelope.object_id,
-            PostService::RemoteRecord(envelope.actor, tombstone, context.now()));
+            EncodeRemoteRecord(envelope.actor, tombstone, context.now()));
   return Outcome::kDone;
+}
+
+// The addresses (to, cc, bto, bcc, audience) of an activity and of the
+// object it embeds.
+static std::vector<std::string> Addresses(const rapidjson::Value& activity) {
+  std::vector<std::string> addresses;
+  auto collect = [&](const rapidjson::Value& value) {
+    for (const char* field : {"to", "cc", "bto", "bcc", "audience"}) {
+      auto it = value.FindMember(field);
+      if (it == value.MemberEnd()) continue;
+      if (it->value.IsArray()) {
+        for (const auto& address : it->value.GetArray()) {
+          if (std::optional<std::string> id = protocol::FirstId(address)) addresses.push_back(*id);
+        }
+      } else if (std::optional<std::string> id = protocol::FirstId(it->value)) {
+        addresses.push_back(*id);
+      }
+    }
+  };
+  collect(activity);
+  if (const rapidjson::Value* object = EmbeddedObject(activity)) collect(*object);
+  return addresses;
+}
+
+static bool IsPublicAddress(std::string_view address) {
+  return address == protocol::kPublicCollection || address == "as:Public" || address == "Public";
+}
+
+asio::awaitable<Status> InboxProcessor::Impl::Deliver(const rapidjson::Value& activity,
+                                                      const protocol::ActivityEnvelope& envelope,
+                                                      storage::Batch& batch) {
+  std::vector<storage::AccountId> recipients;
+  std::vector<accounts::Account> groups;
+  auto add = [&](storage::AccountId id) {
+    if (std::find(recipients.begin(), recipients.end(), id) == recipients.end()) {
+      recipients.push_back(id);
+    }
+  };
+  std::string sender_followers;
+  if (Result<protocol::RemoteActor> sender = co_await context.directory->Get(envelope.actor, false)) {
+    sender_followers = sender->followers;
+  }
+  bool to_followers = false;
+  for (const std::string& address : Addresses(activity)) {
+    if (std::optional<accounts::Account> account = LocalAccount(address)) {
+      add(account->id);
+      if (account->kind == accounts::AccountKind::kGroup) groups.push_back(*account);
+    } else if (IsPublicAddress(address) || (!sender_followers.empty() && address == sender_followers)) {
+      to_followers = true;
+    }
+  }
+  // What a Follow, Like, Announce or Block is about: a local actor or note.
+  if (!envelope.object_id.empty()) {
+    if (std::optional<accounts::Account> account = LocalAccount(envelope.object_id)) {
+      add(account->id);
+    } else if (envelope.object_id.starts_with(context.config->base_url + "/")) {
+      Result<std::optional<StoredObject>> object = context.posts->Get(envelope.object_id);
+      if (object && object->has_value() && (*object)->local) add((*object)->account);
+    }
+  }
+  // Posts to the sender's followers (or everyone) reach the accounts here
+  // that follow the sender.
+  bool post = envelope.type == "Create" || envelope.type == "Announce" || envelope.type == "Update";
+  if (to_followers && post) {
+    Status scanned = context.store->Scan(
+        Family::kAccounts, "", [&](std::string_view key, std::string_view) {
+          std::optional<storage::AccountId> id = storage::DecodeAccountId(key);
+          if (!id) return true;
+          Result<std::optional<FollowRecord>> record =
+              follows.Get(*id, Direction::kFollowing, envelope.actor);
+          if (record && record->has_value() && (*record)->state == FollowState::kAccepted) add(*id);
+          return true;
+        });
+    if (!scanned) co_return scanned;
+  }
+  for (storage::AccountId id : recipients) {
+    if (Status added = AddInboxItem(*context.store, batch, id, envelope.id); !added) co_return added;
+  }
+  // FEP-1b12: a group announces what its members address to it.
+  for (const accounts::Account& group : groups) {
+    bool relayed = envelope.type == "Create" || envelope.type == "Update" ||
+                   envelope.type == "Delete" || envelope.type == "Like" ||
+                   envelope.type == "Dislike" || envelope.type == "Undo";
+    if (!relayed || envelope.actor == urls.Actor(group.name)) continue;
+    Result<std::optional<FollowRecord>> member =
+        follows.Get(group.id, Direction::kFollowers, envelope.actor);
+    if (!member || !member->has_value() || (*member)->state != FollowState::kAccepted) continue;
+    if (Status announced = co_await context.posts->GroupAnnounce(group, activity, batch); !announced) {
+      co_return announced;
+    }
+  }
+  co_return Ok();
 }
 
 asio::awaitable<Outcome> InboxProcessor::Impl::Process(const rapidjson::Value& activity,
                                                        const protocol::ActivityEnvelope& envelope,
                                                        storage::Batch& batch) {
+  Outcome outcome = co_await Act(activity, envelope, batch);
+  if (outcome != Outcome::kDone) co_return outcome;
+  if (Status delivered = co_await Deliver(activity, envelope, batch); !delivered) {
+    spdlog::error("inbox: filing {}: {}", envelope.id, delivered.error().message);
+    co_return Outcome::kRetry;
+  }
+  co_return Outcome::kDone;
+}
+
+asio::awaitable<Outcome> InboxProcessor::Impl::Act(const rapidjson::Value& activity,
+                                                   const protocol::ActivityEnvelope& envelope,
+                                                   storage::Batch& batch) {
   if (envelope.type == "Follow") co_return co_await OnFollow(activity, envelope, batch);
   if (envelope.type == "Undo") co_return OnUndo(activity, envelope, batch);
   if (envelope.type == "Accept") co_return OnAnswer(activity, envelope, batch, true);
   if (envelope.type == "Reject") co_return OnAnswer(activity, envelope, batch, false);
-  if (envelope.type == "Create") co_return OnCreateOrUpdate(activity, envelope, batch, false);
-  if (envelope.type == "Update") co_return OnCreateOrUpdate(activity, envelope, batch, true);
+  if (envelope.type == "Create") co_return co_await OnCreateOrUpdate(activity, envelope, batch, false);
+  if (envelope.type == "Update") co_return co_await OnCreateOrUpdate(activity, envelope, batch, true);
   if (envelope.type == "Delete") co_return OnDelete(envelope, batch);
   if (envelope.type == "Block") co_return OnBlock(envelope, batch);
   if (envelope.type == "Like" || envelope.type == "Announce") {

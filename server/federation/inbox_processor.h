@@ -1,5 +1,8 @@
 // Acts on what the inbox stored, in arrival order, from the persisted queue
-// (Family::kQueues, prefix kInboxQueue): follows, their answers and undos.
+// (Family::kQueues, prefix kInboxQueue): follows, their answers and undos,
+// objects (with their replies, hashtags and missing parents), reactions,
+// blocks, deletions; then files the activity in each local recipient's
+// inbox, and lets a local group announce what its members address to it.
 // An entry leaves the queue in the same batch as the changes it causes, so a
 // crash replays it at most once more, and every effect is idempotent.
 #ifndef PARVIS_SERVER_FEDERATION_INBOX_PROCESSOR_H_
@@ -15,6 +18,7 @@
 #include "server/federation/actor_directory.h"
 #include "server/federation/delivery_queue.h"
 #include "server/federation/follow_store.h"
+#include "server/federation/post_service.h"
 #include "server/http/event_loop.h"
 
 namespace parvis::federation {
@@ -25,6 +29,7 @@ struct InboxProcessorContext {
   accounts::AccountService* accounts;
   ActorDirectory* directory;
   DeliveryQueue* deliveries;
+  PostService* posts;
   http::EventLoop* loop;
   std::function<int64_t()> now;
 };

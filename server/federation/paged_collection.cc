@@ -1,10 +1,20 @@
 #include "server/federation/paged_collection.h"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <charconv>
 
 #include "parvis/protocol/collection.h"
 
 namespace parvis::federation {
+
+std::string JsonString(std::string_view text) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
 
 http::Response PagedCollection(const http::Request& request, const std::string& id,
                                size_t total, const std::function<std::string(size_t)>& item,

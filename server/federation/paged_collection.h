@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "server/http/request.h"
 
@@ -17,6 +18,12 @@ namespace parvis::federation {
 http::Response PagedCollection(const http::Request& request, const std::string& id,
                                size_t total, const std::function<std::string(size_t)>& item,
                                size_t page_size);
+
+// `text` as a JSON string literal, quotes included.
+std::string JsonString(std::string_view text);
+
+// Page size of the collections of ids (followers, replies, ...).
+inline constexpr size_t kCollectionPageSize = 40;
 
 }  // namespace parvis::federation
 

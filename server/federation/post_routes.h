@@ -1,8 +1,13 @@
 // Notes over HTTP: each local note at its id (JSON for servers, 410 with a
-// Tombstone once deleted), the outbox collection, and the commands that
-// publish and delete (control socket; later signed-in users and C2S).
+// Tombstone once deleted; followers-only and direct notes only to signed
+// requests by those who may read them), its replies, likes and shares, the
+// outbox and featured collections, and the commands that publish, edit,
+// pin and delete (control socket; C2S in c2s_routes.h).
 //
-//   POST /control/post    {"account", "content", "summary"?, "visibility"?} -> 201 {"id"}
+//   POST /control/post    {"account", "content", "summary"?, "visibility"?,
+//                          "inReplyTo"?, "title"?}                         -> 201 {"id"}
+//   POST /control/edit    {"account", "id", "content", "summary"?, "title"?} -> 200
+//   POST /control/pin     {"account", "id", "undo"?}                        -> 200
 //   POST /control/delete  {"account", "id"}                                 -> 200
 //   GET  /control/object?id=URL                                             -> the stored record
 #ifndef PARVIS_SERVER_FEDERATION_POST_ROUTES_H_

@@ -1,11 +1,8 @@
-// Notes written by local accounts: stored, listed in the outbox, delivered
-// to followers' inboxes (one delivery per shared inbox), deleted as
-// Tombstones. Also the store of remote objects the inbox keeps.
-//
-// Family::kObjects value (JSON):
-//   local:  {"local":true, "account":ID, "visibility":..., "content":HTML,
-//            "summary":..., "published":T, "outbox":KEY, "deleted":T|0}
-//   remote: {"local":false, "author":ACTOR, "object":{...}, "deleted":T|0}
+// Notes and articles written by local accounts: composed (mentions,
+// hashtags, replies), stored, listed in the outbox, delivered to followers
+// and to the mentioned (one delivery per shared inbox), edited, pinned and
+// deleted as Tombstones. Also reactions, and the group announces of
+// FEP-1b12. Record formats: object_record.h.
 #ifndef PARVIS_SERVER_FEDERATION_POST_SERVICE_H_
 #define PARVIS_SERVER_FEDERATION_POST_SERVICE_H_
 
@@ -23,6 +20,11 @@
 #include "server/accounts/account_service.h"
 #include "server/federation/actor_directory.h"
 #include "server/federation/delivery_queue.h"
+#include "server/federation/object_record.h"
+
+namespace parvis::http {
+class HttpClient;
+}
 
 namespace parvis::federation {
 
@@ -32,47 +34,72 @@ struct PostContext {
   accounts::AccountService* accounts;
   ActorDirectory* directory;
   DeliveryQueue* deliveries;
+  http::HttpClient* client;  // WebFinger lookups of mentioned handles
   std::function<int64_t()> now;
 };
 
-// A stored object, local or remote.
-struct StoredObject {
-  bool local = false;
-  storage::AccountId account = 0;  // local only
-  std::string author;              // actor id
-  int64_t deleted = 0;             // 0: not deleted
-  protocol::LocalNote note;        // local only
-  std::string outbox_key;          // local only
-  rapidjson::Document object;      // remote only: as received
+// What an author writes. Text is plain (1 to 5000 characters) with @mentions
+// and #hashtags; `summary` is a content warning; a `title` makes an Article.
+struct PostDraft {
+  std::string text;
+  std::string summary;
+  protocol::Visibility visibility = protocol::Visibility::kPublic;
+  std::string in_reply_to;  // id of a known or fetchable object
+  std::string title;
 };
+
+// Most notes an account may pin, as on Mastodon.
+inline constexpr size_t kMaxPinned = 5;
 
 class PostService {
  public:
   explicit PostService(PostContext context) : context_(std::move(context)) {}
 
-  // Publishes a note by `account`; returns the note's id. Content is plain
-  // text (1 to 5000 characters); `summary` is a content warning.
+  // Publishes; returns the note's id.
   boost::asio::awaitable<Result<std::string>> Publish(const accounts::Account& account,
-                                                      std::string text, std::string summary,
-                                                      protocol::Visibility visibility);
+                                                      PostDraft draft);
+  // Replaces the text (and title, content warning) of one of the account's
+  // notes and sends an Update to its audience. Visibility and parent stay.
+  boost::asio::awaitable<Status> Edit(const accounts::Account& account, std::string note_id,
+                                      PostDraft draft);
   // Deletes one of the account's notes: Tombstone here, Delete to the audience.
   boost::asio::awaitable<Status> Delete(const accounts::Account& account, std::string note_id);
+  // Pins a public or unlisted note to the featured collection (Add to the
+  // followers), or unpins it (Remove).
+  boost::asio::awaitable<Status> Pin(const accounts::Account& account, std::string note_id,
+                                     bool undo);
 
   // Likes or announces (boosts) a remote object, or undoes it. A Like goes
   // to the object's author; an Announce also to the account's followers.
   boost::asio::awaitable<Status> React(const accounts::Account& account, std::string type,
                                        std::string object_id, bool undo);
 
+  // FEP-1b12: the local group announces `activity` (embedded as received)
+  // to its followers; the deliveries go into `batch`.
+  boost::asio::awaitable<Status> GroupAnnounce(const accounts::Account& group,
+                                               const rapidjson::Value& activity,
+                                               storage::Batch& batch);
+
   Result<std::optional<StoredObject>> Get(const std::string& id) const;
-  // The record of a remote object (see the family comment).
-  static std::string RemoteRecord(const std::string& author, const rapidjson::Value& object,
-                                  int64_t deleted);
+  // Get, or for an unknown remote id a signed fetch of it, kept as a remote
+  // object when its author is on its host.
+  boost::asio::awaitable<Result<std::optional<StoredObject>>> GetOrFetch(const std::string& id);
+  // Ids of the account's pinned notes, oldest pin first.
+  Result<std::vector<std::string>> Pinned(storage::AccountId account) const;
 
  private:
+  struct Composed;
+  boost::asio::awaitable<Result<Composed>> Compose(const accounts::Account& account,
+                                                   const PostDraft& draft,
+                                                   protocol::LocalNote& note);
   // Followers' inboxes, one per shared inbox, in a stable order.
   boost::asio::awaitable<Result<std::vector<std::string>>> AudienceInboxes(
       const accounts::Account& account);
-  std::string LocalRecord(const StoredObject& object) const;
+  boost::asio::awaitable<Result<std::vector<std::string>>> NoteInboxes(
+      const accounts::Account& account, const protocol::LocalNote& note,
+      const std::vector<std::string>& extra);
+  Status Enqueue(storage::Batch& batch, const accounts::Account& account,
+                 const std::vector<std::string>& inboxes, const std::string& body);
 
   PostContext context_;
 };

@@ -12,6 +12,8 @@
 
 #include <rapidjson/document.h>
 
+#include "parvis/result.h"
+
 namespace parvis::http {
 
 struct Request {
@@ -50,7 +52,12 @@ struct Response {
   static Response ActivityJson(int status, std::string body);
   // {"error": message}, the one error shape of every JSON endpoint.
   static Response JsonError(int status, std::string_view message);
+  // JsonError with the status that fits the error's code (400 invalid,
+  // 404 not found, 409 exists or busy, 413 too large, 503 unavailable, else 500).
+  static Response FromError(const Error& error);
 };
+
+int StatusForErrorCode(ErrorCode code);
 
 }  // namespace parvis::http
 

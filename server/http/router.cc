@@ -100,6 +100,25 @@ Response Response::JsonError(int status, std::string_view message) {
   return Json(status, std::string(buffer.GetString(), buffer.GetSize()));
 }
 
+int StatusForErrorCode(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kAlreadyExists: return 409;
+    case ErrorCode::kBusy: return 409;
+    case ErrorCode::kLimitExceeded: return 413;
+    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kCorruption:
+    case ErrorCode::kUnsupported:
+    case ErrorCode::kIo: return 500;
+  }
+  return 500;
+}
+
+Response Response::FromError(const Error& error) {
+  return JsonError(StatusForErrorCode(error.code), error.message);
+}
+
 void Router::Add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
   std::vector<std::string> segments = SplitPath(pattern);
   routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments),

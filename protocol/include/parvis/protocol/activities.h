@@ -29,6 +29,17 @@ std::string ReactionActivity(std::string_view type, std::string_view id, std::st
 std::string UndoActivity(std::string_view id, std::string_view actor,
                          const rapidjson::Value& activity);
 
+// Add or Remove of `object` to or from `target` (the featured collection),
+// public, with the actor's followers in cc (as Mastodon sends pins).
+std::string CollectionChangeActivity(std::string_view type, std::string_view id,
+                                     std::string_view actor, std::string_view object,
+                                     std::string_view target, std::string_view followers);
+
+// FEP-1b12: a group's Announce of an activity a member addressed to it, the
+// activity embedded as received; public, the group's followers in cc.
+std::string GroupAnnounceActivity(std::string_view id, std::string_view group,
+                                  std::string_view followers, const rapidjson::Value& activity);
+
 }  // namespace parvis::protocol
 
 #endif  // PARVIS_PROTOCOL_ACTIVITIES_H_

@@ -45,6 +45,8 @@ struct LocalNote {
 };
 
 std::string NoteDocument(const LocalNote& note);
+// The note without @context, to embed in another document.
+std::string NoteValueJson(const LocalNote& note);
 // Create of the note, with the same addressing; the note embedded. Without
 // `with_context` it is fit to embed in another document (a collection page).
 std::string CreateNoteActivity(const LocalNote& note, std::string_view activity_id,
