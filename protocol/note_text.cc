@@ -165,7 +165,99 @@ std::vector<std::string> FindAll(std::string_view text, size_t limit, char sigil
   return found;
 }
 
+void AppendUtf8(std::string& out, uint32_t cp) {
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Decodes the character reference at `i` ("&amp;", "&#233;", "&#xE9;");
+// returns its length, 0 if there is none.
+size_t DecodeReference(std::string_view html, size_t i, std::string& out) {
+  static constexpr std::pair<std::string_view, std::string_view> kNamed[] = {
+      {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", "\u00a0"}};
+  size_t semicolon = html.find(';', i);
+  if (semicolon == std::string_view::npos || semicolon - i > 10) return 0;
+  std::string_view name = html.substr(i + 1, semicolon - i - 1);
+  for (auto [entity, text] : kNamed) {
+    if (name == entity) {
+      out += text;
+      return semicolon - i + 1;
+    }
+  }
+  if (name.size() < 2 || name[0] != '#') return 0;
+  bool hex = name[1] == 'x' || name[1] == 'X';
+  std::string_view digits = name.substr(hex ? 2 : 1);
+  if (digits.empty()) return 0;
+  uint32_t cp = 0;
+  for (char c : digits) {
+    int value = c >= '0' && c <= '9' ? c - '0'
+                : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                               : -1;
+    if (value < 0) return 0;
+    cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(value);
+    if (cp > 0x10FFFF) cp = 0x110000;
+  }
+  AppendUtf8(out, cp);
+  return semicolon - i + 1;
+}
+
 }  // namespace
+
+std::string HtmlToPlainText(std::string_view html) {
+  std::string out;
+  for (size_t i = 0; i < html.size();) {
+    char c = html[i];
+    if (c == '<') {
+      size_t close = html.find('>', i);
+      if (close == std::string_view::npos) break;  // an unfinished tag: dropped
+      std::string tag = LowerAscii(html.substr(i + 1, close - i - 1));
+      std::string_view name(tag);
+      if (name.starts_with("/")) name.remove_prefix(1);
+      name = name.substr(0, name.find_first_of(" \t\n/"));
+      if (name == "br") {
+        out += '\n';
+      } else if (name == "p" && tag.starts_with("/")) {
+        out += "\n\n";
+      } else if (name == "script" || name == "style") {
+        // Their content is not text.
+        size_t end = html.find("</", close);
+        while (end != std::string_view::npos &&
+               LowerAscii(html.substr(end + 2, name.size())) != name) {
+          end = html.find("</", end + 2);
+        }
+        close = end == std::string_view::npos ? html.size() - 1 : html.find('>', end);
+        if (close == std::string_view::npos) close = html.size() - 1;
+      }
+      i = close + 1;
+      continue;
+    }
+    if (c == '&') {
+      if (size_t length = DecodeReference(html, i, out)) {
+        i += length;
+        continue;
+      }
+    }
+    out += c;
+    ++i;
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
 
 std::string LowerAscii(std::string_view text) {
   std::string out(text);

@@ -12,6 +12,7 @@
 #include "server/control/control_routes.h"
 #include "parvis/protocol/keys.h"
 #include "server/federation/actor_directory.h"
+#include "server/federation/c2s_routes.h"
 #include "server/federation/actor_routes.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/collection_routes.h"
@@ -160,14 +161,21 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                                                         .store = impl->store.get(),
                                                         .accounts = impl->accounts.get(),
                                                         .verifier = impl->verifier.get()});
-  federation::AddFollowCommands(impl->control_router, {.config = &impl->config,
-                                                       .store = impl->store.get(),
-                                                       .accounts = impl->accounts.get(),
-                                                       .directory = impl->directory.get(),
-                                                       .deliveries = impl->deliveries.get(),
-                                                       .client = impl->client.get(),
-                                                       .serving = &impl->serving,
-                                                       .now = UnixNow});
+  federation::FollowCommandsContext follow_context{
+      .config = &impl->config,
+      .store = impl->store.get(),
+      .accounts = impl->accounts.get(),
+      .directory = impl->directory.get(),
+      .deliveries = impl->deliveries.get(),
+      .client = impl->client.get(),
+      .serving = &impl->serving,
+      .now = UnixNow};
+  federation::AddFollowCommands(impl->control_router, follow_context);
+  federation::AddC2sRoutes(impl->public_router, {.config = &impl->config,
+                                                 .store = impl->store.get(),
+                                                 .accounts = impl->accounts.get(),
+                                                 .posts = impl->posts.get(),
+                                                 .follows = follow_context});
   federation::AddDiscoveryRoutes(impl->public_router,
                                  {.config = &impl->config, .accounts = impl->accounts.get()});
   control::AddControlRoutes(impl->control_router,

@@ -64,28 +64,13 @@ boost::asio::awaitable<http::Response> Follow(const FollowCommandsContext& conte
   auto resolved = co_await Resolve(context, request);
   if (auto* response = std::get_if<http::Response>(&resolved)) co_return std::move(*response);
   Parties& parties = std::get<Parties>(resolved);
-  ActorUrls urls(context.config->base_url);
-  std::string actor_id = urls.Actor(parties.account.name);
-  std::string follow_id = actor_id + "/follows/" + protocol::RandomHex(16);
-  FollowStore follows(*context.store);
-  storage::Batch batch;
-  follows.Put(batch, parties.account.id, Direction::kFollowing,
-              {parties.remote.id, follow_id, FollowState::kPending, context.now()});
-  if (Status queued = context.deliveries->Enqueue(
-          batch, parties.account.id, parties.remote.inbox,
-          protocol::FollowActivity(follow_id, actor_id, parties.remote.id));
-      !queued) {
-    co_return http::Response::JsonError(503, queued.error().message);
-  }
-  if (Status written = context.store->Write(batch); !written) {
-    co_return http::Response::JsonError(503, "storage unavailable");
-  }
-  context.deliveries->Wake();
+  Result<std::string> follow_id = StartFollow(context, parties.account, parties.remote);
+  if (!follow_id) co_return http::Response::FromError(follow_id.error());
   rapidjson::StringBuffer buffer;
   Writer writer(buffer);
   writer.StartObject();
   writer.Key("follow");
-  writer.String(follow_id.c_str());
+  writer.String(follow_id->c_str());
   writer.Key("target");
   writer.String(parties.remote.id.c_str());
   writer.EndObject();
@@ -97,28 +82,14 @@ boost::asio::awaitable<http::Response> Unfollow(const FollowCommandsContext& con
   auto resolved = co_await Resolve(context, request);
   if (auto* response = std::get_if<http::Response>(&resolved)) co_return std::move(*response);
   Parties& parties = std::get<Parties>(resolved);
-  FollowStore follows(*context.store);
-  Result<std::optional<FollowRecord>> record =
-      follows.Get(parties.account.id, Direction::kFollowing, parties.remote.id);
-  if (!record) co_return http::Response::JsonError(503, "storage unavailable");
-  if (!record->has_value()) co_return http::Response::JsonError(404, "not following");
-  ActorUrls urls(context.config->base_url);
-  std::string actor_id = urls.Actor(parties.account.name);
-  Result<rapidjson::Document> follow = protocol::ParseJson(
-      protocol::FollowActivity((*record)->activity_id, actor_id, parties.remote.id), {});
-  storage::Batch batch;
-  follows.Remove(batch, parties.account.id, Direction::kFollowing, parties.remote.id);
-  std::string undo_id = (*record)->activity_id + "/undo";
-  if (Status queued = context.deliveries->Enqueue(batch, parties.account.id, parties.remote.inbox,
-                                                  protocol::UndoActivity(undo_id, actor_id, *follow));
-      !queued) {
-    co_return http::Response::JsonError(503, queued.error().message);
+  Result<std::string> undo_id = StopFollow(context, parties.account, parties.remote);
+  if (!undo_id) {
+    if (undo_id.error().code == ErrorCode::kNotFound) {
+      co_return http::Response::JsonError(404, "not following");
+    }
+    co_return http::Response::FromError(undo_id.error());
   }
-  if (Status written = context.store->Write(batch); !written) {
-    co_return http::Response::JsonError(503, "storage unavailable");
-  }
-  context.deliveries->Wake();
-  co_return http::Response::Json(202, "{\"undo\":\"" + undo_id + "\"}");
+  co_return http::Response::Json(202, "{\"undo\":\"" + *undo_id + "\"}");
 }
 
 // POST /control/approval {"account", "manual": true|false}
@@ -233,6 +204,51 @@ http::Response ListFollows(const FollowCommandsContext& context, http::Request& 
 }
 
 }  // namespace
+
+Result<std::string> StartFollow(const FollowCommandsContext& context,
+                                const accounts::Account& account,
+                                const protocol::RemoteActor& remote) {
+  ActorUrls urls(context.config->base_url);
+  std::string actor_id = urls.Actor(account.name);
+  std::string follow_id = actor_id + "/follows/" + protocol::RandomHex(16);
+  FollowStore follows(*context.store);
+  storage::Batch batch;
+  follows.Put(batch, account.id, Direction::kFollowing,
+              {remote.id, follow_id, FollowState::kPending, context.now()});
+  if (Status queued = context.deliveries->Enqueue(batch, account.id, remote.inbox,
+                                                  protocol::FollowActivity(follow_id, actor_id, remote.id));
+      !queued) {
+    return std::unexpected(queued.error());
+  }
+  if (Status written = context.store->Write(batch); !written) return std::unexpected(written.error());
+  context.deliveries->Wake();
+  return follow_id;
+}
+
+Result<std::string> StopFollow(const FollowCommandsContext& context,
+                               const accounts::Account& account,
+                               const protocol::RemoteActor& remote) {
+  FollowStore follows(*context.store);
+  Result<std::optional<FollowRecord>> record = follows.Get(account.id, Direction::kFollowing, remote.id);
+  if (!record) return std::unexpected(record.error());
+  if (!record->has_value()) return Fail(ErrorCode::kNotFound, account.name + " does not follow " + remote.id);
+  ActorUrls urls(context.config->base_url);
+  std::string actor_id = urls.Actor(account.name);
+  Result<rapidjson::Document> follow =
+      protocol::ParseJson(protocol::FollowActivity((*record)->activity_id, actor_id, remote.id), {});
+  if (!follow) return std::unexpected(follow.error());
+  storage::Batch batch;
+  follows.Remove(batch, account.id, Direction::kFollowing, remote.id);
+  std::string undo_id = (*record)->activity_id + "/undo";
+  if (Status queued = context.deliveries->Enqueue(batch, account.id, remote.inbox,
+                                                  protocol::UndoActivity(undo_id, actor_id, *follow));
+      !queued) {
+    return std::unexpected(queued.error());
+  }
+  if (Status written = context.store->Write(batch); !written) return std::unexpected(written.error());
+  context.deliveries->Wake();
+  return undo_id;
+}
 
 boost::asio::awaitable<Result<std::string>> LookupAccount(http::HttpClient& client,
                                                           std::string handle, bool allow_http) {

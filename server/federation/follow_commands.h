@@ -37,6 +37,17 @@ struct FollowCommandsContext {
 
 void AddFollowCommands(http::Router& router, const FollowCommandsContext& context);
 
+// Sends a Follow of `remote` by `account` and records it as pending;
+// returns the Follow's id.
+Result<std::string> StartFollow(const FollowCommandsContext& context,
+                                const accounts::Account& account,
+                                const protocol::RemoteActor& remote);
+// Undoes the account's follow of `remote`; returns the Undo's id. kNotFound
+// when the account does not follow it.
+Result<std::string> StopFollow(const FollowCommandsContext& context,
+                               const accounts::Account& account,
+                               const protocol::RemoteActor& remote);
+
 // The actor id behind `acct:name@host` (or `name@host`, `@name@host`), by
 // WebFinger over https (and over http too when private addresses are
 // allowed, as in tests on loopback).

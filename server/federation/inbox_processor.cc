@@ -73,6 +73,9 @@ struct InboxProcessor::Impl : std::enable_shared_from_this<InboxProcessor::Impl>
   Status IndexObject(const std::string& object_id, const rapidjson::Value& object,
                      storage::Batch& batch);
   asio::awaitable<void> FetchAncestors(std::string parent_id);
+  asio::awaitable<Outcome> OnAnnounce(const rapidjson::Value& activity,
+                                      const protocol::ActivityEnvelope& envelope,
+                                      storage::Batch& batch);
   asio::awaitable<Status> Deliver(const rapidjson::Value& activity,
                                   const protocol::ActivityEnvelope& envelope,
                                   storage::Batch& batch);
@@ -255,6 +258,40 @@ asio::awaitable<void> InboxProcessor::Impl::FetchAncestors(std::string parent_id
     if (!IndexObject(parent_id, (*fetched)->object, batch) || !context.store->Write(batch)) co_return;
     parent_id = MemberId((*fetched)->object, "inReplyTo");
   }
+}
+
+asio::awaitable<Outcome> InboxProcessor::Impl::OnAnnounce(const rapidjson::Value& activity,
+                                                          const protocol::ActivityEnvelope& envelope,
+                                                          storage::Batch& batch) {
+  if (envelope.object_id.starts_with(context.config->base_url + "/")) {
+    co_return OnReaction(envelope, batch, /*add=*/true);
+  }
+  // A boost of a remote object, or a group's announce (FEP-1b12) of a
+  // member's Create: the object is fetched from its origin, never taken from
+  // the announce, which its sender could have forged.
+  std::string object_id = envelope.object_id;
+  if (const rapidjson::Value* embedded = EmbeddedObject(activity)) {
+    std::string type = protocol::StringMember(*embedded, "type").value_or("");
+    if (type == "Create" || type == "Update") {
+      object_id = MemberId(*embedded, "object");
+    } else if (embedded->HasMember("actor")) {
+      co_return Outcome::kDone;  // a relayed Like, Delete or Undo: nothing kept for it yet
+    }
+  }
+  if (object_id.empty()) co_return Outcome::kDone;
+  Result<std::optional<StoredObject>> known = context.posts->Get(object_id);
+  if (!known) co_return Outcome::kRetry;
+  if (known->has_value()) co_return Outcome::kDone;
+  Result<std::optional<StoredObject>> fetched = co_await context.posts->GetOrFetch(object_id);
+  if (!fetched) {
+    spdlog::info("announce {}: cannot fetch {}: {}", envelope.id, object_id, fetched.error().message);
+    co_return fetched.error().code == ErrorCode::kUnavailable ? Outcome::kRetry : Outcome::kDone;
+  }
+  if (!fetched->has_value()) co_return Outcome::kDone;
+  if (!IndexObject(object_id, (*fetched)->object, batch)) co_return Outcome::kRetry;
+  std::string parent = MemberId((*fetched)->object, "inReplyTo");
+  if (!parent.empty()) co_await FetchAncestors(parent);
+  co_return Outcome::kDone;
 }
 
 asio::awaitable<Outcome> InboxProcessor::Impl::OnCreateOrUpdate(
@@ -476,9 +513,8 @@ asio::awaitable<Outcome> InboxProcessor::Impl::Act(const rapidjson::Value& activ
   if (envelope.type == "Update") co_return co_await OnCreateOrUpdate(activity, envelope, batch, true);
   if (envelope.type == "Delete") co_return OnDelete(envelope, batch);
   if (envelope.type == "Block") co_return OnBlock(envelope, batch);
-  if (envelope.type == "Like" || envelope.type == "Announce") {
-    co_return OnReaction(envelope, batch, /*add=*/true);
-  }
+  if (envelope.type == "Like") co_return OnReaction(envelope, batch, /*add=*/true);
+  if (envelope.type == "Announce") co_return co_await OnAnnounce(activity, envelope, batch);
   // Other types are kept as received; later work gives them effects.
   co_return Outcome::kDone;
 }

@@ -46,6 +46,9 @@ Status ValidateDraft(const PostDraft& draft) {
   if (CountCharacters(draft.summary) > kMaxSummaryCharacters) {
     return Fail(ErrorCode::kInvalidArgument, "a content warning has at most 500 characters");
   }
+  if (draft.addressed.size() > 20) {
+    return Fail(ErrorCode::kInvalidArgument, "a post addresses at most 20 actors");
+  }
   if (CountCharacters(draft.title) > kMaxTitleCharacters) {
     return Fail(ErrorCode::kInvalidArgument, "a title has at most 200 characters");
   }
@@ -209,6 +212,34 @@ boost::asio::awaitable<Result<PostService::Composed>> PostService::Compose(
       note.tags.push_back({"Mention", link.actor_id, "@" + name + "@" + host});
     }
   }
+  for (const std::string& actor_id : draft.addressed) {
+    if (actor_id == self ||
+        std::find(note.mentions.begin(), note.mentions.end(), actor_id) != note.mentions.end()) {
+      continue;
+    }
+    std::string tag_name;
+    std::optional<std::string> local_name = urls.NameFromUrl(actor_id);
+    if (local_name && urls.Actor(*local_name) == actor_id) {
+      Result<std::optional<accounts::Account>> local = context_.accounts->FindByName(*local_name);
+      if (!local) co_return std::unexpected(local.error());
+      if (!local->has_value() || urls.Actor((*local)->name) != actor_id) {
+        co_return Fail(ErrorCode::kInvalidArgument, "no such account to address: " + actor_id);
+      }
+      add_local((*local)->id);
+      tag_name = "@" + (*local)->name + "@" + own;
+    } else {
+      Result<protocol::RemoteActor> actor = co_await context_.directory->Get(actor_id, false);
+      if (!actor) {
+        co_return Fail(actor.error().code == ErrorCode::kUnavailable ? ErrorCode::kUnavailable
+                                                                     : ErrorCode::kInvalidArgument,
+                       "cannot address " + actor_id + ": " + actor.error().message);
+      }
+      add_remote(*actor);
+      tag_name = "@" + actor->preferred_username + "@" + HostOf(actor->id).value_or("");
+    }
+    note.mentions.push_back(actor_id);
+    note.tags.push_back({"Mention", actor_id, tag_name});
+  }
   if (note.visibility == protocol::Visibility::kDirect && note.mentions.empty()) {
     co_return Fail(ErrorCode::kInvalidArgument,
                    "a direct post must mention at least one other account that exists");
@@ -307,6 +338,8 @@ boost::asio::awaitable<Status> PostService::Edit(const accounts::Account& accoun
   }
   StoredObject& object = **stored;
   draft.visibility = object.note.visibility;
+  // Who was addressed stays addressed (a direct note keeps its audience).
+  draft.addressed = object.note.mentions;
   Result<Composed> composed = co_await Compose(account, draft, object.note);
   if (!composed) co_return std::unexpected(composed.error());
   object.source = draft.text;

@@ -46,6 +46,9 @@ struct PostDraft {
   protocol::Visibility visibility = protocol::Visibility::kPublic;
   std::string in_reply_to;  // id of a known or fetchable object
   std::string title;
+  // Actors addressed besides those @mentioned in the text (a C2S client's
+  // to and cc): each becomes a Mention tag and a recipient.
+  std::vector<std::string> addressed;
 };
 
 // Most notes an account may pin, as on Mastodon.

@@ -80,3 +80,26 @@ TEST(RenderPlainText, HostileInputStaysEscaped) {
 
 }  // namespace
 }  // namespace parvis::protocol
+
+namespace parvis::protocol {
+namespace {
+
+TEST(HtmlToPlainText, KeepsTextAndBreaksDropsMarkup) {
+  EXPECT_EQ(HtmlToPlainText("<p>Hello <b>world</b> &amp; &lt;you&gt;</p><p>a<br>b<br/>c</p>"),
+            "Hello world & <you>\n\na\nb\nc");
+  EXPECT_EQ(HtmlToPlainText("caf&#233; &#xE9;t&eacute;"), "café ét&eacute;");
+  EXPECT_EQ(HtmlToPlainText("plain text"), "plain text");
+}
+
+TEST(HtmlToPlainText, HostileMarkupLeavesNoTags) {
+  EXPECT_EQ(HtmlToPlainText("a<script>alert(1)</script>b<style>x{}</STYLE>c"), "abc");
+  EXPECT_EQ(HtmlToPlainText("x<img src=x onerror=alert(1)"), "x");
+  EXPECT_EQ(HtmlToPlainText("&#0;&#x110000;&#;&#x;"), "\xEF\xBF\xBD\xEF\xBF\xBD&#;&#x;");
+  EXPECT_EQ(HtmlToPlainText("&#xFFFFFFFFFFFF;"), "&#xFFFFFFFFFFFF;");
+  EXPECT_EQ(HtmlToPlainText("<script>never closed"), "");
+  // Rendering the result again escapes whatever looked like markup.
+  EXPECT_EQ(RenderPlainText(HtmlToPlainText("&lt;script&gt;"), {}), "<p>&lt;script&gt;</p>");
+}
+
+}  // namespace
+}  // namespace parvis::protocol

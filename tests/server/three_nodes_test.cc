@@ -5,6 +5,7 @@
 
 #include "parvis/protocol/json.h"
 #include "support/eventually.h"
+#include "support/node_steps.h"
 #include "support/test_node.h"
 
 namespace parvis {
@@ -12,44 +13,11 @@ namespace {
 
 using ::parvis::testing::Eventually;
 using ::parvis::testing::TestNode;
-
-std::string Record(TestNode& node, const std::string& id) {
-  return node.node().CallControl("GET", "/control/object?id=" + id, "").body;
-}
-
-void Follow(TestNode& from, const std::string& account, const std::string& target) {
-  http::Response response = from.node().CallControl(
-      "POST", "/control/follow", R"({"account":")" + account + R"(","target":")" + target + R"("})");
-  ASSERT_EQ(response.status, 202) << response.body;
-}
-
-std::string Publish(TestNode& node, const std::string& body) {
-  http::Response response = node.node().CallControl("POST", "/control/post", body);
-  EXPECT_EQ(response.status, 201) << response.body;
-  Result<rapidjson::Document> doc = protocol::ParseJson(response.body, {});
-  return doc && doc->HasMember("id") ? (*doc)["id"].GetString() : "";
-}
-
-bool Accepted(TestNode& node, const std::string& account, size_t count) {
-  std::string follows =
-      node.node().CallControl("GET", "/control/follows?account=" + account, "").body;
-  size_t found = 0;
-  for (size_t at = follows.find("accepted"); at != std::string::npos;
-       at = follows.find("accepted", at + 1)) {
-    ++found;
-  }
-  return found == count;
-}
-
-size_t PendingDeliveries(TestNode& node) {
-  size_t pending = 0;
-  (void)node.node().store().Scan(storage::Family::kQueues, "delivery/",
-                                 [&](std::string_view, std::string_view) {
-                                   ++pending;
-                                   return true;
-                                 });
-  return pending;
-}
+using ::parvis::testing::Accepted;
+using ::parvis::testing::Follow;
+using ::parvis::testing::PendingDeliveries;
+using ::parvis::testing::Publish;
+using ::parvis::testing::Record;
 
 TEST(ThreeNodesTest, PostsReachFollowersOnEveryNodeAndOnlyThem) {
   TestNode a({}, true), b({}, true), c({}, true);

@@ -39,6 +39,11 @@ struct TextLinks {
 // links for http(s) URLs, known mentions and hashtags.
 std::string RenderPlainText(std::string_view text, const TextLinks& links);
 
+// The text of an HTML fragment a client sent (C2S `content`): tags dropped,
+// <br> as a newline, paragraphs as blank lines, character references
+// decoded. The result is plain text, to be rendered (escaped) again.
+std::string HtmlToPlainText(std::string_view html);
+
 // ASCII lower case (UTF-8 bytes above 0x7F are kept).
 std::string LowerAscii(std::string_view text);
 
