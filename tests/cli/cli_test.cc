@@ -71,6 +71,11 @@ TEST(Cli, WrongArgumentsPrintUsageAndExit2) {
       {"react without a type", {"admin", "react", "camille", "https://x.example/1"}, "--type"},
       {"post with a bad visibility", {"admin", "post", "camille", "--visibility", "secret"},
        "secret"},
+      {"token without name", {"admin", "token"}, "NAME is required"},
+      {"token with --label but no label", {"admin", "token", "camille", "--label"}, "--label"},
+      {"token with two names", {"admin", "token", "camille", "bob"}, "bob"},
+      {"tokens without name", {"admin", "tokens"}, "NAME is required"},
+      {"revoke-token without id", {"admin", "revoke-token", "camille"}, "ID is required"},
   };
   for (const UsageCase& c : cases) {
     std::vector<std::string> args{kBinary};
@@ -89,7 +94,8 @@ TEST(Cli, EverySubcommandHasHelp) {
       {"admin", "follow", "--help"}, {"admin", "unfollow", "--help"}, {"admin", "follows", "--help"},
       {"admin", "post", "--help"}, {"admin", "delete", "--help"},
       {"admin", "manual-approval", "--help"}, {"admin", "answer", "--help"},
-      {"admin", "react", "--help"},
+      {"admin", "react", "--help"}, {"admin", "token", "--help"}, {"admin", "tokens", "--help"},
+      {"admin", "revoke-token", "--help"},
       {"backup", "--help"}, {"version", "--help"}, {"config", "keys", "--help"}};
   for (const auto& command : commands) {
     std::vector<std::string> args{kBinary};
