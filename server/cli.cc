@@ -29,13 +29,13 @@ namespace {
 // checkpoint; it should never wait on more.
 constexpr std::chrono::seconds kControlTimeout{120};
 
-std::string JsonObject(std::initializer_list<std::pair<const char*, std::string>> strings,
+std::string JsonObject(const std::vector<std::pair<std::string, std::string>>& strings,
                        std::initializer_list<std::pair<const char*, bool>> bools = {}) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   writer.StartObject();
   for (const auto& [key, value] : strings) {
-    writer.Key(key);
+    writer.Key(key.c_str());
     writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
   }
   for (const auto& [key, value] : bools) {
@@ -146,21 +146,30 @@ int FollowCommand(const std::string& config_file, CliStreams& streams, const std
   return kExitOk;
 }
 
-// post: the text is all of standard input.
-int PostCommand(const std::string& config_file, CliStreams& streams, const std::string& name,
-                const std::string& visibility, const std::string& summary) {
+// Standard input, without its trailing newlines: the text of a post.
+std::string ReadText(CliStreams& streams) {
   std::string text((std::istreambuf_iterator<char>(streams.in)), std::istreambuf_iterator<char>());
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  Result<http::Response> response = RunControl(
-      config_file, streams, "/control/post",
-      JsonObject({{"account", name}, {"content", text}, {"visibility", visibility},
-                  {"summary", summary}}));
+  return text;
+}
+
+// post and edit: the text is all of standard input; optional fields are
+// sent only when given.
+int WriteCommand(const std::string& config_file, CliStreams& streams, const std::string& target,
+                 std::vector<std::pair<std::string, std::string>> fields, int expected) {
+  fields.emplace_back("content", ReadText(streams));
+  std::vector<std::pair<std::string, std::string>> given;
+  for (auto& field : fields) {
+    if (!field.second.empty() || field.first == "content") given.push_back(std::move(field));
+  }
+  Result<http::Response> response = RunControl(config_file, streams, target, JsonObject(given));
   if (!response) {
     streams.err << "parvis: " << response.error().message << "\n";
     return kExitFailure;
   }
-  if (response->status != 201) {
-    streams.err << "parvis: cannot post: " << ErrorText(*response) << "\n";
+  if (response->status != expected) {
+    streams.err << "parvis: cannot " << target.substr(target.rfind('/') + 1) << ": "
+                << ErrorText(*response) << "\n";
     return kExitFailure;
   }
   streams.out << response->body << "\n";
@@ -390,14 +399,30 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   react->add_flag("--undo", react_undo, "Undo the like or boost");
   add_config(react);
 
-  std::string post_visibility = "public", post_summary, post_id;
+  std::string post_visibility = "public", post_summary, post_id, post_reply_to, post_title;
+  bool pin_undo = false;
   CLI::App* post = admin->add_subcommand(
       "post", "Publish a note by NAME; its text is read from standard input.");
   post->add_option("NAME", follow_name, "Local account name")->required();
   post->add_option("--visibility", post_visibility, "Who may see it")
       ->check(CLI::IsMember({"public", "unlisted", "followers", "direct"}));
   post->add_option("--summary", post_summary, "A content warning shown before the text");
+  post->add_option("--reply-to", post_reply_to, "Id (URL) of the post this one answers");
+  post->add_option("--title", post_title, "A title: the post is then an Article");
   add_config(post);
+  CLI::App* edit = admin->add_subcommand(
+      "edit", "Replace the text of one of NAME's notes with standard input, and send an Update.");
+  edit->add_option("NAME", follow_name, "Local account name")->required();
+  edit->add_option("ID", post_id, "The note's id (URL)")->required();
+  edit->add_option("--summary", post_summary, "The new content warning (none if absent)");
+  edit->add_option("--title", post_title, "The new title of an Article");
+  add_config(edit);
+  CLI::App* pin = admin->add_subcommand(
+      "pin", "Pin one of NAME's public or unlisted notes to the featured collection, or unpin it.");
+  pin->add_option("NAME", follow_name, "Local account name")->required();
+  pin->add_option("ID", post_id, "The note's id (URL)")->required();
+  pin->add_flag("--undo", pin_undo, "Unpin it");
+  add_config(pin);
   CLI::App* delete_post = admin->add_subcommand("delete", "Delete one of NAME's notes.");
   delete_post->add_option("NAME", follow_name, "Local account name")->required();
   delete_post->add_option("ID", post_id, "The note's id (URL)")->required();
@@ -474,7 +499,24 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   if (tokens->parsed()) return ListTokens(config_file, streams, follow_name);
   if (revoke_token->parsed()) return RevokeToken(config_file, streams, follow_name, token_id);
   if (post->parsed()) {
-    return PostCommand(config_file, streams, follow_name, post_visibility, post_summary);
+    return WriteCommand(config_file, streams, "/control/post",
+                        {{"account", follow_name},
+                         {"visibility", post_visibility},
+                         {"summary", post_summary},
+                         {"inReplyTo", post_reply_to},
+                         {"title", post_title}},
+                        201);
+  }
+  if (edit->parsed()) {
+    return WriteCommand(config_file, streams, "/control/edit",
+                        {{"account", follow_name}, {"id", post_id}, {"summary", post_summary},
+                         {"title", post_title}},
+                        200);
+  }
+  if (pin->parsed()) {
+    return SimpleCommand(config_file, streams, "/control/pin",
+                         JsonObject({{"account", follow_name}, {"id", post_id}}, {{"undo", pin_undo}}),
+                         200);
   }
   if (delete_post->parsed()) return DeleteCommand(config_file, streams, follow_name, post_id);
   if (react->parsed()) {

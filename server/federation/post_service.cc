@@ -338,6 +338,11 @@ boost::asio::awaitable<Status> PostService::Edit(const accounts::Account& accoun
   }
   StoredObject& object = **stored;
   draft.visibility = object.note.visibility;
+  // The kind stays: an Article keeps its title unless given a new one.
+  if (object.note.type == "Article" && draft.title.empty()) draft.title = object.note.name;
+  if (object.note.type != "Article" && !draft.title.empty()) {
+    co_return Fail(ErrorCode::kInvalidArgument, "only an Article has a title");
+  }
   // Who was addressed stays addressed (a direct note keeps its audience).
   draft.addressed = object.note.mentions;
   Result<Composed> composed = co_await Compose(account, draft, object.note);

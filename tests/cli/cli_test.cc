@@ -71,6 +71,10 @@ TEST(Cli, WrongArgumentsPrintUsageAndExit2) {
       {"react without a type", {"admin", "react", "camille", "https://x.example/1"}, "--type"},
       {"post with a bad visibility", {"admin", "post", "camille", "--visibility", "secret"},
        "secret"},
+      {"edit without id", {"admin", "edit", "camille"}, "ID is required"},
+      {"pin without id", {"admin", "pin", "camille"}, "ID is required"},
+      {"pin with a value for --undo", {"admin", "pin", "camille", "x", "--undo=maybe"}, "maybe"},
+      {"post with --title but no title", {"admin", "post", "camille", "--title"}, "--title"},
       {"token without name", {"admin", "token"}, "NAME is required"},
       {"token with --label but no label", {"admin", "token", "camille", "--label"}, "--label"},
       {"token with two names", {"admin", "token", "camille", "bob"}, "bob"},
@@ -95,7 +99,7 @@ TEST(Cli, EverySubcommandHasHelp) {
       {"admin", "post", "--help"}, {"admin", "delete", "--help"},
       {"admin", "manual-approval", "--help"}, {"admin", "answer", "--help"},
       {"admin", "react", "--help"}, {"admin", "token", "--help"}, {"admin", "tokens", "--help"},
-      {"admin", "revoke-token", "--help"},
+      {"admin", "revoke-token", "--help"}, {"admin", "edit", "--help"}, {"admin", "pin", "--help"},
       {"backup", "--help"}, {"version", "--help"}, {"config", "keys", "--help"}};
   for (const auto& command : commands) {
     std::vector<std::string> args{kBinary};
@@ -236,6 +240,63 @@ TEST(Cli, AdminCommandsReachARunningNodeThroughItsControlSocket) {
   EXPECT_EQ(duplicate.exit_code, 1);
   EXPECT_THAT(duplicate.err, HasSubstr("taken"));
   EXPECT_THAT(BodyOf(Fetch(node.port(), "GET", "/")), HasSubstr("<dd>1</dd>"));
+  node.Terminate();
+}
+
+TEST(Cli, PostsRepliesArticlesEditsAndPinsThroughARunningNode) {
+  TempDir dir;
+  ServingNode node(dir.Sub("data"));
+  ASSERT_NE(node.port(), 0);
+  ProcessResult created = RunProcess(
+      Args({"admin", "create-user", "camille", "--kind", "person", "--password-stdin"}), node.env(),
+      "a long passphrase\n");
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  auto id_of = [](const std::string& out) {
+    size_t start = out.find("\"id\":\"");
+    return start == std::string::npos ? "" : out.substr(start + 6, out.find('"', start + 6) - start - 6);
+  };
+  ProcessResult article = RunProcess(Args({"admin", "post", "camille", "--title", "Compte rendu"}),
+                                     node.env(), "Le conseil a voté #budget\n");
+  ASSERT_EQ(article.exit_code, 0) << article.err;
+  std::string article_id = id_of(article.out);
+  ASSERT_THAT(article_id, HasSubstr("/users/camille/statuses/"));
+  ProcessResult reply = RunProcess(Args({"admin", "post", "camille", "--reply-to", article_id}),
+                                   node.env(), "Précision\n");
+  ASSERT_EQ(reply.exit_code, 0) << reply.err;
+  std::string path = article_id.substr(article_id.find("/users/"));
+  EXPECT_THAT(BodyOf(Fetch(node.port(), "GET", path + "/replies?page=1")), HasSubstr(id_of(reply.out)));
+
+  ProcessResult edited = RunProcess(Args({"admin", "edit", "camille", article_id}), node.env(),
+                                    "Le conseil a voté à l'unanimité\n");
+  ASSERT_EQ(edited.exit_code, 0) << edited.err;
+  std::string note = BodyOf(Fetch(node.port(), "GET", path, "Accept: application/activity+json\r\n"));
+  EXPECT_THAT(note, HasSubstr("unanimité"));
+  EXPECT_THAT(note, HasSubstr("\"type\":\"Article\""));
+  EXPECT_THAT(note, HasSubstr("\"updated\":"));
+
+  ProcessResult pinned = RunProcess(Args({"admin", "pin", "camille", article_id}), node.env());
+  ASSERT_EQ(pinned.exit_code, 0) << pinned.err;
+  EXPECT_THAT(BodyOf(Fetch(node.port(), "GET", "/users/camille/collections/featured?page=1")),
+              HasSubstr("unanimité"));
+  ProcessResult unpinned = RunProcess(Args({"admin", "pin", "camille", article_id, "--undo"}), node.env());
+  ASSERT_EQ(unpinned.exit_code, 0) << unpinned.err;
+
+  // Failures exit 1 and say why.
+  ProcessResult unknown =
+      RunProcess(Args({"admin", "edit", "camille", article_id + "0"}), node.env(), "x\n");
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("no such post"));
+  ProcessResult orphan = RunProcess(
+      Args({"admin", "post", "camille", "--reply-to", article_id + "0"}), node.env(), "x\n");
+  EXPECT_EQ(orphan.exit_code, 1);
+  EXPECT_THAT(orphan.err, HasSubstr("no such post to reply to"));
+  ProcessResult titled = RunProcess(Args({"admin", "edit", "camille", id_of(reply.out), "--title", "T"}),
+                                    node.env(), "x\n");
+  EXPECT_EQ(titled.exit_code, 1);
+  EXPECT_THAT(titled.err, HasSubstr("only an Article has a title"));
+  ProcessResult empty = RunProcess(Args({"admin", "post", "camille"}), node.env(), "\n");
+  EXPECT_EQ(empty.exit_code, 1);
+  EXPECT_THAT(empty.err, HasSubstr("1 to 5000 characters"));
   node.Terminate();
 }
 

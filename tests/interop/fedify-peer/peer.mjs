@@ -12,9 +12,10 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { configure } from "@logtape/logtape";
 import {
-  Accept, Announce, Collection, Create, Delete, Endpoints, Follow, Like, MemoryKvStore, Note,
-  Person, Reject, Tombstone, Undo, Update, createFederation, formatSemVer, generateCryptoKeyPair,
-  getActorTypeName, getDocumentLoader, getTypeId, isActor, parseNodeInfo, traverseCollection,
+  Accept, Add, Announce, Collection, Create, Delete, Endpoints, Follow, Hashtag, Like,
+  MemoryKvStore, Mention, Note, Person, Reject, Remove, Tombstone, Undo, Update, createFederation,
+  formatSemVer, generateCryptoKeyPair, getActorTypeName, getDocumentLoader, getTypeId, isActor,
+  parseNodeInfo, traverseCollection,
 } from "@fedify/fedify";
 
 const LOG_LIMIT = 1000;  // entries kept in each in-memory log
@@ -227,17 +228,23 @@ federation
   })
   .on(Update, async (ctx, activity) => record(ctx, activity, { parsed: await embeddedSummary(ctx, activity) }))
   .on(Delete, async (ctx, activity) => record(ctx, activity, { parsed: await embeddedSummary(ctx, activity) }))
-  .on(Announce, (ctx, activity) => record(ctx, activity))
+  // A boost, or a group's announce (FEP-1b12) embedding the activity it relays.
+  .on(Announce, async (ctx, activity) => record(ctx, activity, { parsed: await embeddedSummary(ctx, activity) }))
+  // Changes to a collection (featured: pins and unpins), with the collection they name.
+  .on(Add, (ctx, activity) => record(ctx, activity, { target: activity.targetId?.href ?? null }))
+  .on(Remove, (ctx, activity) => record(ctx, activity, { target: activity.targetId?.href ?? null }))
   .on(Like, (ctx, activity) => record(ctx, activity))
   .onError((ctx, error) => remember(fedifyLog, { level: "error", category: "peer.inbox", message: inspect(error) }));
 
 // How Fedify parsed the object embedded in a received activity (type, id, attributedTo,
 // content, to, cc, ...); null when the object came as a bare id (nothing is fetched here).
+// An embedded object from another origin than the activity's (a group's announce of a
+// member's Create) Fedify does not trust: getObject fetches it again from its id.
 async function embeddedSummary(ctx, activity) {
   const body = currentRequest.getStore()?.body;
   if (body?.object == null || typeof body.object !== "object") return null;
   const object = await activity.getObject(ctx);
-  return object == null ? null : await objectSummary(object);
+  return object == null ? null : await objectSummary(object, ctx);
 }
 
 async function settleFollow(ctx, activity, state) {
@@ -287,6 +294,7 @@ async function describeActor(ctx, target) {
     outbox: actor.outboxId?.href ?? null,
     followers: actor.followersId?.href ?? null,
     following: actor.followingId?.href ?? null,
+    featured: actor.featuredId?.href ?? null,
     sharedInbox: actor.endpoints?.sharedInbox?.href ?? null,
     url: actor.url?.href ?? null,
     publicKeys: keys,
@@ -347,21 +355,34 @@ async function sendUnfollow(ctx, target) {
 }
 
 // A Note by alice (or, with `attributedTo`, one claiming another author) addressed to the
-// actor `to`, sent in a Create. The Note is embedded, with attributedTo, to and published.
-async function sendNote(ctx, to, content, attributedTo) {
-  const actor = await lookupActor(ctx, to);
+// actor `to`, sent in a Create. The Note is embedded, with attributedTo and to.
+// Options: `cc` (more addresses, such as the Public collection, on the Note and the Create),
+// `inReplyTo` (the id of the note it answers), `tags` ([{type: "Mention" or "Hashtag", href,
+// name}]), and `deliver: false`, which only writes the note (served, sent to nobody; `to`
+// then optional).
+async function sendNote(ctx, { to, content = "", attributedTo, cc = [], inReplyTo, tags = [], deliver = true }) {
+  const actor = to == null && !deliver ? null : await lookupActor(ctx, to);
   const id = ctx.getObjectUri(Note, { identifier: "alice", id: randomUUID() });
+  const addressing = { tos: actor == null ? [] : [actor.id], ccs: cc.map((address) => new URL(address)) };
   const note = new Note({
     id,
     attribution: attributedTo == null ? ctx.getActorUri("alice") : new URL(attributedTo),
-    to: actor.id,
+    ...addressing,
     content,
+    replyTarget: inReplyTo == null ? null : new URL(inReplyTo),
+    tags: tags.map(tagOf),
   });
   // A Note claiming another author is not served: alice did not write it.
   if (attributedTo == null) notes.set(id.href, note);
-  const create = new Create({ id: new URL(`${id.href}#create`), actor: ctx.getActorUri("alice"), object: note, to: actor.id });
-  await ctx.sendActivity({ identifier: "alice" }, actor, create, { immediate: true });
+  const create = new Create({ id: new URL(`${id.href}#create`), actor: ctx.getActorUri("alice"), object: note, ...addressing });
+  if (deliver) await ctx.sendActivity({ identifier: "alice" }, actor, create, { immediate: true });
   return { createId: create.id.href, noteId: id.href };
+}
+
+function tagOf({ type, href, name }) {
+  const kinds = { Mention, Hashtag };
+  if (kinds[type] == null) throw new Error(`a tag is a Mention or a Hashtag, not ${type}`);
+  return new kinds[type]({ href: new URL(href), name });
 }
 
 // An Update of one of alice's notes with new content (the whole Note embedded).
@@ -402,11 +423,16 @@ async function describeObject(ctx, target, fresh) {
   if (fresh) options.documentLoader = getDocumentLoader({ allowPrivateAddress: true });
   const object = await ctx.lookupObject(target, options);
   if (object == null) return { found: false };
-  return { found: true, ...(await objectSummary(object)), jsonLd: await object.toJsonLd({ contextLoader: ctx.contextLoader }) };
+  return { found: true, ...(await objectSummary(object, ctx)), jsonLd: await object.toJsonLd({ contextLoader: ctx.contextLoader }) };
 }
 
-async function objectSummary(object) {
+// `options` (document and context loaders) are for tags given by id, which Fedify fetches.
+async function objectSummary(object, options = {}) {
   const ids = (list) => list.map((url) => url.href);
+  const tags = [];
+  for await (const tag of object.getTags(options)) {
+    tags.push({ type: typeName(tag), href: tag.href?.href ?? null, name: tag.name?.toString() ?? null });
+  }
   return {
     type: getTypeId(object).href.replace("https://www.w3.org/ns/activitystreams#", ""),
     id: object.id?.href ?? null,
@@ -421,7 +447,17 @@ async function objectSummary(object) {
     to: ids(object.toIds ?? []),
     cc: ids(object.ccIds ?? []),
     objectId: object.objectId?.href ?? null,
+    target: object.targetId?.href ?? null,
+    name: object.name?.toString() ?? null,
+    inReplyTo: object.replyTargetId?.href ?? null,
+    replies: object.repliesId?.href ?? null,
+    updated: object.updated?.toString() ?? null,
+    tags,
   };
+}
+
+function typeName(object) {
+  return getTypeId(object).href.replace("https://www.w3.org/ns/activitystreams#", "");
 }
 
 // A collection read with Fedify: lookupObject, then traverseCollection (first page, then
@@ -434,11 +470,11 @@ async function describeCollection(ctx, target) {
   const options = { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader, crossOrigin: "throw" };
   const items = [];
   for await (const item of traverseCollection(collection, options)) {
-    const summary = await objectSummary(item);
+    const summary = await objectSummary(item, options);
     // For an activity (the outbox's Creates), what it carries.
     if (typeof item.getObject === "function") {
       const inner = await item.getObject(options);
-      summary.object = inner == null ? null : await objectSummary(inner);
+      summary.object = inner == null ? null : await objectSummary(inner, options);
     }
     items.push(summary);
   }
@@ -461,7 +497,7 @@ const testRoutes = {
   "POST /_test/nodeinfo": (ctx, body) => readNodeInfo(body.url),
   "POST /_test/follow": (ctx, body) => sendFollow(ctx, body.target),
   "POST /_test/unfollow": (ctx, body) => sendUnfollow(ctx, body.target),
-  "POST /_test/create": (ctx, body) => sendNote(ctx, body.to, body.content ?? "", body.attributedTo),
+  "POST /_test/create": (ctx, body) => sendNote(ctx, body),
   "POST /_test/update": (ctx, body) => sendNoteUpdate(ctx, body.to, body.noteId, body.content ?? ""),
   "POST /_test/delete": (ctx, body) => sendNoteDelete(ctx, body.to, body.noteId),
   "POST /_test/object": (ctx, body) => describeObject(ctx, body.target, body.fresh === true),
