@@ -118,33 +118,25 @@ http::Response NoteAt(const PostRoutesContext& context, http::Request& request) 
   return response;
 }
 
-// GET .../statuses/{id}/likes and /shares: how many, as Mastodon shows them
-// (totalItems only: who liked is the liker's business).
+// GET .../statuses/{id}/likes and /shares: the Like and Announce activities
+// received for the note, by actor (public as on Mastodon, whose "favourited
+// by" and "boosted by" lists anyone may read), to whoever may read the note.
 http::Response Reactions(const PostRoutesContext& context, http::Request& request,
                          std::string_view letter, std::string_view suffix) {
-  std::optional<accounts::Account> account = FindAccount(context, request.params["name"]);
-  if (!account) return http::Response::JsonError(404, "no such account");
-  ActorUrls urls(context.config->base_url);
-  std::string id = urls.Actor(account->name) + "/statuses/" + request.params["id"];
-  Result<std::optional<StoredObject>> object = context.posts->Get(id);
-  if (!object) return http::Response::JsonError(503, "storage unavailable");
-  if (!object->has_value() || !(*object)->local || (*object)->deleted != 0 ||
-      (*object)->note.visibility == protocol::Visibility::kFollowers ||
-      (*object)->note.visibility == protocol::Visibility::kDirect) {
-    return http::Response::JsonError(404, "not found");
-  }
-  uint64_t count = 0;
+  std::variant<StoredObject, http::Response> note = ReadableNote(context, request);
+  if (http::Response* refused = std::get_if<http::Response>(&note)) return std::move(*refused);
+  const std::string& id = std::get<StoredObject>(note).note.id;
+  std::vector<std::string> activities;
   std::string prefix = id + "\n" + std::string(letter) + "\n";
   Status scanned = context.store->Scan(Family::kReactions, prefix,
-                                       [&](std::string_view, std::string_view) {
-                                         ++count;
+                                       [&](std::string_view, std::string_view activity) {
+                                         activities.emplace_back(activity);
                                          return true;
                                        });
   if (!scanned) return http::Response::JsonError(503, "storage unavailable");
-  std::string collection = id + std::string(suffix);
-  return http::Response::ActivityJson(200, "{\"@context\":\"https://www.w3.org/ns/activitystreams\",\"id\":\"" +
-                               collection + "\",\"type\":\"Collection\",\"totalItems\":" +
-                               std::to_string(count) + "}");
+  return PagedCollection(
+      request, id + std::string(suffix), activities.size(),
+      [&](size_t i) { return JsonString(activities[i]); }, kCollectionPageSize);
 }
 
 http::Response Outbox(const PostRoutesContext& context, http::Request& request) {
@@ -152,7 +144,6 @@ http::Response Outbox(const PostRoutesContext& context, http::Request& request) 
   if (!account) return http::Response::JsonError(404, "no such account");
   ActorUrls urls(context.config->base_url);
   std::string id = urls.Outbox(account->name);
-  // Public and unlisted notes, newest first.
   // Public and unlisted notes, newest first; Creates are rendered only for
   // the page asked.
   std::vector<protocol::LocalNote> notes;

@@ -123,6 +123,8 @@ TEST_F(C2sTest, FollowLikeUndoAndTheInbox) {
       PostOutbox(a, "camille", Bearer(token), R"({"type":"Like","object":")" + note + R"("})");
   ASSERT_EQ(StatusOf(like), 202) << like;
   EXPECT_TRUE(Eventually([&] { return BodyOf(b.Get(likes_path)).find(R"("totalItems":1)") != std::string::npos; }));
+  // The page names the Like, as Mastodon's "favourited by" list does.
+  EXPECT_THAT(BodyOf(b.Get(likes_path + "?page=1")), HasSubstr(a.base() + "/users/camille/likes/"));
   std::string undo = PostOutbox(a, "camille", Bearer(token),
                                 R"({"type":"Undo","object":{"type":"Like","object":")" + note + R"("}})");
   ASSERT_EQ(StatusOf(undo), 202) << undo;
