@@ -24,6 +24,10 @@ PACKAGES=(
   libgtest-dev                 # GoogleTest
   libgmock-dev                 # GoogleMock matchers
   libkainjow-mustache-dev      # HTML templates (web/templates)
+  libcmark-gfm-dev             # Markdown of local posts (GitHub flavour, safe mode)
+  libcmark-gfm-extensions-dev  # its autolink, strikethrough and table extensions
+  libgumbo-dev                 # HTML5 parser for sanitising remote HTML
+  chromium                     # headless browser for the page tests (tests/browser)
 )
 
 # Operators may name more packages to install alongside (space-separated).
