@@ -9,7 +9,8 @@ const std::vector<Family>& AllFamilies() {
       Family::kAccountKeys, Family::kObjects,  Family::kQueues,       Family::kRemoteActors,
       Family::kRemoteKeys,  Family::kActivities, Family::kFollows,      Family::kOutbox,
       Family::kReactions,   Family::kHosts,    Family::kTokens,       Family::kInboxItems,
-      Family::kReplies,     Family::kTags,     Family::kFeatured,     Family::kReplay,
+      Family::kReplies,     Family::kTags,     Family::kFeatured,     Family::kSessions,
+      Family::kInvites,     Family::kHomeFeed, Family::kPublicFeed,   Family::kReplay,
   };
   return families;
 }
@@ -55,6 +56,14 @@ const char* FamilyName(Family family) {
       return "tags";
     case Family::kFeatured:
       return "featured";
+    case Family::kSessions:
+      return "sessions";
+    case Family::kInvites:
+      return "invites";
+    case Family::kHomeFeed:
+      return "home_feed";
+    case Family::kPublicFeed:
+      return "public_feed";
     case Family::kReplay:
       return "replay";
   }

@@ -50,6 +50,14 @@ std::string EncodeAccount(const Account& account) {
   writer.String(account.ed25519_multibase.c_str());
   writer.Key("manually_approves_followers");
   writer.Bool(account.manually_approves_followers);
+  writer.Key("approved");
+  writer.Bool(account.approved);
+  for (auto [key, value] : {std::pair{"display_name", &account.display_name},
+                            std::pair{"bio", &account.bio}, std::pair{"locale", &account.locale},
+                            std::pair{"email", &account.email}}) {
+    writer.Key(key);
+    writer.String(value->c_str(), static_cast<rapidjson::SizeType>(value->size()));
+  }
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -78,6 +86,12 @@ Result<Account> DecodeAccount(std::string_view bytes) {
   // Absent in records written before the setting existed: off.
   if (d.HasMember("manually_approves_followers") && d["manually_approves_followers"].IsBool()) {
     account.manually_approves_followers = d["manually_approves_followers"].GetBool();
+  }
+  if (d.HasMember("approved") && d["approved"].IsBool()) account.approved = d["approved"].GetBool();
+  for (auto [key, into] : {std::pair{"display_name", &account.display_name},
+                           std::pair{"bio", &account.bio}, std::pair{"locale", &account.locale},
+                           std::pair{"email", &account.email}}) {
+    if (d.HasMember(key) && d[key].IsString()) *into = d[key].GetString();
   }
   return account;
 }
@@ -169,6 +183,8 @@ Result<Account> AccountService::Create(const NewAccount& request) {
 
   Account account{*id,   request.name, request.kind, request.admin, now_(),
                   *rsa_public, *ed_public};
+  account.approved = request.approved;
+  account.email = request.email;
   storage::DataKey data_key = storage::DataKey::Generate();
   std::string id_key = storage::EncodeAccountId(account.id);
   storage::Batch batch;
@@ -218,15 +234,105 @@ Result<bool> AccountService::CheckPassword(const Account& account,
   return crypto_pwhash_str_verify((*hash)->c_str(), password.data(), password.size()) == 0;
 }
 
-Status AccountService::SetManualApproval(storage::AccountId id, bool manual) {
+Status AccountService::Change(storage::AccountId id, const std::function<Status(Account&)>& change) {
   std::lock_guard lock(create_mutex_);
   Result<std::optional<Account>> account = FindById(id);
   if (!account) return std::unexpected(account.error());
   if (!account->has_value()) return Fail(ErrorCode::kNotFound, "no such account");
-  (*account)->manually_approves_followers = manual;
+  if (Status changed = change(**account); !changed) return changed;
   storage::Batch batch;
   batch.Put(Family::kAccounts, storage::EncodeAccountId(id), EncodeAccount(**account));
   return store_.Write(batch);
+}
+
+Status AccountService::SetManualApproval(storage::AccountId id, bool manual) {
+  return Change(id, [&](Account& account) {
+    account.manually_approves_followers = manual;
+    return Ok();
+  });
+}
+
+static size_t CountCharacters(std::string_view text) {
+  size_t count = 0;
+  for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return count;
+}
+
+Status AccountService::EditProfile(storage::AccountId id, const ProfileEdit& edit) {
+  if (CountCharacters(edit.display_name) > 100) {
+    return Fail(ErrorCode::kInvalidArgument, "a display name has at most 100 characters");
+  }
+  if (CountCharacters(edit.bio) > 1000) {
+    return Fail(ErrorCode::kInvalidArgument, "a bio has at most 1000 characters");
+  }
+  if (!edit.locale.empty() && edit.locale != "fr" && edit.locale != "en") {
+    return Fail(ErrorCode::kInvalidArgument, "the language is fr or en");
+  }
+  for (const std::string* text : {&edit.display_name, &edit.bio}) {
+    for (char c : *text) {
+      if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
+        return Fail(ErrorCode::kInvalidArgument, "control characters are not allowed");
+      }
+    }
+  }
+  return Change(id, [&](Account& account) {
+    account.display_name = edit.display_name;
+    account.bio = edit.bio;
+    account.locale = edit.locale;
+    return Ok();
+  });
+}
+
+Status AccountService::ChangePassword(const Account& account, std::string_view password) {
+  if (Status ok = ValidatePassword(password); !ok) return ok;
+  if (sodium_init() < 0) return Fail(ErrorCode::kIo, "libsodium failed to initialise");
+  char hash[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(hash, password.data(), password.size(), kPasswordOps, kPasswordMemory) != 0) {
+    return Fail(ErrorCode::kIo, "out of memory while hashing the password");
+  }
+  Result<storage::DataKey> key = store_.GetDataKey(account.id);
+  if (!key) return std::unexpected(key.error());
+  storage::Batch batch;
+  batch.PutSealed(*key, Family::kAccountPrivate, storage::AccountKey(account.id, kPasswordRecord),
+                  hash);
+  return store_.Write(batch);
+}
+
+Status AccountService::Approve(storage::AccountId id) {
+  return Change(id, [](Account& account) {
+    account.approved = true;
+    return Ok();
+  });
+}
+
+Status AccountService::Reject(storage::AccountId id) {
+  std::lock_guard lock(create_mutex_);
+  Result<std::optional<Account>> account = FindById(id);
+  if (!account) return std::unexpected(account.error());
+  if (!account->has_value()) return Fail(ErrorCode::kNotFound, "no such account");
+  if ((*account)->approved) {
+    return Fail(ErrorCode::kInvalidArgument, "only a waiting registration can be refused");
+  }
+  std::string id_key = storage::EncodeAccountId(id);
+  storage::Batch batch;
+  batch.Delete(Family::kAccounts, id_key);
+  batch.Delete(Family::kAccountKeys, id_key);
+  batch.Delete(Family::kAccountNames, LowerCase((*account)->name));
+  for (std::string_view record : {kPasswordRecord, kRsaKeyRecord, kEd25519KeyRecord}) {
+    batch.Delete(Family::kAccountPrivate, storage::AccountKey(id, record));
+  }
+  return store_.Write(batch);
+}
+
+Result<std::vector<Account>> AccountService::Pending() const {
+  std::vector<Account> pending;
+  Status scanned = store_.Scan(Family::kAccounts, "", [&](std::string_view, std::string_view value) {
+    Result<Account> account = DecodeAccount(value);
+    if (account && !account->approved) pending.push_back(std::move(*account));
+    return true;
+  });
+  if (!scanned) return std::unexpected(scanned.error());
+  return pending;
 }
 
 Result<PrivateKeyPems> AccountService::PrivateKeys(const Account& account) const {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "parvis/result.h"
 #include "parvis/storage.h"
@@ -33,6 +34,13 @@ struct Account {
   std::string rsa_public_pem;       // RSA-2048 SPKI PEM, the actor's main key
   std::string ed25519_multibase;    // FEP-521a Multikey, for proofs and RFC 9421
   bool manually_approves_followers = false;  // follow requests wait for approval
+  // False while a registration waits for an admin (registration = approval):
+  // such an account cannot log in and is not published.
+  bool approved = true;
+  std::string display_name;  // shown instead of the name when set; at most 100 characters
+  std::string bio;           // plain text, at most 1000 characters
+  std::string locale;        // "fr", "en" or empty (the browser's choice)
+  std::string email;         // optional, never published
 };
 
 // An account's private keys as PEM (PKCS#8), for signing.
@@ -46,6 +54,15 @@ struct NewAccount {
   AccountKind kind = AccountKind::kPerson;
   bool admin = false;
   std::string password;
+  bool approved = true;
+  std::string email;  // optional
+};
+
+// What a person may change on their profile.
+struct ProfileEdit {
+  std::string display_name;
+  std::string bio;
+  std::string locale;
 };
 
 // 1 to 30 ASCII letters, digits or underscores, as Mastodon allows.
@@ -70,6 +87,18 @@ class AccountService {
 
   // Turns manual approval of followers on or off.
   Status SetManualApproval(storage::AccountId id, bool manual);
+  // Display name, bio and language; kInvalidArgument names what is too long
+  // or not allowed.
+  Status EditProfile(storage::AccountId id, const ProfileEdit& edit);
+  // Replaces the password (after ValidatePassword).
+  Status ChangePassword(const Account& account, std::string_view password);
+  // Lets a waiting registration in.
+  Status Approve(storage::AccountId id);
+  // Removes a waiting registration and everything it had (kInvalidArgument
+  // for an approved account: that is account deletion, not a refusal).
+  Status Reject(storage::AccountId id);
+  // Registrations waiting for an admin, oldest first.
+  Result<std::vector<Account>> Pending() const;
 
   // The account's private keys; kNotFound once its data key is destroyed.
   Result<PrivateKeyPems> PrivateKeys(const Account& account) const;
@@ -78,6 +107,9 @@ class AccountService {
   Result<uint64_t> Count() const;
 
  private:
+  // Reads, changes and writes the account record under the lock.
+  Status Change(storage::AccountId id, const std::function<Status(Account&)>& change);
+
   storage::Store& store_;
   std::function<int64_t()> now_;
   // Serialises Create, so the name check and the write cannot interleave.

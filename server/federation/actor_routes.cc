@@ -1,5 +1,7 @@
 #include "server/federation/actor_routes.h"
 
+#include "parvis/protocol/note_text.h"
+
 #include <variant>
 
 #include <kainjow/mustache.hpp>
@@ -26,8 +28,8 @@ protocol::LocalActor DescribeAccount(const Config& config, const accounts::Accou
       .type = ActorType(account.kind),
       .id = urls.Actor(name),
       .preferred_username = name,
-      .name = name,
-      .summary = "",
+      .name = account.display_name.empty() ? name : account.display_name,
+      .summary = account.bio.empty() ? "" : protocol::RenderPlainText(account.bio, {}),
       .url = urls.Profile(name),
       .inbox = urls.Inbox(name),
       .outbox = urls.Outbox(name),
@@ -50,7 +52,8 @@ std::variant<accounts::Account, http::Response> FindAccount(const ActorContext& 
   if (!accounts::ValidateAccountName(name)) return http::Response::JsonError(404, "no such account");
   Result<std::optional<accounts::Account>> found = context.accounts->FindByName(name);
   if (!found) return http::Response::JsonError(503, "storage unavailable");
-  if (!found->has_value()) return http::Response::JsonError(404, "no such account");
+  // A registration waiting for approval is not published.
+  if (!found->has_value() || !(*found)->approved) return http::Response::JsonError(404, "no such account");
   return std::move(**found);
 }
 

@@ -47,7 +47,9 @@ http::Response WebFinger(const DiscoveryContext& context, http::Request& request
   if (!accounts::ValidateAccountName(name)) return http::Response::JsonError(404, "no such account");
   Result<std::optional<accounts::Account>> account = context.accounts->FindByName(name);
   if (!account) return http::Response::JsonError(503, "storage unavailable");
-  if (!account->has_value()) return http::Response::JsonError(404, "no such account");
+  if (!account->has_value() || !(*account)->approved) {
+    return http::Response::JsonError(404, "no such account");
+  }
   const std::string& canonical = (*account)->name;
   http::Response response = http::Response::Json(
       200, protocol::WebFingerDocument({.subject = "acct:" + canonical + "@" + config.host,

@@ -19,6 +19,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 namespace parvis::http {
@@ -80,7 +81,12 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(const HttpServerOptions& opts, asio::io_context& context, const Router* pub,
        const Router* control, Metrics* m)
       : options(opts), public_router(pub), control_router(control), metrics(m), ioc(context),
-        control_strand(asio::make_strand(ioc)) {}
+        control_strand(asio::make_strand(ioc)) {
+    // sodium_init is idempotent and thread-safe; its failure leaves the
+    // fallback generator, still unpredictable enough for a tag key.
+    if (sodium_init() < 0) spdlog::warn("libsodium failed to initialise");
+    randombytes_buf(client_key, sizeof client_key);
+  }
 
   Status Listen();
   void Run();
@@ -100,13 +106,19 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   void Untrack(uint64_t id);
   void CloseAllConnections();
 
-  awaitable<Answer> Dispatch(const Router& router, BeastRequest& request);
+  awaitable<Answer> Dispatch(const Router& router, BeastRequest& request, const std::string& client);
+  // A tag of the peer's address (keyed hash, see Request::client).
+  template <class Protocol>
+  std::string ClientTag(const beast::basic_stream<Protocol>& stream) const;
   BeastResponse ToBeast(Response&& response, unsigned version, bool keep_alive, bool head) const;
   void Record(std::string_view method, std::string_view path, std::string_view route, int status,
               size_t bytes, Clock::time_point start);
 
   // Set at construction, then read-only.
   const HttpServerOptions options;
+  // Key of ClientTag, random per process: tags cannot be linked across
+  // restarts nor reversed into addresses.
+  unsigned char client_key[crypto_generichash_KEYBYTES];
   const Router* const public_router;
   const Router* const control_router;
   Metrics* const metrics;
@@ -300,6 +312,7 @@ awaitable<void> HttpServer::Impl::Session([[maybe_unused]] std::shared_ptr<Impl>
       impl->Untrack(id);
     }
   } untracker{this, id, handle};
+  const std::string client = ClientTag(stream);
   for (;;) {
     // Wait for the first byte of the next request with the idle timeout;
     // once it is there, the whole request must arrive within the read timeout.
@@ -352,7 +365,7 @@ awaitable<void> HttpServer::Impl::Session([[maybe_unused]] std::shared_ptr<Impl>
     bool head = request.method() == bhttp::verb::head;
     std::string method(request.method_string());
     std::string target(request.target());
-    Answer answer = co_await Dispatch(*router, request);
+    Answer answer = co_await Dispatch(*router, request, client);
     bool keep_alive = request.keep_alive() && !stopping.load();
     size_t bytes = answer.response.body.size();
     int status = answer.response.status;
@@ -389,9 +402,31 @@ awaitable<void> HttpServer::Impl::SendError(beast::basic_stream<Protocol>& strea
   }
 }
 
+template <class Protocol>
+std::string HttpServer::Impl::ClientTag(const beast::basic_stream<Protocol>& stream) const {
+  std::string address = "local";
+  if constexpr (std::is_same_v<Protocol, asio::ip::tcp>) {
+    boost::system::error_code ec;
+    auto endpoint = stream.socket().remote_endpoint(ec);
+    if (!ec) address = endpoint.address().to_string();
+  }
+  unsigned char tag[8];
+  crypto_generichash(tag, sizeof tag, reinterpret_cast<const unsigned char*>(address.data()),
+                     address.size(), client_key, sizeof client_key);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char byte : tag) {
+    out += kHex[byte >> 4];
+    out += kHex[byte & 15];
+  }
+  return out;
+}
+
 awaitable<Answer> HttpServer::Impl::Dispatch(const Router& router,
-                                             BeastRequest& beast_request) {
+                                             BeastRequest& beast_request,
+                                             const std::string& client) {
   Request request;
+  request.client = client;
   request.method = std::string(beast_request.method_string());
   request.target = std::string(beast_request.target());
   auto parsed = boost::urls::parse_origin_form(request.target);

@@ -26,6 +26,10 @@ struct Request {
   std::map<std::string, std::string> params;  // {name} segments of the route
   // The parsed body, for routes declared with RouteOptions::json_body.
   rapidjson::Document json;
+  // Who sent it, for rate limits: a keyed hash of the peer's address (random
+  // key per process), never the address; "local" tags the control socket's.
+  // Kept in memory only.
+  std::string client;
   // The remote actor whose valid HTTP signature the request carries, when a
   // gate checked it (federation/fetch_gate.h); empty otherwise.
   std::string verified_actor;

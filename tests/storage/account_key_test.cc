@@ -131,6 +131,10 @@ TEST(FamilyTest, NamesAreFixed) {
       {Family::kReplies, "replies"},
       {Family::kTags, "tags"},
       {Family::kFeatured, "featured"},
+      {Family::kSessions, "sessions"},
+      {Family::kInvites, "invites"},
+      {Family::kHomeFeed, "home_feed"},
+      {Family::kPublicFeed, "public_feed"},
       {Family::kReplay, "replay"},
   };
   ASSERT_EQ(AllFamilies().size(), cases.size());

@@ -49,6 +49,10 @@ enum class Family {
   kReplies,         // parent object id + "\n" + 8-byte sequence -> reply object id
   kTags,            // lower-case hashtag + "\n" + 8-byte sequence -> object id
   kFeatured,        // account id + 8-byte sequence -> pinned local object id
+  kSessions,        // "hash/" + SHA-256 of a session cookie -> session; account id + session id -> hash
+  kInvites,         // invite code -> invite (JSON: creator, uses left, expiry)
+  kHomeFeed,        // account id + 8-byte sequence -> object id (+ "\n" + booster)
+  kPublicFeed,      // "local/" or "federated/" + 8-byte sequence -> object id
   kReplay,          // signature fingerprint -> expiry (seconds, 8-byte big-endian)
   // kReplay stays last: store_impl.h sizes its handle table from it. Add new
   // families before it, and to AllFamilies().
