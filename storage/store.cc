@@ -139,6 +139,45 @@ Status Store::Scan(
                                   ": the visitor threw a non-standard exception");
 }
 
+Status Store::ScanBackward(
+    Family family, std::string_view prefix, std::string_view before,
+    const std::function<bool(std::string_view key, std::string_view value)>& visit) const try {
+  rocksdb::ColumnFamilyHandle* handle = impl_->Handle(family);
+  if (handle == nullptr) return std::unexpected(BadFamily(family));
+  // `lower_slice` must outlive the iterator, which points at it.
+  const rocksdb::Slice lower_slice = ToSlice(prefix);
+  rocksdb::ReadOptions read;
+  read.iterate_lower_bound = &lower_slice;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read, handle));
+  const std::string target = before.empty() ? PrefixSuccessor(prefix) : std::string(before);
+  if (target.empty()) {
+    it->SeekToLast();
+  } else {
+    it->SeekForPrev(ToSlice(target));
+    if (it->Valid() && it->key().compare(ToSlice(target)) >= 0) it->Prev();
+  }
+  for (; it->Valid(); it->Prev()) {
+    const rocksdb::Slice key = it->key();
+    if (!key.starts_with(ToSlice(prefix))) break;
+    const rocksdb::Slice value = it->value();
+    if (!visit(std::string_view(key.data(), key.size()),
+               std::string_view(value.data(), value.size()))) {
+      return Ok();
+    }
+  }
+  if (!it->status().ok()) {
+    return std::unexpected(FromRocksStatus(
+        it->status(), std::string("scanning back ") + FamilyName(family) + "/" + PrintableKey(prefix)));
+  }
+  return Ok();
+} catch (const std::exception& e) {
+  // Also what `visit` throws: no exception leaves the storage layer.
+  return std::unexpected(Unexpected(std::string("scanning ") + FamilyName(family), e));
+} catch (...) {
+  return Fail(ErrorCode::kIo, std::string("storage failed while scanning ") + FamilyName(family) +
+                                  ": the visitor threw a non-standard exception");
+}
+
 Result<DataKey> Store::GetDataKey(AccountId account) const {
   const Result<std::optional<std::string>> stored =
       Get(Family::kAccountKeys, EncodeAccountId(account));

@@ -442,7 +442,11 @@ asio::awaitable<Status> InboxProcessor::Impl::Deliver(const rapidjson::Value& ac
   for (const std::string& address : Addresses(activity)) {
     if (std::optional<accounts::Account> account = LocalAccount(address)) {
       add(account->id);
-      if (account->kind == accounts::AccountKind::kGroup) groups.push_back(*account);
+      // A group named in both the activity's and its object's addressing
+      // announces once.
+      bool listed = std::any_of(groups.begin(), groups.end(),
+                                [&](const accounts::Account& group) { return group.id == account->id; });
+      if (account->kind == accounts::AccountKind::kGroup && !listed) groups.push_back(*account);
     } else if (IsPublicAddress(address) || (!sender_followers.empty() && address == sender_followers)) {
       to_followers = true;
     }

@@ -161,6 +161,11 @@ class Store {
   Status Scan(Family family, std::string_view prefix,
               const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
 
+  // Like Scan, newest key first: keys starting with `prefix` and strictly
+  // before `before` (all of them when `before` is empty), in descending order.
+  Status ScanBackward(Family family, std::string_view prefix, std::string_view before,
+                      const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+
   // The account's data key; kNotFound once it was destroyed.
   Result<DataKey> GetDataKey(AccountId account) const;
   // Get + OpenSealedValue with the account's key.

@@ -228,8 +228,12 @@ federation
   })
   .on(Update, async (ctx, activity) => record(ctx, activity, { parsed: await embeddedSummary(ctx, activity) }))
   .on(Delete, async (ctx, activity) => record(ctx, activity, { parsed: await embeddedSummary(ctx, activity) }))
-  // A boost, or a group's announce (FEP-1b12) embedding the activity it relays.
-  .on(Announce, async (ctx, activity) => record(ctx, activity, { parsed: await embeddedSummary(ctx, activity) }))
+  // A boost, or a group's announce (FEP-1b12) embedding the activity it relays. `object` is
+  // taken first: getObject replaces an embedded object from another origin by what it fetches.
+  .on(Announce, async (ctx, activity) => {
+    const object = activity.objectId?.href ?? null;
+    await record(ctx, activity, { object, parsed: await embeddedSummary(ctx, activity) });
+  })
   // Changes to a collection (featured: pins and unpins), with the collection they name.
   .on(Add, (ctx, activity) => record(ctx, activity, { target: activity.targetId?.href ?? null }))
   .on(Remove, (ctx, activity) => record(ctx, activity, { target: activity.targetId?.href ?? null }))
