@@ -13,6 +13,12 @@
 #include "parvis/protocol/keys.h"
 #include "server/federation/actor_directory.h"
 #include "server/federation/c2s_routes.h"
+#include "server/pages/about_pages.h"
+#include "server/pages/account_pages.h"
+#include "server/pages/admin_pages.h"
+#include "server/pages/profile_pages.h"
+#include "server/pages/timeline_pages.h"
+#include "server/accounts/rate_limiter.h"
 #include "server/federation/actor_routes.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/collection_routes.h"
@@ -61,6 +67,7 @@ struct Node::Impl {
   std::unique_ptr<federation::InboxProcessor> processor;
   std::unique_ptr<federation::Inbox> inbox;
   std::unique_ptr<federation::PostService> posts;
+  accounts::RateLimiter limiter;
   std::atomic<bool> serving{false};
   http::Metrics metrics;
   http::Router public_router;
@@ -171,6 +178,18 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .serving = &impl->serving,
       .now = UnixNow};
   federation::AddFollowCommands(impl->control_router, follow_context);
+  pages::PagesContext pages_context{.config = &impl->config,
+                                    .store = impl->store.get(),
+                                    .accounts = impl->accounts.get(),
+                                    .posts = impl->posts.get(),
+                                    .directory = impl->directory.get(),
+                                    .limiter = &impl->limiter,
+                                    .now = UnixNow};
+  pages::AddAboutPages(impl->public_router, pages_context);
+  pages::AddAccountPages(impl->public_router, pages_context);
+  pages::AddTimelinePages(impl->public_router, pages_context, follow_context);
+  pages::AddAdminPages(impl->public_router, pages_context);
+  pages::AddProfilePages(impl->public_router, pages_context);
   federation::AddC2sRoutes(impl->public_router, {.config = &impl->config,
                                                  .store = impl->store.get(),
                                                  .accounts = impl->accounts.get(),

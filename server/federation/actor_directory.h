@@ -51,6 +51,9 @@ class ActorDirectory {
   // document lists it, and the document's id is on the host it came from.
   boost::asio::awaitable<Result<ResolvedKey>> ResolveKey(std::string key_id, bool refresh);
 
+  // The actor as last stored, without fetching; nullopt if never seen.
+  Result<std::optional<protocol::RemoteActor>> Stored(const std::string& actor_id) const;
+
   // Any ActivityStreams document at `url` (a note a reply points to), signed
   // as the instance actor, with the same limits as actors. Its `id` must be
   // on the host that answered. Nothing is stored.
@@ -60,7 +63,6 @@ class ActorDirectory {
   boost::asio::awaitable<Result<rapidjson::Document>> FetchJson(const std::string& url,
                                                                 std::string& final_url);
   boost::asio::awaitable<Result<protocol::RemoteActor>> Fetch(const std::string& url);
-  Result<std::optional<protocol::RemoteActor>> Stored(const std::string& actor_id) const;
   Status Store(const protocol::RemoteActor& actor);
 
   storage::Store& store_;

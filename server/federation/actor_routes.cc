@@ -4,9 +4,7 @@
 
 #include <variant>
 
-#include <kainjow/mustache.hpp>
 
-#include "parvis/embedded.h"
 #include "parvis/protocol/actor_document.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/fetch_gate.h"
@@ -55,27 +53,6 @@ std::variant<accounts::Account, http::Response> FindAccount(const ActorContext& 
   // A registration waiting for approval is not published.
   if (!found->has_value() || !(*found)->approved) return http::Response::JsonError(404, "no such account");
   return std::move(**found);
-}
-
-http::Response ProfilePage(const ActorContext& context, const accounts::Account& account) {
-  std::optional<std::string_view> source = embedded::FindWebFile("templates/profile.html");
-  if (!source) return http::Response::Text(500, "profile template missing from the build\n");
-  const Config& config = *context.config;
-  ActorUrls urls(config.base_url);
-  kainjow::mustache::mustache page{std::string(*source)};
-  kainjow::mustache::data data;
-  data.set("display_name", account.name);
-  data.set("name", account.name);
-  data.set("host", config.host);
-  data.set("actor_id", urls.Actor(account.name));
-  data.set("kind_label", accounts::AccountKindName(account.kind));
-  data.set("node_name", config.node_name);
-  data.set("editor_name", config.editor_name);
-  http::Response response = http::Response::Html(200, page.render(data));
-  response.headers.emplace_back("Vary", "Accept");
-  response.headers.emplace_back("Content-Security-Policy",
-                                "default-src 'self'; frame-ancestors 'none'; base-uri 'none'");
-  return response;
 }
 
 http::Response InstanceActor(const ActorContext& context) {
@@ -127,15 +104,6 @@ void AddActorRoutes(http::Router& router, const ActorContext& context) {
       return redirect;
     }
     return ActivityJson(protocol::ActorDocument(DescribeAccount(*context.config, account)));
-  }, /*html_alternative=*/true));
-  router.AddAsync("GET", "/@{name}", SignedFetch(context.verifier, required, [context](http::Request& request) {
-    auto found = FindAccount(context, request.params["name"]);
-    if (auto* response = std::get_if<http::Response>(&found)) return std::move(*response);
-    const accounts::Account& account = std::get<accounts::Account>(found);
-    if (request.AcceptsActivityJson()) {
-      return ActivityJson(protocol::ActorDocument(DescribeAccount(*context.config, account)));
-    }
-    return ProfilePage(context, account);
   }, /*html_alternative=*/true));
   router.Add("GET", "/actor", [context](http::Request&) { return InstanceActor(context); });
 }

@@ -1,5 +1,6 @@
-// Local actors for other servers (ActivityStreams JSON) and for people (a
-// profile page): /users/{name}, /@{name} and the instance actor /actor.
+// Local actors for other servers (ActivityStreams JSON): /users/{name} (a
+// browser is sent to the profile page, pages/profile_pages.h) and the
+// instance actor /actor.
 #ifndef PARVIS_SERVER_FEDERATION_ACTOR_ROUTES_H_
 #define PARVIS_SERVER_FEDERATION_ACTOR_ROUTES_H_
 

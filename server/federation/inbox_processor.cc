@@ -92,6 +92,9 @@ struct InboxProcessor::Impl : std::enable_shared_from_this<InboxProcessor::Impl>
   asio::strand<asio::io_context::executor_type> strand;
   asio::steady_timer timer;
   bool wake_pending = false;  // on the strand
+  // The object the activity being processed brought (a Create's, an
+  // Announce's) once kept or found stored; empty otherwise. On the strand.
+  std::string kept_object;
 };
 
 std::optional<accounts::Account> InboxProcessor::Impl::LocalAccount(std::string_view actor_id) {
@@ -281,7 +284,10 @@ asio::awaitable<Outcome> InboxProcessor::Impl::OnAnnounce(const rapidjson::Value
   if (object_id.empty()) co_return Outcome::kDone;
   Result<std::optional<StoredObject>> known = context.posts->Get(object_id);
   if (!known) co_return Outcome::kRetry;
-  if (known->has_value()) co_return Outcome::kDone;
+  if (known->has_value()) {
+    if ((*known)->deleted == 0) kept_object = object_id;
+    co_return Outcome::kDone;
+  }
   Result<std::optional<StoredObject>> fetched = co_await context.posts->GetOrFetch(object_id);
   if (!fetched) {
     spdlog::info("announce {}: cannot fetch {}: {}", envelope.id, object_id, fetched.error().message);
@@ -289,6 +295,7 @@ asio::awaitable<Outcome> InboxProcessor::Impl::OnAnnounce(const rapidjson::Value
   }
   if (!fetched->has_value()) co_return Outcome::kDone;
   if (!IndexObject(object_id, (*fetched)->object, batch)) co_return Outcome::kRetry;
+  kept_object = object_id;
   std::string parent = MemberId((*fetched)->object, "inReplyTo");
   if (!parent.empty()) co_await FetchAncestors(parent);
   co_return Outcome::kDone;
@@ -327,6 +334,15 @@ asio::awaitable<Outcome> InboxProcessor::Impl::OnCreateOrUpdate(
     if (!parent.empty()) co_await FetchAncestors(parent);
   }
   batch.Put(Family::kObjects, object_id, EncodeRemoteRecord(author, *object, 0));
+  if (!existing->has_value()) {
+    if (!update) kept_object = object_id;
+    // Public posts join the federated timeline when first seen.
+    if (IsPublicObject(*object)) {
+      Result<uint64_t> sequence = context.store->NextSequence("feed");
+      if (!sequence) co_return Outcome::kRetry;
+      batch.Put(Family::kPublicFeed, "federated/" + storage::EncodeUint64(*sequence), object_id);
+    }
+  }
   co_return Outcome::kDone;
 }
 
@@ -478,6 +494,16 @@ asio::awaitable<Status> InboxProcessor::Impl::Deliver(const rapidjson::Value& ac
   for (storage::AccountId id : recipients) {
     if (Status added = AddInboxItem(*context.store, batch, id, envelope.id); !added) co_return added;
   }
+  // A post or a boost the recipients may read joins their home timelines.
+  if (!kept_object.empty() && (envelope.type == "Create" || envelope.type == "Announce")) {
+    std::string entry = kept_object;
+    if (envelope.type == "Announce") entry += "\n" + envelope.actor;
+    for (storage::AccountId id : recipients) {
+      Result<uint64_t> sequence = context.store->NextSequence("feed");
+      if (!sequence) co_return std::unexpected(sequence.error());
+      batch.Put(Family::kHomeFeed, storage::AccountKey(id, storage::EncodeUint64(*sequence)), entry);
+    }
+  }
   // FEP-1b12: a group announces what its members address to it.
   for (const accounts::Account& group : groups) {
     bool relayed = envelope.type == "Create" || envelope.type == "Update" ||
@@ -497,6 +523,7 @@ asio::awaitable<Status> InboxProcessor::Impl::Deliver(const rapidjson::Value& ac
 asio::awaitable<Outcome> InboxProcessor::Impl::Process(const rapidjson::Value& activity,
                                                        const protocol::ActivityEnvelope& envelope,
                                                        storage::Batch& batch) {
+  kept_object.clear();
   Outcome outcome = co_await Act(activity, envelope, batch);
   if (outcome != Outcome::kDone) co_return outcome;
   if (Status delivered = co_await Deliver(activity, envelope, batch); !delivered) {

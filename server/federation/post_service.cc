@@ -7,6 +7,7 @@
 #include "parvis/protocol/digest.h"
 #include "parvis/protocol/hex.h"
 #include "parvis/protocol/json.h"
+#include "parvis/protocol/markdown.h"
 #include "parvis/protocol/note_text.h"
 #include "parvis/protocol/remote_actor.h"
 #include "server/federation/actor_urls.h"
@@ -265,7 +266,7 @@ boost::asio::awaitable<Result<PostService::Composed>> PostService::Compose(
   note.type = draft.title.empty() ? "Note" : "Article";
   note.name = draft.title;
   note.summary = draft.summary;
-  note.content_html = protocol::RenderPlainText(draft.text, links);
+  note.content_html = protocol::RenderMarkdown(draft.text, links);
   co_return composed;
 }
 
@@ -318,6 +319,22 @@ boost::asio::awaitable<Result<std::string>> PostService::Publish(const accounts:
   for (storage::AccountId recipient : composed->local_recipients) {
     if (Status added = AddInboxItem(*context_.store, batch, recipient, create_id); !added) {
       co_return std::unexpected(added.error());
+    }
+  }
+  // Timelines: the author's and the mentioned accounts' here; the public
+  // ones when public.
+  std::vector<storage::AccountId> readers = composed->local_recipients;
+  readers.push_back(account.id);
+  for (storage::AccountId reader : readers) {
+    Result<uint64_t> feed = context_.store->NextSequence("feed");
+    if (!feed) co_return std::unexpected(feed.error());
+    batch.Put(Family::kHomeFeed, storage::AccountKey(reader, storage::EncodeUint64(*feed)), note.id);
+  }
+  if (note.visibility == protocol::Visibility::kPublic) {
+    for (std::string_view timeline : {"local/", "federated/"}) {
+      Result<uint64_t> feed = context_.store->NextSequence("feed");
+      if (!feed) co_return std::unexpected(feed.error());
+      batch.Put(Family::kPublicFeed, std::string(timeline) + storage::EncodeUint64(*feed), note.id);
     }
   }
   if (Status queued = Enqueue(batch, account, *inboxes, create); !queued) {

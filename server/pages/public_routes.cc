@@ -3,8 +3,6 @@
 #include <string>
 #include <string_view>
 
-#include <kainjow/mustache.hpp>
-
 #include "parvis/embedded.h"
 
 namespace parvis::pages {
@@ -16,27 +14,6 @@ std::string_view MediaTypeOf(std::string_view path) {
   if (path.ends_with(".svg")) return "image/svg+xml";
   if (path.ends_with(".png")) return "image/png";
   return "application/octet-stream";
-}
-
-http::Response RenderHome(const PublicContext& context) {
-  std::optional<std::string_view> source = embedded::FindWebFile("templates/home.html");
-  if (!source) return http::Response::Text(500, "home template missing from the build\n");
-  Result<uint64_t> count = context.accounts->Count();
-  if (!count) return http::Response::Text(503, "storage unavailable\n");
-  const Config& config = *context.config;
-  kainjow::mustache::mustache page{std::string(*source)};
-  kainjow::mustache::data data;
-  data.set("node_name", config.node_name);
-  data.set("description", config.node_description);
-  data.set("editor_name", config.editor_name);
-  data.set("editor_contact", config.editor_contact);
-  data.set("account_count", std::to_string(*count));
-  data.set("registration", RegistrationModeName(config.registration));
-  http::Response response = http::Response::Html(200, page.render(data));
-  // Pages carry no inline script or style.
-  response.headers.emplace_back("Content-Security-Policy",
-                                "default-src 'self'; frame-ancestors 'none'; base-uri 'none'");
-  return response;
 }
 
 }  // namespace
@@ -54,7 +31,6 @@ void AddPublicRoutes(http::Router& router, const PublicContext& context) {
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
     return response;
   });
-  router.Add("GET", "/", [context](http::Request&) { return RenderHome(context); });
   router.Add("GET", "/static/{file}", [](http::Request& request) {
     const std::string& file = request.params["file"];
     std::optional<std::string_view> bytes = embedded::FindWebFile("static/" + file);

@@ -1,4 +1,4 @@
-// Routes every visitor may call: health, metrics, the home page, static files.
+// Routes every visitor may call: health, metrics, static files.
 #ifndef PARVIS_SERVER_PAGES_PUBLIC_ROUTES_H_
 #define PARVIS_SERVER_PAGES_PUBLIC_ROUTES_H_
 
@@ -17,7 +17,7 @@ struct PublicContext {
   http::Metrics* metrics;
 };
 
-// Adds GET /healthz, /metrics, / and /static/{file}. Everything in `context`
+// Adds GET /healthz, /metrics and /static/{file}. Everything in `context`
 // must outlive the router.
 void AddPublicRoutes(http::Router& router, const PublicContext& context);
 

@@ -1,0 +1,26 @@
+#include "server/pages/about_pages.h"
+
+namespace parvis::pages {
+namespace {
+
+http::Response Render(const PagesContext& context, const http::Request& request, std::string_view page) {
+  Visitor visitor = ReadVisitor(context, request);
+  Result<uint64_t> count = context.accounts->Count();
+  if (!count) return MessagePage(context, visitor, 503, T(visitor, "error_title"), T(visitor, "error_storage"));
+  kainjow::mustache::data data;
+  data.set("description", context.config->node_description);
+  data.set("account_count", std::to_string(*count));
+  data.set("registration",
+           T(visitor, std::string("registration_") + RegistrationModeName(context.config->registration)));
+  std::string title = page == "home" ? context.config->node_name : T(visitor, "about");
+  return RenderPage(context, visitor, page, title, std::move(data));
+}
+
+}  // namespace
+
+void AddAboutPages(http::Router& router, const PagesContext& context) {
+  router.Add("GET", "/", [context](http::Request& r) { return Render(context, r, "home"); });
+  router.Add("GET", "/about", [context](http::Request& r) { return Render(context, r, "about"); });
+}
+
+}  // namespace parvis::pages

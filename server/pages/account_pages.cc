@@ -1,0 +1,248 @@
+#include "server/pages/account_pages.h"
+
+#include "server/accounts/invite_store.h"
+#include "server/accounts/session_store.h"
+#include "server/pages/web_forms.h"
+
+namespace parvis::pages {
+namespace {
+
+namespace mustache = kainjow::mustache;
+
+bool Secure(const PagesContext& context) { return context.config->base_url.starts_with("https://"); }
+
+std::string Minutes(int64_t seconds) { return std::to_string((seconds + 59) / 60); }
+
+// Signs `account` in: a new session (never one the browser already had, so
+// a planted cookie is useless), then to the home timeline.
+http::Response SignIn(const PagesContext& context, const Visitor& visitor,
+                      const accounts::Account& account, const http::Request& request) {
+  accounts::SessionStore sessions(*context.store);
+  if (std::optional<std::string> old = CookieValue(request, kSessionCookie)) (void)sessions.End(*old);
+  Result<std::string> cookie = sessions.Start(account.id, context.now());
+  if (!cookie) {
+    return MessagePage(context, visitor, 503, T(visitor, "error_title"), T(visitor, "error_storage"));
+  }
+  http::Response response = Redirect("/home");
+  response.headers.emplace_back("Set-Cookie", SetCookie(kSessionCookie, *cookie, "Lax",
+                                                        accounts::kSessionMaxAgeSeconds, Secure(context)));
+  return response;
+}
+
+mustache::data RegisterData(const PagesContext& context, const Form& form, const std::string& error) {
+  mustache::data data;
+  RegistrationMode mode = context.config->registration;
+  if (mode == RegistrationMode::kClosed) data.set("closed", true);
+  if (mode == RegistrationMode::kInvite) data.set("invite_mode", true);
+  if (mode == RegistrationMode::kApproval) data.set("approval_mode", true);
+  data.set("name", Field(form, "name"));
+  data.set("email", Field(form, "email"));
+  data.set("invite", Field(form, "invite"));
+  std::string kind = Field(form, "kind").empty() ? "person" : Field(form, "kind");
+  for (std::string_view k : {"person", "organization", "group", "commercial"}) {
+    if (kind == k) data.set("kind_" + std::string(k), true);
+  }
+  if (!error.empty()) data.set("error", error);
+  return data;
+}
+
+http::Response RegisterPage(const PagesContext& context, const http::Request& request) {
+  Visitor visitor = ReadVisitor(context, request);
+  if (visitor.account) return Redirect("/home");
+  int status = context.config->registration == RegistrationMode::kClosed ? 403 : 200;
+  return RenderPage(context, visitor, "register", T(visitor, "register"), RegisterData(context, {}, ""),
+                    status);
+}
+
+http::Response Register(const PagesContext& context, const http::Request& request) {
+  Visitor visitor = ReadVisitor(context, request);
+  auto read = ReadPostedForm(context, visitor, request);
+  if (auto* refused = std::get_if<http::Response>(&read)) return std::move(*refused);
+  const Form& form = std::get<Form>(read);
+  RegistrationMode mode = context.config->registration;
+  auto again = [&](int status, const std::string& error) {
+    return RenderPage(context, visitor, "register", T(visitor, "register"),
+                      RegisterData(context, form, error), status);
+  };
+  if (mode == RegistrationMode::kClosed) return again(403, T(visitor, "register_closed"));
+  if (int64_t wait = context.limiter->Attempt("register/" + request.client, kRegisterPerClient,
+                                              context.now())) {
+    http::Response response = again(429, T(visitor, "error_rate") + " " + Minutes(wait) + " min.");
+    response.headers.emplace_back("Retry-After", std::to_string(wait));
+    return response;
+  }
+  std::string name = Field(form, "name");
+  std::string password = Field(form, "password");
+  if (Status valid = accounts::ValidateAccountName(name); !valid) return again(400, T(visitor, "error_name"));
+  if (Status valid = accounts::ValidatePassword(password); !valid) {
+    return again(400, T(visitor, "error_password"));
+  }
+  if (password != Field(form, "password_again")) return again(400, T(visitor, "error_password_again"));
+  std::optional<accounts::AccountKind> kind = accounts::ParseAccountKind(Field(form, "kind"));
+  if (!kind) return again(400, T(visitor, "error_kind"));
+  std::string email = Field(form, "email");
+  if (email.size() > 200 || (!email.empty() && email.find('@') == std::string::npos)) {
+    return again(400, T(visitor, "error_email"));
+  }
+  if (Field(form, "rules") != "on") return again(400, T(visitor, "error_rules"));
+  if (mode == RegistrationMode::kInvite) {
+    if (Status used = accounts::InviteStore(*context.store).Use(Field(form, "invite"), context.now());
+        !used) {
+      return again(403, T(visitor, "error_invite"));
+    }
+  }
+  Result<accounts::Account> account = context.accounts->Create(
+      {.name = name, .kind = *kind, .admin = false, .password = password,
+       .approved = mode != RegistrationMode::kApproval, .email = email});
+  if (!account) {
+    if (account.error().code == ErrorCode::kAlreadyExists) return again(409, T(visitor, "error_taken"));
+    return again(503, T(visitor, "error_storage"));
+  }
+  if (!account->approved) {
+    return MessagePage(context, visitor, 202, T(visitor, "register"), T(visitor, "register_waiting"));
+  }
+  return SignIn(context, visitor, *account, request);
+}
+
+http::Response LoginPage(const PagesContext& context, const http::Request& request) {
+  Visitor visitor = ReadVisitor(context, request);
+  if (visitor.account) return Redirect("/home");
+  return RenderPage(context, visitor, "login", T(visitor, "login"), {});
+}
+
+http::Response Login(const PagesContext& context, const http::Request& request) {
+  Visitor visitor = ReadVisitor(context, request);
+  auto read = ReadPostedForm(context, visitor, request);
+  if (auto* refused = std::get_if<http::Response>(&read)) return std::move(*refused);
+  const Form& form = std::get<Form>(read);
+  std::string name = Field(form, "name");
+  auto again = [&](int status, const std::string& error) {
+    mustache::data data;
+    data.set("name", name);
+    data.set("error", error);
+    return RenderPage(context, visitor, "login", T(visitor, "login"), std::move(data), status);
+  };
+  // Both limits count every attempt; a success clears the name's.
+  std::string name_key = "login/" + name.substr(0, 64);
+  for (char& c : name_key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  int64_t now = context.now();
+  int64_t wait = std::max(context.limiter->Attempt(name_key, kLoginPerName, now),
+                          context.limiter->Attempt("login-client/" + request.client, kLoginPerClient, now));
+  if (wait > 0) {
+    http::Response response = again(429, T(visitor, "error_rate") + " " + Minutes(wait) + " min.");
+    response.headers.emplace_back("Retry-After", std::to_string(wait));
+    return response;
+  }
+  std::optional<accounts::Account> account;
+  if (accounts::ValidateAccountName(name)) {
+    Result<std::optional<accounts::Account>> found = context.accounts->FindByName(name);
+    if (!found) return again(503, T(visitor, "error_storage"));
+    if (found->has_value()) account = **found;
+  }
+  std::string password = Field(form, "password");
+  // One answer for an unknown name and a wrong password.
+  Result<bool> matches = account ? context.accounts->CheckPassword(*account, password) : false;
+  if (!matches) return again(503, T(visitor, "error_storage"));
+  if (!*matches) return again(401, T(visitor, "error_login"));
+  if (!account->approved) return again(403, T(visitor, "register_waiting"));
+  context.limiter->Reset(name_key);
+  return SignIn(context, visitor, *account, request);
+}
+
+http::Response Logout(const PagesContext& context, const http::Request& request) {
+  Visitor visitor = ReadVisitor(context, request);
+  auto read = ReadPostedForm(context, visitor, request);
+  if (auto* refused = std::get_if<http::Response>(&read)) return std::move(*refused);
+  if (std::optional<std::string> cookie = CookieValue(request, kSessionCookie)) {
+    (void)accounts::SessionStore(*context.store).End(*cookie);
+  }
+  http::Response response = Redirect("/");
+  response.headers.emplace_back("Set-Cookie", SetCookie(kSessionCookie, "", "Lax", 0, Secure(context)));
+  return response;
+}
+
+mustache::data SettingsData(const accounts::Account& account) {
+  mustache::data data;
+  data.set("display_name", account.display_name);
+  data.set("bio", account.bio);
+  if (account.locale == "fr") data.set("locale_fr", true);
+  if (account.locale == "en") data.set("locale_en", true);
+  if (account.locale.empty()) data.set("locale_auto", true);
+  return data;
+}
+
+http::Response SettingsPage(const PagesContext& context, const http::Request& request) {
+  Visitor visitor = ReadVisitor(context, request);
+  if (!visitor.account) return Redirect("/login");
+  mustache::data data = SettingsData(*visitor.account);
+  if (request.QueryParam("saved")) data.set("notice", T(visitor, "settings_saved"));
+  return RenderPage(context, visitor, "settings", T(visitor, "settings"), std::move(data));
+}
+
+http::Response SaveProfile(const PagesContext& context, const http::Request& request) {
+  Visitor visitor = ReadVisitor(context, request);
+  if (!visitor.account) return Redirect("/login");
+  auto read = ReadPostedForm(context, visitor, request);
+  if (auto* refused = std::get_if<http::Response>(&read)) return std::move(*refused);
+  const Form& form = std::get<Form>(read);
+  Status saved = context.accounts->EditProfile(
+      visitor.account->id,
+      {.display_name = Field(form, "display_name"), .bio = Field(form, "bio"), .locale = Field(form, "locale")});
+  if (!saved) {
+    mustache::data data = SettingsData(*visitor.account);
+    data.set("error", saved.error().code == ErrorCode::kInvalidArgument ? T(visitor, "error_profile")
+                                                                        : T(visitor, "error_storage"));
+    return RenderPage(context, visitor, "settings", T(visitor, "settings"), std::move(data), 400);
+  }
+  return Redirect("/settings?saved=1");
+}
+
+http::Response SavePassword(const PagesContext& context, const http::Request& request) {
+  Visitor visitor = ReadVisitor(context, request);
+  if (!visitor.account) return Redirect("/login");
+  auto read = ReadPostedForm(context, visitor, request);
+  if (auto* refused = std::get_if<http::Response>(&read)) return std::move(*refused);
+  const Form& form = std::get<Form>(read);
+  auto again = [&](int status, const std::string& error) {
+    mustache::data data = SettingsData(*visitor.account);
+    data.set("error", error);
+    return RenderPage(context, visitor, "settings", T(visitor, "settings"), std::move(data), status);
+  };
+  std::string key = "password/" + std::to_string(visitor.account->id);
+  if (int64_t wait = context.limiter->Attempt(key, kLoginPerName, context.now())) {
+    return again(429, T(visitor, "error_rate") + " " + Minutes(wait) + " min.");
+  }
+  Result<bool> matches = context.accounts->CheckPassword(*visitor.account, Field(form, "current"));
+  if (!matches) return again(503, T(visitor, "error_storage"));
+  if (!*matches) return again(401, T(visitor, "error_current_password"));
+  std::string password = Field(form, "password");
+  if (!accounts::ValidatePassword(password)) return again(400, T(visitor, "error_password"));
+  if (password != Field(form, "password_again")) return again(400, T(visitor, "error_password_again"));
+  if (!context.accounts->ChangePassword(*visitor.account, password)) {
+    return again(503, T(visitor, "error_storage"));
+  }
+  // Every other browser signed in with the old password is signed out.
+  accounts::SessionStore sessions(*context.store);
+  if (!sessions.EndAll(visitor.account->id)) return again(503, T(visitor, "error_storage"));
+  context.limiter->Reset(key);
+  http::Response response = SignIn(context, visitor, *visitor.account, request);
+  for (auto& [name, value] : response.headers) {
+    if (name == "Location") value = "/settings?saved=1";
+  }
+  return response;
+}
+
+}  // namespace
+
+void AddAccountPages(http::Router& router, const PagesContext& context) {
+  router.Add("GET", "/register", [context](http::Request& r) { return RegisterPage(context, r); });
+  router.Add("POST", "/register", [context](http::Request& r) { return Register(context, r); });
+  router.Add("GET", "/login", [context](http::Request& r) { return LoginPage(context, r); });
+  router.Add("POST", "/login", [context](http::Request& r) { return Login(context, r); });
+  router.Add("POST", "/logout", [context](http::Request& r) { return Logout(context, r); });
+  router.Add("GET", "/settings", [context](http::Request& r) { return SettingsPage(context, r); });
+  router.Add("POST", "/settings/profile", [context](http::Request& r) { return SaveProfile(context, r); });
+  router.Add("POST", "/settings/password", [context](http::Request& r) { return SavePassword(context, r); });
+}
+
+}  // namespace parvis::pages

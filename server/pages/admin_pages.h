@@ -1,0 +1,19 @@
+// The admin page: registrations waiting for approval, invite codes, and
+// the node's settings as configured.
+//
+//   GET  /admin
+//   POST /admin/approve {id}, POST /admin/reject {id}, POST /admin/invites {uses, days}
+#ifndef PARVIS_SERVER_PAGES_ADMIN_PAGES_H_
+#define PARVIS_SERVER_PAGES_ADMIN_PAGES_H_
+
+#include "server/http/router.h"
+#include "server/pages/page_renderer.h"
+
+namespace parvis::pages {
+
+// Everything in `context` must outlive the router.
+void AddAdminPages(http::Router& router, const PagesContext& context);
+
+}  // namespace parvis::pages
+
+#endif  // PARVIS_SERVER_PAGES_ADMIN_PAGES_H_

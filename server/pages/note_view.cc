@@ -1,0 +1,130 @@
+#include "server/pages/note_view.h"
+
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+#include "parvis/protocol/html_sanitizer.h"
+#include "parvis/protocol/json.h"
+#include "parvis/protocol/remote_actor.h"
+#include "parvis/protocol/timestamps.h"
+#include "server/federation/actor_directory.h"
+#include "server/federation/actor_urls.h"
+#include "server/federation/follow_store.h"
+
+namespace parvis::pages {
+namespace {
+
+namespace mustache = kainjow::mustache;
+
+std::string StringOr(const rapidjson::Value& object, const char* name) {
+  return protocol::StringMember(object, name).value_or("");
+}
+
+// "2026-11-22T15:04:05Z" as "2026-11-22 15:04".
+std::string ShortDate(std::string_view rfc3339) {
+  std::string out(rfc3339.substr(0, 16));
+  if (out.size() > 10 && out[10] == 'T') out[10] = ' ';
+  return out;
+}
+
+bool Addressed(const rapidjson::Value& object, const std::string& actor) {
+  for (const char* field : {"to", "cc"}) {
+    auto it = object.FindMember(field);
+    if (it == object.MemberEnd()) continue;
+    if (it->value.IsString() && actor == it->value.GetString()) return true;
+    if (!it->value.IsArray()) continue;
+    for (const auto& address : it->value.GetArray()) {
+      if (address.IsString() && actor == address.GetString()) return true;
+    }
+  }
+  return false;
+}
+
+struct Author {
+  std::string name;     // display name
+  std::string handle;   // @name@host
+  std::string url;      // profile page
+};
+
+Author DescribeAuthor(const PagesContext& context, const std::string& actor_id) {
+  federation::ActorUrls urls(context.config->base_url);
+  if (std::optional<std::string> local = urls.NameFromUrl(actor_id)) {
+    Result<std::optional<accounts::Account>> account = context.accounts->FindByName(*local);
+    if (account && account->has_value()) {
+      const accounts::Account& a = **account;
+      return {a.display_name.empty() ? a.name : a.display_name, "@" + a.name + "@" + context.config->host,
+              "/@" + a.name};
+    }
+  }
+  Result<std::optional<protocol::RemoteActor>> known = context.directory->Stored(actor_id);
+  if (known && known->has_value()) {
+    const protocol::RemoteActor& actor = **known;
+    std::string host = federation::HostOf(actor.id).value_or("");
+    std::string name = actor.name.empty() ? actor.preferred_username : actor.name;
+    return {name.empty() ? actor.id : name, "@" + actor.preferred_username + "@" + host,
+            actor.url.empty() ? actor.id : actor.url};
+  }
+  return {actor_id, actor_id, actor_id};
+}
+
+}  // namespace
+
+std::string ThreadPath(const std::string& object_id) {
+  return "/thread?id=" + boost::urls::encode(object_id, boost::urls::unreserved_chars);
+}
+
+std::optional<mustache::data> NoteView(const PagesContext& context, const Visitor& visitor,
+                                       const std::string& id, const federation::StoredObject& object,
+                                       const std::string& booster) {
+  if (object.deleted != 0) return std::nullopt;
+  federation::ActorUrls urls(context.config->base_url);
+  std::string reader = visitor.account ? urls.Actor(visitor.account->name) : "";
+  mustache::data view;
+  std::string content_html, summary, published, in_reply_to, title;
+  if (object.local) {
+    if (!federation::MayRead(object.note, reader, false)) return std::nullopt;
+    content_html = object.note.content_html;
+    summary = object.note.summary;
+    published = protocol::FormatRfc3339Utc(object.note.published);
+    in_reply_to = object.note.in_reply_to;
+    title = object.note.name;
+    view.set("visibility", T(visitor, std::string("visibility_") +
+                                          protocol::VisibilityName(object.note.visibility)));
+  } else {
+    const rapidjson::Value& note = object.object;
+    if (!note.IsObject()) return std::nullopt;
+    if (!federation::IsPublicObject(note)) {
+      bool follower = false;
+      if (visitor.account) {
+        Result<std::optional<federation::FollowRecord>> record = federation::FollowStore(*context.store).Get(
+            visitor.account->id, federation::Direction::kFollowing, object.author);
+        follower = record && record->has_value() && (*record)->state == federation::FollowState::kAccepted;
+      }
+      if (reader.empty() || (!follower && !Addressed(note, reader))) return std::nullopt;
+    }
+    Result<std::string> safe = protocol::SanitizeHtml(StringOr(note, "content"));
+    content_html = safe ? *safe : "";
+    summary = StringOr(note, "summary");
+    published = StringOr(note, "published");
+    auto parent = note.FindMember("inReplyTo");
+    if (parent != note.MemberEnd()) in_reply_to = protocol::FirstId(parent->value).value_or("");
+    title = StringOr(note, "name");
+  }
+  Author author = DescribeAuthor(context, object.author);
+  view.set("id", id);
+  view.set("thread", ThreadPath(id));
+  view.set("author_name", author.name);
+  view.set("author_handle", author.handle);
+  view.set("author_url", author.url);
+  view.set("published", published);
+  view.set("published_short", ShortDate(published));
+  view.set("content", content_html);
+  if (!title.empty()) view.set("note_title", title);
+  if (!summary.empty()) view.set("summary", summary);
+  if (!in_reply_to.empty()) view.set("in_reply_to", ThreadPath(in_reply_to));
+  if (!object.local) view.set("remote", true);
+  if (!booster.empty()) view.set("booster", DescribeAuthor(context, booster).name);
+  return view;
+}
+
+}  // namespace parvis::pages

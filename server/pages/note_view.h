@@ -1,0 +1,29 @@
+// A stored object (local note or remote post) as the data a page template
+// shows: author, date, content warning, safe HTML content, links.
+#ifndef PARVIS_SERVER_PAGES_NOTE_VIEW_H_
+#define PARVIS_SERVER_PAGES_NOTE_VIEW_H_
+
+#include <optional>
+#include <string>
+
+#include <kainjow/mustache.hpp>
+
+#include "server/federation/object_record.h"
+#include "server/pages/page_renderer.h"
+
+namespace parvis::pages {
+
+// The template data of `object` (id `id`), or nullopt when there is nothing
+// to show (deleted, or not readable by the visitor). `booster` names who
+// boosted it, for a timeline entry.
+std::optional<kainjow::mustache::data> NoteView(const PagesContext& context, const Visitor& visitor,
+                                                const std::string& id,
+                                                const federation::StoredObject& object,
+                                                const std::string& booster = "");
+
+// The page path where a browser reads the object and its thread.
+std::string ThreadPath(const std::string& object_id);
+
+}  // namespace parvis::pages
+
+#endif  // PARVIS_SERVER_PAGES_NOTE_VIEW_H_

@@ -1,0 +1,135 @@
+#include "server/pages/page_renderer.h"
+
+#include "parvis/embedded.h"
+#include "parvis/protocol/hex.h"
+#include "server/accounts/session_store.h"
+#include "server/pages/translations.h"
+#include "server/pages/web_forms.h"
+
+namespace parvis::pages {
+namespace {
+
+namespace mustache = kainjow::mustache;
+
+// No inline script or style anywhere; forms post only here.
+constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+bool Secure(const Config& config) { return config.base_url.starts_with("https://"); }
+
+}  // namespace
+
+std::string T(const Visitor& visitor, const std::string& key) {
+  return Translate(visitor.locale, key);
+}
+
+Visitor ReadVisitor(const PagesContext& context, const http::Request& request) {
+  Visitor visitor;
+  if (std::optional<std::string> cookie = CookieValue(request, kSessionCookie)) {
+    accounts::SessionStore sessions(*context.store);
+    Result<std::optional<accounts::Session>> session = sessions.Find(*cookie, context.now());
+    if (session && session->has_value()) {
+      Result<std::optional<accounts::Account>> account =
+          context.accounts->FindById((*session)->account);
+      if (account && account->has_value() && (*account)->approved) {
+        visitor.account = **account;
+        visitor.session_cookie = *cookie;
+      }
+    }
+  }
+  if (visitor.account && !visitor.account->locale.empty()) {
+    visitor.locale = visitor.account->locale;
+  } else if (std::optional<std::string> chosen = request.QueryParam("lang");
+             chosen && (*chosen == "fr" || *chosen == "en")) {
+    visitor.locale = *chosen;
+  } else {
+    visitor.locale = LocaleFromAcceptLanguage(request.Header("accept-language").value_or(""));
+  }
+  std::optional<std::string> csrf = CookieValue(request, kCsrfCookie);
+  if (csrf && csrf->size() == 64) {
+    visitor.csrf = *csrf;
+  } else {
+    visitor.csrf = protocol::RandomHex(32);
+    visitor.new_csrf = true;
+  }
+  return visitor;
+}
+
+http::Response RenderPage(const PagesContext& context, const Visitor& visitor,
+                          std::string_view name, const std::string& title, mustache::data data,
+                          int status) {
+  std::optional<std::string_view> page_source =
+      embedded::FindWebFile("templates/" + std::string(name) + ".html");
+  std::optional<std::string_view> layout_source = embedded::FindWebFile("templates/layout.html");
+  if (!page_source || !layout_source) {
+    return http::Response::Text(500, "a page template is missing from the build\n");
+  }
+  const Config& config = *context.config;
+  mustache::data strings;
+  for (const auto& [key, value] : Strings(visitor.locale)) strings.set(key, value);
+  data.set("t", strings);
+  data.set("csrf", visitor.csrf);
+  data.set("lang", visitor.locale);
+  data.set("node_name", config.node_name);
+  // Mustache shows a section for an empty string: set only what exists.
+  if (!config.editor_name.empty()) data.set("editor_name", config.editor_name);
+  if (!config.editor_contact.empty()) data.set("editor_contact", config.editor_contact);
+  data.set("title", title);
+  if (visitor.account) {
+    mustache::data user;
+    user.set("name", visitor.account->name);
+    user.set("display_name", visitor.account->display_name.empty() ? visitor.account->name
+                                                                    : visitor.account->display_name);
+    if (visitor.account->admin) user.set("admin", true);
+    data.set("user", user);
+  }
+  // Pieces several pages share.
+  for (std::string partial : {"composer", "note_card"}) {
+    std::string source(embedded::FindWebFile("templates/" + partial + ".html").value_or(""));
+    data.set(partial, mustache::partial([source] { return source; }));
+  }
+  mustache::mustache page{std::string(*page_source)};
+  std::string content = page.render(data);
+  if (!page.is_valid()) return http::Response::Text(500, "page template error: " + page.error_message() + "\n");
+  data.set("content", content);
+  mustache::mustache layout{std::string(*layout_source)};
+  http::Response response = http::Response::Html(status, layout.render(data));
+  response.headers.emplace_back("Content-Security-Policy", std::string(kContentSecurityPolicy));
+  response.headers.emplace_back("Content-Language", visitor.locale);
+  response.headers.emplace_back("Referrer-Policy", "same-origin");
+  response.headers.emplace_back("Vary", "Cookie, Accept-Language");
+  if (visitor.account) response.headers.emplace_back("Cache-Control", "private, no-store");
+  if (visitor.new_csrf) {
+    response.headers.emplace_back(
+        "Set-Cookie", SetCookie(kCsrfCookie, visitor.csrf, "Strict", 365 * 24 * 3600, Secure(config)));
+  }
+  return response;
+}
+
+std::variant<Form, http::Response> ReadPostedForm(const PagesContext& context,
+                                                  const Visitor& visitor,
+                                                  const http::Request& request) {
+  std::optional<Form> form = ParseForm(request);
+  if (!form) {
+    return MessagePage(context, visitor, 400, T(visitor, "error_title"), T(visitor, "error_form"));
+  }
+  if (!PassesCsrf(request, *form, context.config->base_url)) {
+    return MessagePage(context, visitor, 403, T(visitor, "error_title"), T(visitor, "error_csrf"));
+  }
+  return *std::move(form);
+}
+
+std::string Field(const Form& form, const std::string& name) {
+  auto it = form.find(name);
+  return it == form.end() ? "" : it->second;
+}
+
+http::Response MessagePage(const PagesContext& context, const Visitor& visitor, int status,
+                           const std::string& title, const std::string& message) {
+  mustache::data data;
+  data.set("message", message);
+  return RenderPage(context, visitor, "message", title, std::move(data), status);
+}
+
+}  // namespace parvis::pages

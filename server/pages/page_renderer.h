@@ -1,0 +1,77 @@
+// Server-rendered pages: who is visiting (session, language, anti-forgery
+// token) and the common layout every page is rendered into
+// (web/templates/layout.html), with the headers every page carries: a
+// Content-Security-Policy without inline script or style, no caching of
+// personal pages, the language.
+#ifndef PARVIS_SERVER_PAGES_PAGE_RENDERER_H_
+#define PARVIS_SERVER_PAGES_PAGE_RENDERER_H_
+
+#include <functional>
+#include <map>
+#include <variant>
+#include <optional>
+#include <string>
+
+#include <kainjow/mustache.hpp>
+
+#include "parvis/config.h"
+#include "parvis/storage.h"
+#include "server/accounts/account_service.h"
+#include "server/accounts/rate_limiter.h"
+#include "server/http/request.h"
+
+namespace parvis::federation {
+class PostService;
+class ActorDirectory;
+}
+
+namespace parvis::pages {
+
+struct PagesContext {
+  const Config* config;
+  storage::Store* store;
+  accounts::AccountService* accounts;
+  federation::PostService* posts;
+  federation::ActorDirectory* directory;
+  accounts::RateLimiter* limiter;
+  std::function<int64_t()> now;
+};
+
+struct Visitor {
+  std::optional<accounts::Account> account;  // signed in, approved
+  std::string session_cookie;                // as sent, when signed in
+  std::string locale;                        // "en" or "fr"
+  std::string csrf;                          // the token forms carry
+  bool new_csrf = false;                     // the response must set the cookie
+};
+
+// Reads the visitor from the request's cookies and headers. Storage errors
+// read as an anonymous visitor.
+Visitor ReadVisitor(const PagesContext& context, const http::Request& request);
+
+// `templates/NAME.html` rendered with `data` (plus the visitor, the strings
+// `t.*` of its language, `csrf`, the node's name), inside the layout.
+http::Response RenderPage(const PagesContext& context, const Visitor& visitor,
+                          std::string_view name, const std::string& title,
+                          kainjow::mustache::data data, int status = 200);
+
+// The page that says only `message` (an error or a notice), with a link back.
+http::Response MessagePage(const PagesContext& context, const Visitor& visitor, int status,
+                           const std::string& title, const std::string& message);
+
+using Form = std::map<std::string, std::string>;
+
+// The fields of a posted form, or the page refusing it: 400 when it is not
+// a form, 403 when it fails the anti-forgery check (web_forms.h).
+std::variant<Form, http::Response> ReadPostedForm(const PagesContext& context,
+                                                  const Visitor& visitor,
+                                                  const http::Request& request);
+// A field of the form ("" when absent).
+std::string Field(const Form& form, const std::string& name);
+
+// The translated string `key` for the visitor.
+std::string T(const Visitor& visitor, const std::string& key);
+
+}  // namespace parvis::pages
+
+#endif  // PARVIS_SERVER_PAGES_PAGE_RENDERER_H_

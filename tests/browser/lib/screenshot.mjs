@@ -1,0 +1,30 @@
+// Screenshots of pages for docs/screenshots/: NAME.png at 1280x800 and NAME-mobile.png at
+// 360x740, the viewport only (not the full page), so that the images keep one size.
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+// Where the images go: PARVIS_SCREENSHOTS_DIR, else the repository's docs/screenshots.
+export const SCREENSHOTS_DIR = process.env.PARVIS_SCREENSHOTS_DIR ?? resolve(here, '../../../docs/screenshots');
+
+export const SCREENSHOT_VIEWPORTS = [
+  { suffix: '', width: 1280, height: 800 },
+  { suffix: '-mobile', width: 360, height: 740 },
+];
+
+// Writes both images of the page as it is now, then puts its viewport back; returns the paths.
+export async function screenshot(page, name) {
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  const before = page.viewportSize();
+  const paths = [];
+  for (const { suffix, width, height } of SCREENSHOT_VIEWPORTS) {
+    await page.setViewportSize({ width, height });
+    const path = join(SCREENSHOTS_DIR, `${name}${suffix}.png`);
+    await page.screenshot({ path, animations: 'disabled', caret: 'hide' });
+    paths.push(path);
+  }
+  if (before) await page.setViewportSize(before);
+  return paths;
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs one browser test file with Node's test runner: run_test.sh NAME.test.mjs [node options].
+# Exits 77 (ctest's skip) when the npm packages are not installed here.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+file=${1:?usage: run_test.sh NAME.test.mjs}
+shift
+if [ ! -f node_modules/playwright-core/package.json ] || [ ! -f node_modules/axe-core/axe.min.js ]; then
+  echo "browser test skipped: tests/browser/node_modules is missing; run scripts/setup-npm.sh" >&2
+  exit 77
+fi
+exec "${PARVIS_NODE:-node}" --test --test-reporter=spec "$@" "$file"
