@@ -55,7 +55,7 @@ struct ElementRule {
   Role role = Role::kUnwrap;
   bool closes_p = false;  // its start tag closes an open <p> ("close a p element")
   bool heading = false;
-  bool is_void = false;   // kBlock only: <hr>
+  bool is_void = false;                          // kBlock only: <hr>
   std::array<std::string_view, 3> attributes{};  // passed to the parser (kKeep only)
 };
 
@@ -78,9 +78,10 @@ const RuleTable& Rules() {
     add({"h1", "h2", "h3", "h4", "h5", "h6"},
         {.role = Role::kKeep, .closes_p = true, .heading = true});
     add({"br"}, {.role = Role::kBreak});
-    add({"address", "article", "aside", "center", "dd", "details", "dialog", "dir", "div", "dl",
-         "dt", "fieldset", "figcaption", "figure", "footer", "form", "header", "hgroup", "main",
-         "menu", "nav", "search", "section", "summary", "table", "listing"},
+    add({"address", "article", "aside",   "center", "dd",       "details",    "dialog",
+         "dir",     "div",     "dl",      "dt",     "fieldset", "figcaption", "figure",
+         "footer",  "form",    "header",  "hgroup", "main",     "menu",       "nav",
+         "search",  "section", "summary", "table",  "listing"},
         {.role = Role::kBlock, .closes_p = true});
     add({"hr"}, {.role = Role::kBlock, .closes_p = true, .is_void = true});
     add({"caption", "colgroup", "legend", "tbody", "td", "tfoot", "th", "thead", "tr"},
@@ -112,11 +113,11 @@ std::pair<std::string_view, const ElementRule*> RuleFor(std::string_view name) {
 // Start tags that end svg or math content (the HTML "breakout" list).
 bool BreaksOutOfForeign(std::string_view name) {
   static constexpr std::string_view kNames[] = {
-      "b",  "big", "blockquote", "body", "br",   "center", "code",    "dd",     "div",   "dl",
-      "dt", "em",  "embed",      "h1",   "h2",   "h3",     "h4",      "h5",     "h6",    "head",
-      "hr", "i",   "img",        "li",   "listing", "menu", "meta",   "nobr",   "ol",    "p",
-      "pre", "ruby", "s",        "small", "span", "strong", "strike", "sub",    "sup",   "table",
-      "tt", "u",   "ul",         "var"};
+      "b",      "big",  "blockquote", "body",  "br",   "center", "code",    "dd",   "div",
+      "dl",     "dt",   "em",         "embed", "h1",   "h2",     "h3",      "h4",   "h5",
+      "h6",     "head", "hr",         "i",     "img",  "li",     "listing", "menu", "meta",
+      "nobr",   "ol",   "p",          "pre",   "ruby", "s",      "small",   "span", "strong",
+      "strike", "sub",  "sup",        "table", "tt",   "u",      "ul",      "var"};
   for (std::string_view candidate : kNames) {
     if (candidate == name) return true;
   }
@@ -463,8 +464,10 @@ class TagStream {
       case Role::kBlock:
         if (rule->closes_p) CloseP();
         if (purpose_ == Purpose::kText) {
+          // Text keeps blocks apart with line breaks, so the parser sees them.
           if (rule->is_void) return EmitRaw("<div></div>");
-          return Open(RuleFor("div").first, *RuleFor("div").second);
+          auto [div, div_rule] = RuleFor("div");
+          return Open(div, *div_rule);
         }
         Dropped();
         return EmitSeparator();
@@ -519,8 +522,8 @@ class TagStream {
   void SkippedStartTag(std::string_view name, const ElementRule& rule) {
     Dropped();
     if (skip_->foreign) {
-      bool font_breaks_out = tag_.name == "font" && (tag_.Find("color") || tag_.Find("face") ||
-                                                     tag_.Find("size"));
+      bool font_breaks_out =
+          tag_.name == "font" && (tag_.Find("color") || tag_.Find("face") || tag_.Find("size"));
       if (BreaksOutOfForeign(tag_.name) || font_breaks_out) {
         skip_.reset();
         return StartTag();
@@ -697,10 +700,10 @@ class TagStream {
   Purpose purpose_;
   size_t pos_ = 0;
   std::string out_;
-  RawTag tag_;                             // the tag being handled
+  RawTag tag_;  // the tag being handled
   std::optional<Skip> skip_;
-  std::vector<std::string_view> open_;     // elements open in out_, outermost first
-  std::vector<std::string_view> too_deep_; // start tags dropped for depth, unmatched yet
+  std::vector<std::string_view> open_;      // elements open in out_, outermost first
+  std::vector<std::string_view> too_deep_;  // start tags dropped for depth, unmatched yet
   bool dropped_ = false;
   bool after_pre_ = false;  // nothing but dropped markup written since a <pre> start tag
 };
@@ -709,7 +712,9 @@ class TagStream {
 // gumbo.
 
 struct GumboOutputDeleter {
-  void operator()(GumboOutput* output) const { gumbo_destroy_output(&kGumboDefaultOptions, output); }
+  void operator()(GumboOutput* output) const {
+    gumbo_destroy_output(&kGumboDefaultOptions, output);
+  }
 };
 using GumboTree = std::unique_ptr<GumboOutput, GumboOutputDeleter>;
 
@@ -841,8 +846,7 @@ bool HasRelTag(std::string_view rel) {
 // references still produce them, so output replaces them itself.
 bool ReplacedWhenRead(uint32_t cp) {
   return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\f' && cp != '\r') ||
-         (cp >= 0x7F && cp <= 0x9F) || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
-         (cp & 0xFFFE) == 0xFFFE;
+         (cp >= 0x7F && cp <= 0x9F) || (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE;
 }
 
 // Appends decoded text (UTF-8 from the parser) as a parser would read it
@@ -859,13 +863,24 @@ void AppendText(std::string& out, std::string_view text, bool escape) {
       out += '\n';
     } else if (ReplacedWhenRead(cp)) {
       AppendCodePoint(out, 0xFFFD);
-    } else if (escape && length == 1 && std::string_view("&<>\"'").find(lead) != std::string_view::npos) {
+    } else if (escape && length == 1 &&
+               std::string_view("&<>\"'").find(lead) != std::string_view::npos) {
       switch (lead) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += "&#39;"; break;
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '"':
+          out += "&quot;";
+          break;
+        default:
+          out += "&#39;";
+          break;
       }
     } else {
       out.append(text.substr(i, length));
@@ -911,7 +926,11 @@ class Serializer {
     }
     if (IsHeading(tag)) {
       // As Mastodon does: clients style few headings, all show bold.
-      if (in_p_ > 0) return room >= 1 ? (Start("strong"), 1) : 0;
+      if (in_p_ > 0) {
+        if (room < 1) return 0;
+        Start("strong");
+        return 1;
+      }
       if (room < 2) return 0;
       Start("p");
       Start("strong");
@@ -932,14 +951,16 @@ class Serializer {
       case GUMBO_TAG_OL: {
         if (in_p_ > 0) return 0;
         out_ += "<ol";
-        if (auto start = CanonicalInteger(Attribute(node, "start"))) out_ += " start=\"" + *start + '"';
+        if (auto start = CanonicalInteger(Attribute(node, "start")))
+          out_ += " start=\"" + *start + '"';
         Opened("ol");
         return 1;
       }
       case GUMBO_TAG_LI: {
         if (open_.empty() || (open_.back() != "ul" && open_.back() != "ol")) return 0;
         out_ += "<li";
-        if (auto value = CanonicalInteger(Attribute(node, "value"))) out_ += " value=\"" + *value + '"';
+        if (auto value = CanonicalInteger(Attribute(node, "value")))
+          out_ += " value=\"" + *value + '"';
         Opened("li");
         return 1;
       }
