@@ -227,6 +227,20 @@ http::Response Notifications(const PagesContext& context, const http::Request& r
   for (const std::string& id : items ? *items : std::vector<std::string>{}) {
     if (shown == 40) break;
     Result<std::optional<std::string>> record = context.store->Get(Family::kActivities, id);
+    if (record && !record->has_value() && id.ends_with("/activity")) {
+      // A post written here that names the account.
+      std::string note_id = id.substr(0, id.size() - std::string_view("/activity").size());
+      Result<std::optional<federation::StoredObject>> note = context.posts->Get(note_id);
+      if (note && note->has_value() && (*note)->local && (*note)->deleted == 0) {
+        mustache::data entry;
+        entry.set("text", T(visitor, "notification_Create"));
+        entry.set("actor", (*note)->author);
+        entry.set("link", ThreadPath(note_id));
+        list.push_back(entry);
+        ++shown;
+      }
+      continue;
+    }
     if (!record || !record->has_value()) continue;
     Result<rapidjson::Document> doc = protocol::ParseJson(**record, {.max_bytes = 64 << 20});
     if (!doc || !doc->IsObject() || !doc->HasMember("activity")) continue;

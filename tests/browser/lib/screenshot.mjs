@@ -14,15 +14,20 @@ export const SCREENSHOT_VIEWPORTS = [
   { suffix: '-mobile', width: 360, height: 740 },
 ];
 
+// Colour of the boxes drawn over `mask`ed elements: the stylesheet's --line grey.
+const MASK_COLOR = '#c8c8c8';
+
 // Writes both images of the page as it is now, then puts its viewport back; returns the paths.
-export async function screenshot(page, name) {
+// `mask`: locators of what changes from run to run (dates), drawn as plain grey boxes so that
+// the images stay the same.
+export async function screenshot(page, name, { mask = [] } = {}) {
   mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   const before = page.viewportSize();
   const paths = [];
   for (const { suffix, width, height } of SCREENSHOT_VIEWPORTS) {
     await page.setViewportSize({ width, height });
     const path = join(SCREENSHOTS_DIR, `${name}${suffix}.png`);
-    await page.screenshot({ path, animations: 'disabled', caret: 'hide' });
+    await page.screenshot({ path, animations: 'disabled', caret: 'hide', mask, maskColor: MASK_COLOR });
     paths.push(path);
   }
   if (before) await page.setViewportSize(before);
