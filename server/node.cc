@@ -16,7 +16,9 @@
 #include "server/pages/about_pages.h"
 #include "server/pages/account_pages.h"
 #include "server/pages/admin_pages.h"
+#include "server/pages/follow_pages.h"
 #include "server/pages/profile_pages.h"
+#include "server/pages/search_pages.h"
 #include "server/pages/timeline_pages.h"
 #include "server/accounts/rate_limiter.h"
 #include "server/federation/actor_routes.h"
@@ -190,6 +192,8 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
   pages::AddTimelinePages(impl->public_router, pages_context, follow_context);
   pages::AddAdminPages(impl->public_router, pages_context);
   pages::AddProfilePages(impl->public_router, pages_context);
+  pages::AddSearchPages(impl->public_router, pages_context, follow_context);
+  pages::AddFollowPages(impl->public_router, pages_context, follow_context);
   federation::AddC2sRoutes(impl->public_router, {.config = &impl->config,
                                                  .store = impl->store.get(),
                                                  .accounts = impl->accounts.get(),

@@ -125,51 +125,8 @@ boost::asio::awaitable<http::Response> Answer(const FollowCommandsContext& conte
   Result<std::optional<accounts::Account>> account = context.accounts->FindByName(*name);
   if (!account) co_return http::Response::JsonError(503, "storage unavailable");
   if (!account->has_value()) co_return http::Response::JsonError(404, "no such account");
-  FollowStore follows(*context.store);
-  Result<std::optional<FollowRecord>> record =
-      follows.Get((*account)->id, Direction::kFollowers, *actor);
-  if (!record) co_return http::Response::JsonError(503, "storage unavailable");
-  if (!record->has_value() || (*record)->state != FollowState::kPending) {
-    co_return http::Response::JsonError(404, "no pending follow request from " + *actor);
-  }
-  Result<protocol::RemoteActor> remote = co_await context.directory->Get(*actor, false);
-  if (!remote) co_return ErrorFor(remote.error());
-  ActorUrls urls(context.config->base_url);
-  std::string actor_id = urls.Actor((*account)->name);
-  // The Follow as it was received, else rebuilt from the record.
-  rapidjson::Document follow;
-  Result<std::optional<std::string>> receipt =
-      context.store->Get(storage::Family::kActivities, (*record)->activity_id);
-  Result<rapidjson::Document> parsed = receipt && receipt->has_value()
-                                           ? protocol::ParseJson(**receipt, {.max_bytes = 64 << 20})
-                                           : Result<rapidjson::Document>(std::unexpected(
-                                                 Error{ErrorCode::kNotFound, "no receipt"}));
-  if (parsed && parsed->IsObject() && parsed->HasMember("activity")) {
-    follow.CopyFrom((*parsed)["activity"], follow.GetAllocator());
-  } else {
-    follow.Parse(protocol::FollowActivity((*record)->activity_id, *actor, actor_id).c_str());
-  }
-  bool accepted = accept->value.GetBool();
-  std::string answer_id = actor_id + (accepted ? "#accepts/follows/" : "#rejects/follows/") +
-                          protocol::RandomHex(8);
-  storage::Batch batch;
-  if (accepted) {
-    FollowRecord updated = **record;
-    updated.state = FollowState::kAccepted;
-    follows.Put(batch, (*account)->id, Direction::kFollowers, updated);
-  } else {
-    follows.Remove(batch, (*account)->id, Direction::kFollowers, *actor);
-  }
-  std::string body = accepted ? protocol::AcceptActivity(answer_id, actor_id, follow)
-                              : protocol::RejectActivity(answer_id, actor_id, follow);
-  if (Status queued = context.deliveries->Enqueue(batch, (*account)->id, remote->inbox, body);
-      !queued) {
-    co_return http::Response::JsonError(503, queued.error().message);
-  }
-  if (Status written = context.store->Write(batch); !written) {
-    co_return http::Response::JsonError(503, "storage unavailable");
-  }
-  context.deliveries->Wake();
+  Status answered = co_await AnswerFollow(context, **account, *actor, accept->value.GetBool());
+  if (!answered) co_return ErrorFor(answered.error());
   co_return http::Response::Json(202, "{}");
 }
 
@@ -248,6 +205,52 @@ Result<std::string> StopFollow(const FollowCommandsContext& context,
   if (Status written = context.store->Write(batch); !written) return std::unexpected(written.error());
   context.deliveries->Wake();
   return undo_id;
+}
+
+boost::asio::awaitable<Status> AnswerFollow(const FollowCommandsContext& context,
+                                           const accounts::Account& account, std::string actor,
+                                           bool accepted) {
+  FollowStore follows(*context.store);
+  Result<std::optional<FollowRecord>> record = follows.Get(account.id, Direction::kFollowers, actor);
+  if (!record) co_return std::unexpected(record.error());
+  if (!record->has_value() || (*record)->state != FollowState::kPending) {
+    co_return Fail(ErrorCode::kNotFound, "no pending follow request from " + actor);
+  }
+  Result<protocol::RemoteActor> remote = co_await context.directory->Get(actor, false);
+  if (!remote) co_return std::unexpected(remote.error());
+  ActorUrls urls(context.config->base_url);
+  std::string actor_id = urls.Actor(account.name);
+  // The Follow as it was received, else rebuilt from the record.
+  rapidjson::Document follow;
+  Result<std::optional<std::string>> receipt =
+      context.store->Get(storage::Family::kActivities, (*record)->activity_id);
+  Result<rapidjson::Document> parsed = receipt && receipt->has_value()
+                                           ? protocol::ParseJson(**receipt, {.max_bytes = 64 << 20})
+                                           : Result<rapidjson::Document>(std::unexpected(
+                                                 Error{ErrorCode::kNotFound, "no receipt"}));
+  if (parsed && parsed->IsObject() && parsed->HasMember("activity")) {
+    follow.CopyFrom((*parsed)["activity"], follow.GetAllocator());
+  } else {
+    follow.Parse(protocol::FollowActivity((*record)->activity_id, actor, actor_id).c_str());
+  }
+  std::string answer_id = actor_id + (accepted ? "#accepts/follows/" : "#rejects/follows/") +
+                          protocol::RandomHex(8);
+  storage::Batch batch;
+  if (accepted) {
+    FollowRecord updated = **record;
+    updated.state = FollowState::kAccepted;
+    follows.Put(batch, account.id, Direction::kFollowers, updated);
+  } else {
+    follows.Remove(batch, account.id, Direction::kFollowers, actor);
+  }
+  std::string body = accepted ? protocol::AcceptActivity(answer_id, actor_id, follow)
+                              : protocol::RejectActivity(answer_id, actor_id, follow);
+  if (Status queued = context.deliveries->Enqueue(batch, account.id, remote->inbox, body); !queued) {
+    co_return queued;
+  }
+  if (Status written = context.store->Write(batch); !written) co_return written;
+  context.deliveries->Wake();
+  co_return Ok();
 }
 
 boost::asio::awaitable<Result<std::string>> LookupAccount(http::HttpClient& client,

@@ -42,6 +42,11 @@ void AddFollowCommands(http::Router& router, const FollowCommandsContext& contex
 Result<std::string> StartFollow(const FollowCommandsContext& context,
                                 const accounts::Account& account,
                                 const protocol::RemoteActor& remote);
+// Answers a pending follow request from `actor` with Accept (the follower
+// is recorded) or Reject (the request goes). kNotFound if none is pending.
+boost::asio::awaitable<Status> AnswerFollow(const FollowCommandsContext& context,
+                                           const accounts::Account& account, std::string actor,
+                                           bool accepted);
 // Undoes the account's follow of `remote`; returns the Undo's id. kNotFound
 // when the account does not follow it.
 Result<std::string> StopFollow(const FollowCommandsContext& context,

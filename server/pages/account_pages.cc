@@ -168,6 +168,7 @@ mustache::data SettingsData(const accounts::Account& account) {
   if (account.locale == "fr") data.set("locale_fr", true);
   if (account.locale == "en") data.set("locale_en", true);
   if (account.locale.empty()) data.set("locale_auto", true);
+  if (account.manually_approves_followers) data.set("manual", true);
   return data;
 }
 
@@ -188,6 +189,7 @@ http::Response SaveProfile(const PagesContext& context, const http::Request& req
   Status saved = context.accounts->EditProfile(
       visitor.account->id,
       {.display_name = Field(form, "display_name"), .bio = Field(form, "bio"), .locale = Field(form, "locale")});
+  if (saved) saved = context.accounts->SetManualApproval(visitor.account->id, Field(form, "manual") == "on");
   if (!saved) {
     mustache::data data = SettingsData(*visitor.account);
     data.set("error", saved.error().code == ErrorCode::kInvalidArgument ? T(visitor, "error_profile")

@@ -1,8 +1,5 @@
 #include "server/pages/note_view.h"
 
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
-
 #include "parvis/protocol/html_sanitizer.h"
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/remote_actor.h"
@@ -10,6 +7,7 @@
 #include "server/federation/actor_directory.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/follow_store.h"
+#include "server/pages/web_forms.h"
 
 namespace parvis::pages {
 namespace {
@@ -70,7 +68,7 @@ Author DescribeAuthor(const PagesContext& context, const std::string& actor_id) 
 }  // namespace
 
 std::string ThreadPath(const std::string& object_id) {
-  return "/thread?id=" + boost::urls::encode(object_id, boost::urls::unreserved_chars);
+  return "/thread?id=" + UrlEncode(object_id);
 }
 
 std::optional<mustache::data> NoteView(const PagesContext& context, const Visitor& visitor,

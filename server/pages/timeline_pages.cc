@@ -199,8 +199,12 @@ boost::asio::awaitable<http::Response> FollowHandle(const PagesContext& context,
   std::string handle = Field(std::get<Form>(read), "handle");
   while (!handle.empty() && handle.front() == '@') handle.erase(0, 1);
   std::string error;
-  Result<std::string> actor_id = co_await federation::LookupAccount(
-      *follows.client, handle, context.config->allow_private_addresses);
+  // An actor's URL (from a remote profile page) or a handle.
+  Result<std::string> actor_id = handle;
+  if (!handle.starts_with("https://") && !handle.starts_with("http://")) {
+    actor_id = co_await federation::LookupAccount(*follows.client, handle,
+                                                  context.config->allow_private_addresses);
+  }
   if (actor_id) {
     Result<protocol::RemoteActor> remote = co_await follows.directory->Get(*actor_id, false);
     if (remote) {

@@ -3,7 +3,9 @@
 #include <sodium.h>
 
 #include <boost/url/parse.hpp>
+#include <boost/url/encode.hpp>
 #include <boost/url/parse_query.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 namespace parvis::pages {
 namespace {
@@ -84,6 +86,10 @@ bool PassesCsrf(const http::Request& request, const std::map<std::string, std::s
   if (sodium_memcmp(cookie->data(), field->second.data(), cookie->size()) != 0) return false;
   std::optional<std::string_view> origin = request.Header("origin");
   return !origin || *origin == OriginOf(base_url);
+}
+
+std::string UrlEncode(std::string_view text) {
+  return boost::urls::encode(text, boost::urls::unreserved_chars);
 }
 
 http::Response Redirect(std::string_view location) {

@@ -37,6 +37,9 @@ std::string SetCookie(std::string_view name, std::string_view value, std::string
 bool PassesCsrf(const http::Request& request, const std::map<std::string, std::string>& form,
                 std::string_view base_url);
 
+// `text` percent-encoded for a query parameter (all but unreserved characters).
+std::string UrlEncode(std::string_view text);
+
 // 303 See Other to `location` (after a successful POST).
 http::Response Redirect(std::string_view location);
 

@@ -165,3 +165,67 @@ TEST(WebTimelineTest, HostileRemoteHtmlIsShownSanitised) {
 
 }  // namespace
 }  // namespace parvis
+
+namespace parvis {
+namespace {
+
+TEST(WebSearchTest, AccountsHashtagsAndHandlesAreFound) {
+  TestNode a(Settings{{"PARVIS_REGISTRATION", "open"}}, true), b(Settings{{"PARVIS_REGISTRATION", "open"}}, true);
+  WebClient ana(a.port()), anatole(a.port()), ben(b.port());
+  SignUp(ana, "ana");
+  SignUp(anatole, "anatole");
+  SignUp(ben, "ben");
+  Publish(ana, "Budget #Climat et #climatologie");
+  std::string found = BodyOf(Fetch(a.port(), "GET", "/search?q=ana"));
+  EXPECT_THAT(found, HasSubstr("href=\"/@ana\""));
+  EXPECT_THAT(found, HasSubstr("href=\"/@anatole\""));
+  std::string tags = BodyOf(Fetch(a.port(), "GET", "/search?q=%23clim"));
+  EXPECT_THAT(tags, HasSubstr("/tags/climat\""));
+  EXPECT_THAT(tags, HasSubstr("/tags/climatologie\""));
+  std::string tag_page = BodyOf(Fetch(a.port(), "GET", "/tags/CLIMAT"));
+  EXPECT_THAT(tag_page, HasSubstr("Budget"));
+  EXPECT_EQ(StatusOf(Fetch(a.port(), "GET", "/tags/%3Cscript%3E")), 404);
+  EXPECT_THAT(BodyOf(Fetch(a.port(), "GET", "/search?q=zzz")), HasSubstr("Nothing found"));
+  EXPECT_THAT(BodyOf(Fetch(a.port(), "GET", "/search?q=%3Cscript%3E")), Not(HasSubstr("<script>")));
+  // A handle elsewhere is looked up, with a page to follow it from.
+  std::string handle = "@ben@127.0.0.1:" + std::to_string(b.port());
+  std::string remote = BodyOf(ana.Get("/search?q=" + WebClient::Encode(handle)));
+  size_t at = remote.find("/remote?id=");
+  ASSERT_NE(at, std::string::npos) << remote;
+  std::string profile_path = remote.substr(at, remote.find('"', at) - at);
+  std::string profile = BodyOf(ana.Get(profile_path));
+  EXPECT_THAT(profile, HasSubstr("@ben@127.0.0.1"));
+  std::string followed = ana.Post("/follow", {{"handle", b.base() + "/users/ben"}});
+  EXPECT_EQ(StatusOf(followed), 303) << followed;
+  EXPECT_TRUE(Eventually([&] { return BodyOf(ana.Get(profile_path)).find("You follow") != std::string::npos; }));
+  ASSERT_EQ(StatusOf(ana.Post("/unfollow", {{"actor", b.base() + "/users/ben"}})), 303);
+  EXPECT_THAT(BodyOf(ana.Get(profile_path)), HasSubstr(">Follow<"));
+  EXPECT_EQ(StatusOf(ana.Get("/remote?id=javascript:alert(1)")), 404);
+}
+
+TEST(WebSearchTest, FollowRequestsWaitForTheAnswer) {
+  TestNode a(Settings{{"PARVIS_REGISTRATION", "open"}}, true), b(Settings{{"PARVIS_REGISTRATION", "open"}}, true);
+  WebClient ana(a.port()), ben(b.port());
+  SignUp(ana, "ana");
+  SignUp(ben, "ben");
+  ben.Get("/settings");
+  ASSERT_EQ(StatusOf(ben.Post("/settings/profile", {{"manual", "on"}})), 303);
+  ana.Get("/home");
+  ASSERT_EQ(StatusOf(ana.Post("/follow", {{"handle", "@ben@127.0.0.1:" + std::to_string(b.port())}})), 303);
+  std::string requests;
+  ASSERT_TRUE(Eventually([&] {
+    requests = BodyOf(ben.Get("/follow-requests"));
+    return requests.find("/users/ana") != std::string::npos;
+  }));
+  EXPECT_EQ(StatusOf(ben.Post("/follow-requests", {{"actor", "https://nobody.example/u"}, {"accept", "1"}})), 404);
+  ASSERT_EQ(StatusOf(ben.Post("/follow-requests", {{"actor", a.base() + "/users/ana"}, {"accept", "1"}})), 303);
+  EXPECT_THAT(BodyOf(ben.Get("/follow-requests")), HasSubstr("No one is waiting"));
+  // Accepted: ben's posts reach ana's home timeline.
+  std::string profile = "/remote?id=" + WebClient::Encode(b.base() + "/users/ben");
+  ASSERT_TRUE(Eventually([&] { return BodyOf(ana.Get(profile)).find("You follow") != std::string::npos; }));
+  Publish(ben, "Pour mes abonnés", "followers");
+  EXPECT_TRUE(Eventually([&] { return BodyOf(ana.Get("/home")).find("Pour mes abonnés") != std::string::npos; }));
+}
+
+}  // namespace
+}  // namespace parvis
