@@ -79,6 +79,10 @@ http::Response InstanceActor(const ActorContext& context) {
 
 }  // namespace
 
+http::Response ActorResponse(const Config& config, const accounts::Account& account) {
+  return ActivityJson(protocol::ActorDocument(DescribeAccount(config, account)));
+}
+
 const char* ActorType(accounts::AccountKind kind) {
   switch (kind) {
     case accounts::AccountKind::kPerson: return "Person";

@@ -20,6 +20,9 @@ struct ActorContext {
 };
 
 // `context` must outlive `router`.
+// The account's actor document as a response (also for the profile URL).
+http::Response ActorResponse(const Config& config, const accounts::Account& account);
+
 void AddActorRoutes(http::Router& router, const ActorContext& context);
 
 // "Person", "Organization", "Group": the ActivityStreams type of an account.

@@ -18,6 +18,22 @@ constexpr size_t kOutboxPageSize = 20;
 
 
 
+// Percent-encodes all but unreserved characters (for a query parameter).
+std::string QueryEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 std::optional<accounts::Account> FindAccount(const PostRoutesContext& context,
                                              const std::string& name) {
   if (!accounts::ValidateAccountName(name)) return std::nullopt;
@@ -47,6 +63,14 @@ std::variant<StoredObject, http::Response> ReadableNote(const PostRoutesContext&
   if (!account) return http::Response::JsonError(404, "no such account");
   ActorUrls urls(context.config->base_url);
   std::string id = urls.Actor(account->name) + "/statuses/" + request.params["id"];
+  // People following a link read the note's thread page.
+  if (!request.AcceptsActivityJson() &&
+      request.Header("accept").value_or("").find("text/html") != std::string_view::npos) {
+    http::Response redirect = http::Response::Text(303, "");
+    redirect.headers.emplace_back("Location", "/thread?id=" + QueryEncode(id));
+    redirect.headers.emplace_back("Vary", "Accept");
+    return redirect;
+  }
   Result<std::optional<StoredObject>> object = context.posts->Get(id);
   if (!object) return http::Response::JsonError(503, "storage unavailable");
   if (!object->has_value() || !(*object)->local || (*object)->deleted != 0 ||

@@ -7,6 +7,7 @@
 #include "parvis/protocol/digest.h"
 #include "parvis/protocol/hex.h"
 #include "parvis/protocol/json.h"
+#include "parvis/protocol/html_sanitizer.h"
 #include "parvis/protocol/markdown.h"
 #include "parvis/protocol/note_text.h"
 #include "parvis/protocol/remote_actor.h"
@@ -266,7 +267,10 @@ boost::asio::awaitable<Result<PostService::Composed>> PostService::Compose(
   note.type = draft.title.empty() ? "Note" : "Article";
   note.name = draft.title;
   note.summary = draft.summary;
-  note.content_html = protocol::RenderMarkdown(draft.text, links);
+  // Our own Markdown output, sanitised anyway: one allowlist for all HTML.
+  Result<std::string> safe = protocol::SanitizeHtml(protocol::RenderMarkdown(draft.text, links));
+  if (!safe) co_return std::unexpected(safe.error());
+  note.content_html = std::move(*safe);
   co_return composed;
 }
 

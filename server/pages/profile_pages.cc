@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "parvis/protocol/note_text.h"
+#include "server/federation/actor_routes.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/follow_store.h"
 #include "server/federation/post_service.h"
@@ -33,7 +34,11 @@ http::Response Profile(const PagesContext& context, http::Request& request) {
     if (found && found->has_value() && (*found)->approved) account = **found;
   }
   if (!account) return MessagePage(context, visitor, 404, T(visitor, "error_title"), T(visitor, "error_no_account"));
+  if (request.AcceptsActivityJson() && !context.config->authorized_fetch) {
+    return federation::ActorResponse(*context.config, *account);
+  }
   if (request.AcceptsActivityJson()) {
+    // Signed fetches are checked at the actor's own URL.
     http::Response moved = http::Response::Text(308, "");
     moved.headers.emplace_back("Location", urls.Actor(account->name));
     moved.headers.emplace_back("Vary", "Accept");

@@ -88,8 +88,8 @@ TEST_F(ActorRoutesTest, NegotiatesBetweenJsonAndHtml) {
   EXPECT_EQ(StatusOf(page), 200);
   EXPECT_THAT(page, HasSubstr("text/html"));
   EXPECT_THAT(BodyOf(page), HasSubstr("@camille@parvis.example"));
-  EXPECT_THAT(BodyOf(page), HasSubstr(
-      R"(<link rel="alternate" type="application/activity+json" href="https://parvis.example/users/camille">)"));
+  EXPECT_THAT(page, HasSubstr(
+      R"(Link: <https://parvis.example/users/camille>; rel="alternate"; type="application/activity+json")"));
   // The profile URL also answers with JSON to servers that ask for it.
   EXPECT_EQ(StringAt(JsonOf(node_.Get("/@camille", kActivityJson)), "id"),
             "https://parvis.example/users/camille");
