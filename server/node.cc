@@ -200,7 +200,9 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                                                  .posts = impl->posts.get(),
                                                  .follows = follow_context});
   federation::AddDiscoveryRoutes(impl->public_router,
-                                 {.config = &impl->config, .accounts = impl->accounts.get()});
+                                 {.config = &impl->config,
+                                  .accounts = impl->accounts.get(),
+                                  .store = impl->store.get()});
   control::AddControlRoutes(impl->control_router,
                             {.store = impl->store.get(), .accounts = impl->accounts.get()});
 

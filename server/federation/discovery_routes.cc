@@ -1,5 +1,7 @@
 #include "server/federation/discovery_routes.h"
 
+#include "server/accounts/node_settings.h"
+
 #include <cctype>
 #include <string>
 
@@ -64,20 +66,21 @@ http::Response NodeInfoDocument(const DiscoveryContext& context) {
   Result<uint64_t> users = context.accounts->Count();
   if (!users) return http::Response::JsonError(503, "storage unavailable");
   const Config& config = *context.config;
+  accounts::NodeSettings settings = accounts::LoadNodeSettings(*context.store, config);
   protocol::NodeInfo info{
       .software_version = PARVIS_VERSION,
-      .open_registrations = config.registration == RegistrationMode::kOpen ||
-                            config.registration == RegistrationMode::kApproval,
+      .open_registrations = settings.registration == RegistrationMode::kOpen ||
+                            settings.registration == RegistrationMode::kApproval,
       .total_users = *users,
       // Activity is not tracked yet (no sign-ins); every account counts.
       .active_month = *users,
       .active_halfyear = *users,
       .local_posts = 0,
-      .node_name = config.node_name,
-      .node_description = config.node_description,
-      .editor_name = config.editor_name,
-      .editor_contact = config.editor_contact,
-      .registration_mode = RegistrationModeName(config.registration),
+      .node_name = settings.node_name,
+      .node_description = settings.description,
+      .editor_name = settings.editor_name,
+      .editor_contact = settings.editor_contact,
+      .registration_mode = RegistrationModeName(settings.registration),
       .federation_mode = FederationModeName(config.federation),
       .civic_features = {},
   };

@@ -12,6 +12,7 @@ namespace parvis::federation {
 struct DiscoveryContext {
   const Config* config;
   accounts::AccountService* accounts;
+  const storage::Store* store;  // node settings changed by admins (accounts/node_settings.h)
 };
 
 // Adds GET /.well-known/webfinger, /.well-known/host-meta,

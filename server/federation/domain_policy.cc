@@ -29,6 +29,14 @@ std::optional<std::string> HostOf(std::string_view url) {
   return host;
 }
 
+std::optional<std::string> AuthorityOf(std::string_view url) {
+  std::optional<std::string> host = HostOf(url);
+  if (!host) return std::nullopt;
+  auto parsed = boost::urls::parse_uri(url);
+  if (parsed && parsed->has_port()) return *host + ":" + std::string(parsed->port());
+  return host;
+}
+
 bool DomainPolicy::Allows(std::string_view host) const {
   for (const std::string& blocked : config_.blocklist) {
     if (Covers(blocked, host)) return false;

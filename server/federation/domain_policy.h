@@ -13,6 +13,9 @@ namespace parvis::federation {
 
 // The lower-case host of an http(s) URL, without port; nullopt if none.
 std::optional<std::string> HostOf(std::string_view url);
+// The host with its port when the URL names one ("example.org:8443"), as
+// handles write it; nullopt if none.
+std::optional<std::string> AuthorityOf(std::string_view url);
 
 class DomainPolicy {
  public:

@@ -237,7 +237,7 @@ boost::asio::awaitable<Result<PostService::Composed>> PostService::Compose(
                        "cannot address " + actor_id + ": " + actor.error().message);
       }
       add_remote(*actor);
-      tag_name = "@" + actor->preferred_username + "@" + HostOf(actor->id).value_or("");
+      tag_name = "@" + actor->preferred_username + "@" + AuthorityOf(actor->id).value_or("");
     }
     note.mentions.push_back(actor_id);
     note.tags.push_back({"Mention", actor_id, tag_name});

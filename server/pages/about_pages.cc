@@ -1,5 +1,8 @@
 #include "server/pages/about_pages.h"
 
+#include "parvis/protocol/note_text.h"
+#include "server/accounts/node_settings.h"
+
 namespace parvis::pages {
 namespace {
 
@@ -7,12 +10,14 @@ http::Response Render(const PagesContext& context, const http::Request& request,
   Visitor visitor = ReadVisitor(context, request);
   Result<uint64_t> count = context.accounts->Count();
   if (!count) return MessagePage(context, visitor, 503, T(visitor, "error_title"), T(visitor, "error_storage"));
+  accounts::NodeSettings settings = accounts::LoadNodeSettings(*context.store, *context.config);
   kainjow::mustache::data data;
-  data.set("description", context.config->node_description);
+  data.set("description", settings.description);
+  if (!settings.rules.empty()) data.set("rules", protocol::RenderPlainText(settings.rules, {}));
   data.set("account_count", std::to_string(*count));
   data.set("registration",
-           T(visitor, std::string("registration_") + RegistrationModeName(context.config->registration)));
-  std::string title = page == "home" ? context.config->node_name : T(visitor, "about");
+           T(visitor, std::string("registration_") + RegistrationModeName(settings.registration)));
+  std::string title = page == "home" ? settings.node_name : T(visitor, "about");
   return RenderPage(context, visitor, page, title, std::move(data));
 }
 

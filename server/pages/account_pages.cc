@@ -1,6 +1,7 @@
 #include "server/pages/account_pages.h"
 
 #include "server/accounts/invite_store.h"
+#include "server/accounts/node_settings.h"
 #include "server/accounts/session_store.h"
 #include "server/pages/web_forms.h"
 
@@ -31,7 +32,7 @@ http::Response SignIn(const PagesContext& context, const Visitor& visitor,
 
 mustache::data RegisterData(const PagesContext& context, const Form& form, const std::string& error) {
   mustache::data data;
-  RegistrationMode mode = context.config->registration;
+  RegistrationMode mode = accounts::LoadNodeSettings(*context.store, *context.config).registration;
   if (mode == RegistrationMode::kClosed) data.set("closed", true);
   if (mode == RegistrationMode::kInvite) data.set("invite_mode", true);
   if (mode == RegistrationMode::kApproval) data.set("approval_mode", true);
@@ -49,7 +50,10 @@ mustache::data RegisterData(const PagesContext& context, const Form& form, const
 http::Response RegisterPage(const PagesContext& context, const http::Request& request) {
   Visitor visitor = ReadVisitor(context, request);
   if (visitor.account) return Redirect("/home");
-  int status = context.config->registration == RegistrationMode::kClosed ? 403 : 200;
+  int status = accounts::LoadNodeSettings(*context.store, *context.config).registration ==
+                       RegistrationMode::kClosed
+                   ? 403
+                   : 200;
   return RenderPage(context, visitor, "register", T(visitor, "register"), RegisterData(context, {}, ""),
                     status);
 }
@@ -59,7 +63,7 @@ http::Response Register(const PagesContext& context, const http::Request& reques
   auto read = ReadPostedForm(context, visitor, request);
   if (auto* refused = std::get_if<http::Response>(&read)) return std::move(*refused);
   const Form& form = std::get<Form>(read);
-  RegistrationMode mode = context.config->registration;
+  RegistrationMode mode = accounts::LoadNodeSettings(*context.store, *context.config).registration;
   auto again = [&](int status, const std::string& error) {
     return RenderPage(context, visitor, "register", T(visitor, "register"),
                       RegisterData(context, form, error), status);

@@ -4,6 +4,7 @@
 
 #include "parvis/protocol/timestamps.h"
 #include "server/accounts/invite_store.h"
+#include "server/accounts/node_settings.h"
 #include "server/pages/web_forms.h"
 
 namespace parvis::pages {
@@ -55,12 +56,19 @@ http::Response AdminPage(const PagesContext& context, const http::Request& reque
     }
   }
   const Config& config = *context.config;
+  accounts::NodeSettings settings = accounts::LoadNodeSettings(*context.store, config);
   mustache::data data;
   data.set("pending", pending);
   data.set("invites", invites);
-  data.set("registration", T(visitor, std::string("registration_") + RegistrationModeName(config.registration)));
   data.set("federation_mode", FederationModeName(config.federation));
+  data.set("node_name_value", settings.node_name);
+  data.set("description_value", settings.description);
+  data.set("rules_value", settings.rules);
+  data.set("editor_name_value", settings.editor_name);
+  data.set("editor_contact_value", settings.editor_contact);
+  data.set(std::string("mode_") + RegistrationModeName(settings.registration), true);
   if (!notice.empty()) data.set("notice", notice);
+  if (request.QueryParam("saved")) data.set("notice", T(visitor, "settings_saved"));
   return RenderPage(context, visitor, "admin", T(visitor, "admin"), std::move(data));
 }
 
@@ -100,6 +108,33 @@ http::Response CreateInvite(const PagesContext& context, const http::Request& re
   return Redirect("/admin");
 }
 
+http::Response SaveSettings(const PagesContext& context, const http::Request& request) {
+  auto admin = Admin(context, request);
+  if (auto* refused = std::get_if<http::Response>(&admin)) return std::move(*refused);
+  const Visitor& visitor = std::get<Visitor>(admin);
+  auto read = ReadPostedForm(context, visitor, request);
+  if (auto* refused = std::get_if<http::Response>(&read)) return std::move(*refused);
+  const Form& form = std::get<Form>(read);
+  std::optional<RegistrationMode> mode;
+  for (RegistrationMode m : {RegistrationMode::kOpen, RegistrationMode::kApproval,
+                             RegistrationMode::kInvite, RegistrationMode::kClosed}) {
+    if (Field(form, "registration") == RegistrationModeName(m)) mode = m;
+  }
+  if (!mode) return MessagePage(context, visitor, 400, T(visitor, "error_title"), T(visitor, "error_form"));
+  Status saved = accounts::SaveNodeSettings(
+      *context.store, {.node_name = Field(form, "node_name"),
+                       .description = Field(form, "description"),
+                       .rules = Field(form, "rules"),
+                       .editor_name = Field(form, "editor_name"),
+                       .editor_contact = Field(form, "editor_contact"),
+                       .registration = *mode});
+  if (!saved) {
+    return MessagePage(context, visitor, saved.error().code == ErrorCode::kInvalidArgument ? 400 : 503,
+                       T(visitor, "error_title"), saved.error().message);
+  }
+  return Redirect("/admin?saved=1");
+}
+
 }  // namespace
 
 void AddAdminPages(http::Router& router, const PagesContext& context) {
@@ -107,6 +142,7 @@ void AddAdminPages(http::Router& router, const PagesContext& context) {
   router.Add("POST", "/admin/approve", [context](http::Request& r) { return Decide(context, r, true); });
   router.Add("POST", "/admin/reject", [context](http::Request& r) { return Decide(context, r, false); });
   router.Add("POST", "/admin/invites", [context](http::Request& r) { return CreateInvite(context, r); });
+  router.Add("POST", "/admin/settings", [context](http::Request& r) { return SaveSettings(context, r); });
 }
 
 }  // namespace parvis::pages

@@ -27,7 +27,7 @@ boost::asio::awaitable<http::Response> RemoteProfile(const PagesContext& context
   mustache::data data;
   std::string name = actor->name.empty() ? actor->preferred_username : actor->name;
   data.set("display_name", name.empty() ? actor->id : name);
-  data.set("handle", "@" + actor->preferred_username + "@" + federation::HostOf(actor->id).value_or(""));
+  data.set("handle", "@" + actor->preferred_username + "@" + federation::AuthorityOf(actor->id).value_or(""));
   data.set("actor", actor->id);
   data.set("original", actor->url.empty() ? actor->id : actor->url);
   if (visitor.account) {

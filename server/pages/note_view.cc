@@ -57,7 +57,7 @@ Author DescribeAuthor(const PagesContext& context, const std::string& actor_id) 
   Result<std::optional<protocol::RemoteActor>> known = context.directory->Stored(actor_id);
   if (known && known->has_value()) {
     const protocol::RemoteActor& actor = **known;
-    std::string host = federation::HostOf(actor.id).value_or("");
+    std::string host = federation::AuthorityOf(actor.id).value_or("");
     std::string name = actor.name.empty() ? actor.preferred_username : actor.name;
     return {name.empty() ? actor.id : name, "@" + actor.preferred_username + "@" + host,
             actor.url.empty() ? actor.id : actor.url};
@@ -66,6 +66,11 @@ Author DescribeAuthor(const PagesContext& context, const std::string& actor_id) 
 }
 
 }  // namespace
+
+std::string ActorLabel(const PagesContext& context, const std::string& actor_id) {
+  Author author = DescribeAuthor(context, actor_id);
+  return author.handle == actor_id ? actor_id : author.name + " (" + author.handle + ")";
+}
 
 std::string ThreadPath(const std::string& object_id) {
   return "/thread?id=" + UrlEncode(object_id);

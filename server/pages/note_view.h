@@ -21,6 +21,9 @@ std::optional<kainjow::mustache::data> NoteView(const PagesContext& context, con
                                                 const federation::StoredObject& object,
                                                 const std::string& booster = "");
 
+// "Display name (@name@host)" of an actor known here, else its id.
+std::string ActorLabel(const PagesContext& context, const std::string& actor_id);
+
 // The page path where a browser reads the object and its thread.
 std::string ThreadPath(const std::string& object_id);
 

@@ -2,6 +2,7 @@
 
 #include "parvis/embedded.h"
 #include "parvis/protocol/hex.h"
+#include "server/accounts/node_settings.h"
 #include "server/accounts/session_store.h"
 #include "server/pages/translations.h"
 #include "server/pages/web_forms.h"
@@ -43,6 +44,10 @@ Visitor ReadVisitor(const PagesContext& context, const http::Request& request) {
   } else if (std::optional<std::string> chosen = request.QueryParam("lang");
              chosen && (*chosen == "fr" || *chosen == "en")) {
     visitor.locale = *chosen;
+    visitor.new_locale = true;
+  } else if (std::optional<std::string> kept = CookieValue(request, kLocaleCookie);
+             kept && (*kept == "fr" || *kept == "en")) {
+    visitor.locale = *kept;
   } else {
     visitor.locale = LocaleFromAcceptLanguage(request.Header("accept-language").value_or(""));
   }
@@ -66,15 +71,16 @@ http::Response RenderPage(const PagesContext& context, const Visitor& visitor,
     return http::Response::Text(500, "a page template is missing from the build\n");
   }
   const Config& config = *context.config;
+  accounts::NodeSettings settings = accounts::LoadNodeSettings(*context.store, config);
   mustache::data strings;
   for (const auto& [key, value] : Strings(visitor.locale)) strings.set(key, value);
   data.set("t", strings);
   data.set("csrf", visitor.csrf);
   data.set("lang", visitor.locale);
-  data.set("node_name", config.node_name);
+  data.set("node_name", settings.node_name);
   // Mustache shows a section for an empty string: set only what exists.
-  if (!config.editor_name.empty()) data.set("editor_name", config.editor_name);
-  if (!config.editor_contact.empty()) data.set("editor_contact", config.editor_contact);
+  if (!settings.editor_name.empty()) data.set("editor_name", settings.editor_name);
+  if (!settings.editor_contact.empty()) data.set("editor_contact", settings.editor_contact);
   data.set("title", title);
   if (visitor.account) {
     mustache::data user;
@@ -100,6 +106,11 @@ http::Response RenderPage(const PagesContext& context, const Visitor& visitor,
   response.headers.emplace_back("Referrer-Policy", "same-origin");
   response.headers.emplace_back("Vary", "Cookie, Accept-Language");
   if (visitor.account) response.headers.emplace_back("Cache-Control", "private, no-store");
+  if (visitor.new_locale) {
+    // The language picked in the footer holds for the next pages too.
+    response.headers.emplace_back(
+        "Set-Cookie", SetCookie(kLocaleCookie, visitor.locale, "Lax", 365 * 24 * 3600, Secure(config)));
+  }
   if (visitor.new_csrf) {
     response.headers.emplace_back(
         "Set-Cookie", SetCookie(kCsrfCookie, visitor.csrf, "Strict", 365 * 24 * 3600, Secure(config)));

@@ -43,6 +43,7 @@ struct Visitor {
   std::string locale;                        // "en" or "fr"
   std::string csrf;                          // the token forms carry
   bool new_csrf = false;                     // the response must set the cookie
+  bool new_locale = false;                   // chosen by ?lang: remember it in a cookie
 };
 
 // Reads the visitor from the request's cookies and headers. Storage errors

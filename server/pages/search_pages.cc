@@ -109,7 +109,7 @@ boost::asio::awaitable<http::Response> Search(const PagesContext& context,
       if (actor) {
         mustache::data found;
         found.set("name", actor->name.empty() ? actor->preferred_username : actor->name);
-        found.set("handle", "@" + actor->preferred_username + "@" + federation::HostOf(actor->id).value_or(""));
+        found.set("handle", "@" + actor->preferred_username + "@" + federation::AuthorityOf(actor->id).value_or(""));
         found.set("url", "/remote?id=" + UrlEncode(actor->id));
         accounts_found.push_back(found);
       }

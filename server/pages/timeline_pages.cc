@@ -238,7 +238,7 @@ http::Response Notifications(const PagesContext& context, const http::Request& r
       if (note && note->has_value() && (*note)->local && (*note)->deleted == 0) {
         mustache::data entry;
         entry.set("text", T(visitor, "notification_Create"));
-        entry.set("actor", (*note)->author);
+        entry.set("actor", ActorLabel(context, (*note)->author));
         entry.set("link", ThreadPath(note_id));
         list.push_back(entry);
         ++shown;
@@ -258,7 +258,7 @@ http::Response Notifications(const PagesContext& context, const http::Request& r
     if (T(visitor, key) == key) continue;  // types without a notification
     mustache::data entry;
     entry.set("text", T(visitor, key));
-    entry.set("actor", actor);
+    entry.set("actor", ActorLabel(context, actor));
     if (auto it = activity.FindMember("object"); it != activity.MemberEnd()) {
       std::string object = protocol::FirstId(it->value).value_or("");
       if (!object.empty() && type != "Follow") entry.set("link", ThreadPath(object));

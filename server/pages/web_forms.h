@@ -19,6 +19,7 @@ namespace parvis::pages {
 
 inline constexpr std::string_view kSessionCookie = "parvis_session";
 inline constexpr std::string_view kCsrfCookie = "parvis_csrf";
+inline constexpr std::string_view kLocaleCookie = "parvis_lang";
 
 // Fields of an application/x-www-form-urlencoded body; nullopt if it is not
 // one (wrong content type, malformed encoding, more than 64 fields).
