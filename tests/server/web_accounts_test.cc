@@ -290,3 +290,46 @@ TEST(WebAccountsTest, PagesSpeakFrenchOrEnglish) {
 
 }  // namespace
 }  // namespace parvis
+
+namespace parvis {
+namespace {
+
+TEST(WebAdminTest, AdminsChangeTheNodesSettings) {
+  TestNode node(std::map<std::string, std::string>{{"PARVIS_REGISTRATION", "open"}});
+  node.node().CallControl("POST", "/control/accounts",
+                          R"({"name":"root","kind":"person","admin":true,"password":"admin passphrase"})");
+  WebClient admin(node.port());
+  ASSERT_EQ(StatusOf(Login(admin, "root", "admin passphrase")), 303);
+  EXPECT_THAT(BodyOf(admin.Get("/admin")), HasSubstr("name=\"node_name\""));
+  Fields settings = {{"node_name", "Quartier <Nord>"}, {"description", "Le nœud du quartier"},
+                     {"rules", "Pas d'insultes.\nPas de publicité."}, {"editor_name", "Jeanne Martin"},
+                     {"editor_contact", "jeanne@example.org"}, {"registration", "closed"}};
+  ASSERT_EQ(StatusOf(admin.Post("/admin/settings", settings)), 303);
+  std::string front = BodyOf(Fetch(node.port(), "GET", "/"));
+  EXPECT_THAT(front, HasSubstr("Quartier &lt;Nord&gt;"));
+  EXPECT_THAT(front, HasSubstr("Jeanne Martin"));
+  std::string about = BodyOf(Fetch(node.port(), "GET", "/about"));
+  EXPECT_THAT(about, HasSubstr("Pas d&#39;insultes.<br>Pas de publicité."));
+  EXPECT_EQ(StatusOf(Fetch(node.port(), "GET", "/register")), 403);
+  std::string nodeinfo = BodyOf(Fetch(node.port(), "GET", "/nodeinfo/2.1"));
+  EXPECT_THAT(nodeinfo, HasSubstr("Jeanne Martin"));
+  EXPECT_THAT(nodeinfo, HasSubstr("\"openRegistrations\":false"));
+  // Refused: an empty name, an unknown mode, a non-admin, a forged form.
+  Fields empty = settings;
+  empty[0].second = "";
+  EXPECT_EQ(StatusOf(admin.Post("/admin/settings", empty)), 400);
+  Fields unknown = settings;
+  unknown[5].second = "sometimes";
+  EXPECT_EQ(StatusOf(admin.Post("/admin/settings", unknown)), 400);
+  EXPECT_EQ(StatusOf(admin.Post("/admin/settings", settings, false)), 403);
+  node.node().CallControl("POST", "/control/accounts",
+                          R"({"name":"ana","kind":"person","password":"a long passphrase"})");
+  WebClient ana(node.port());
+  ASSERT_EQ(StatusOf(Login(ana, "ana", "a long passphrase")), 303);
+  ana.Get("/home");
+  EXPECT_EQ(StatusOf(ana.Post("/admin/settings", settings)), 403);
+  EXPECT_THAT(BodyOf(Fetch(node.port(), "GET", "/")), HasSubstr("Quartier &lt;Nord&gt;"));
+}
+
+}  // namespace
+}  // namespace parvis
