@@ -66,6 +66,14 @@ std::string ActorDocument(const LocalActor& actor) {
   writer.Key("discoverable");
   writer.Bool(true);
   if (actor.published != 0) Member(writer, "published", FormatRfc3339Utc(actor.published));
+  if (!actor.icon_url.empty()) {
+    writer.Key("icon");
+    writer.StartObject();
+    Member(writer, "type", "Image");
+    Member(writer, "mediaType", actor.icon_media_type);
+    Member(writer, "url", actor.icon_url);
+    writer.EndObject();
+  }
   writer.Key("publicKey");
   writer.StartObject();
   Member(writer, "id", actor.rsa_key_id);

@@ -10,7 +10,8 @@ const std::vector<Family>& AllFamilies() {
       Family::kRemoteKeys,  Family::kActivities, Family::kFollows,      Family::kOutbox,
       Family::kReactions,   Family::kHosts,    Family::kTokens,       Family::kInboxItems,
       Family::kReplies,     Family::kTags,     Family::kFeatured,     Family::kSessions,
-      Family::kInvites,     Family::kHomeFeed, Family::kPublicFeed,   Family::kReplay,
+      Family::kInvites,     Family::kHomeFeed, Family::kPublicFeed,   Family::kMedia,
+      Family::kReplay,
   };
   return families;
 }
@@ -64,6 +65,8 @@ const char* FamilyName(Family family) {
       return "home_feed";
     case Family::kPublicFeed:
       return "public_feed";
+    case Family::kMedia:
+      return "media";
     case Family::kReplay:
       return "replay";
   }

@@ -54,10 +54,13 @@ std::string EncodeAccount(const Account& account) {
   writer.Bool(account.approved);
   for (auto [key, value] : {std::pair{"display_name", &account.display_name},
                             std::pair{"bio", &account.bio}, std::pair{"locale", &account.locale},
-                            std::pair{"email", &account.email}}) {
+                            std::pair{"email", &account.email},
+                            std::pair{"avatar_type", &account.avatar_type}}) {
     writer.Key(key);
     writer.String(value->c_str(), static_cast<rapidjson::SizeType>(value->size()));
   }
+  writer.Key("avatar_version");
+  writer.Int64(account.avatar_version);
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -90,8 +93,12 @@ Result<Account> DecodeAccount(std::string_view bytes) {
   if (d.HasMember("approved") && d["approved"].IsBool()) account.approved = d["approved"].GetBool();
   for (auto [key, into] : {std::pair{"display_name", &account.display_name},
                            std::pair{"bio", &account.bio}, std::pair{"locale", &account.locale},
-                           std::pair{"email", &account.email}}) {
+                           std::pair{"email", &account.email},
+                           std::pair{"avatar_type", &account.avatar_type}}) {
     if (d.HasMember(key) && d[key].IsString()) *into = d[key].GetString();
+  }
+  if (d.HasMember("avatar_version") && d["avatar_version"].IsInt64()) {
+    account.avatar_version = d["avatar_version"].GetInt64();
   }
   return account;
 }
@@ -298,6 +305,52 @@ Status AccountService::ChangePassword(const Account& account, std::string_view p
   return store_.Write(batch);
 }
 
+std::optional<std::string> ImageType(std::string_view bytes) {
+  if (bytes.starts_with("\x89PNG\r\n\x1a\n")) return "image/png";
+  if (bytes.starts_with("\xff\xd8\xff")) return "image/jpeg";
+  if (bytes.size() >= 12 && bytes.starts_with("RIFF") && bytes.substr(8, 4) == "WEBP") return "image/webp";
+  return std::nullopt;
+}
+
+Status AccountService::SetAvatar(storage::AccountId id, std::string_view bytes, int64_t version) {
+  std::optional<std::string> type;
+  if (!bytes.empty()) {
+    if (bytes.size() > kMaxAvatarBytes) {
+      return Fail(ErrorCode::kLimitExceeded, "an avatar has at most 512 KiB");
+    }
+    type = ImageType(bytes);
+    if (!type) return Fail(ErrorCode::kInvalidArgument, "an avatar is a PNG, JPEG or WebP image");
+  }
+  std::lock_guard lock(create_mutex_);
+  Result<std::optional<Account>> account = FindById(id);
+  if (!account) return std::unexpected(account.error());
+  if (!account->has_value()) return Fail(ErrorCode::kNotFound, "no such account");
+  (*account)->avatar_type = type.value_or("");
+  (*account)->avatar_version = type ? version : 0;
+  storage::Batch batch;
+  batch.Put(Family::kAccounts, storage::EncodeAccountId(id), EncodeAccount(**account));
+  if (type) {
+    batch.Put(Family::kMedia, storage::AccountKey(id, "avatar"), bytes);
+  } else {
+    batch.Delete(Family::kMedia, storage::AccountKey(id, "avatar"));
+  }
+  return store_.Write(batch);
+}
+
+Result<std::optional<std::pair<std::string, std::string>>> AccountService::Avatar(
+    storage::AccountId id) const {
+  Result<std::optional<Account>> account = FindById(id);
+  if (!account) return std::unexpected(account.error());
+  if (!account->has_value() || (*account)->avatar_type.empty()) {
+    return std::optional<std::pair<std::string, std::string>>();
+  }
+  Result<std::optional<std::string>> bytes = store_.Get(Family::kMedia, storage::AccountKey(id, "avatar"));
+  if (!bytes) return std::unexpected(bytes.error());
+  if (!bytes->has_value()) return std::optional<std::pair<std::string, std::string>>();
+  return std::optional<std::pair<std::string, std::string>>(
+      std::pair{(*account)->avatar_type, std::move(**bytes)});
+}
+
 Status AccountService::Approve(storage::AccountId id) {
   return Change(id, [](Account& account) {
     account.approved = true;
@@ -318,6 +371,7 @@ Status AccountService::Reject(storage::AccountId id) {
   batch.Delete(Family::kAccounts, id_key);
   batch.Delete(Family::kAccountKeys, id_key);
   batch.Delete(Family::kAccountNames, LowerCase((*account)->name));
+  batch.Delete(Family::kMedia, storage::AccountKey(id, "avatar"));
   for (std::string_view record : {kPasswordRecord, kRsaKeyRecord, kEd25519KeyRecord}) {
     batch.Delete(Family::kAccountPrivate, storage::AccountKey(id, record));
   }

@@ -41,7 +41,15 @@ struct Account {
   std::string bio;           // plain text, at most 1000 characters
   std::string locale;        // "fr", "en" or empty (the browser's choice)
   std::string email;         // optional, never published
+  std::string avatar_type;   // "image/png", "image/jpeg", "image/webp"; empty: none
+  int64_t avatar_version = 0;  // changes with each new avatar (cache busting)
 };
+
+inline constexpr size_t kMaxAvatarBytes = 512 << 10;
+
+// The image type of `bytes` by its signature: PNG, JPEG or WebP; nullopt for
+// anything else (SVG and HTML included).
+std::optional<std::string> ImageType(std::string_view bytes);
 
 // An account's private keys as PEM (PKCS#8), for signing.
 struct PrivateKeyPems {
@@ -90,6 +98,11 @@ class AccountService {
   // Display name, bio and language; kInvalidArgument names what is too long
   // or not allowed.
   Status EditProfile(storage::AccountId id, const ProfileEdit& edit);
+  // Stores a new avatar (PNG, JPEG or WebP, at most kMaxAvatarBytes) with
+  // the account record in one batch, or removes it when `bytes` is empty.
+  Status SetAvatar(storage::AccountId id, std::string_view bytes, int64_t version);
+  // The avatar's type and bytes, if the account has one.
+  Result<std::optional<std::pair<std::string, std::string>>> Avatar(storage::AccountId id) const;
   // Replaces the password (after ValidatePassword).
   Status ChangePassword(const Account& account, std::string_view password);
   // Lets a waiting registration in.

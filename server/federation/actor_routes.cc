@@ -41,6 +41,8 @@ protocol::LocalActor DescribeAccount(const Config& config, const accounts::Accou
       .rsa_public_pem = account.rsa_public_pem,
       .ed25519_key_id = urls.Ed25519Key(name),
       .ed25519_multibase = account.ed25519_multibase,
+      .icon_url = account.avatar_type.empty() ? "" : urls.Avatar(name, account.avatar_version),
+      .icon_media_type = account.avatar_type,
   };
 }
 

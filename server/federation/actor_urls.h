@@ -22,6 +22,11 @@ class ActorUrls {
   std::string Featured(std::string_view name) const { return Actor(name) + "/collections/featured"; }
   std::string RsaKey(std::string_view name) const { return Actor(name) + "#main-key"; }
   std::string Ed25519Key(std::string_view name) const { return Actor(name) + "#ed25519-key"; }
+  // The avatar's URL; `version` changes with each new image, so caches can
+  // keep one for long.
+  std::string Avatar(std::string_view name, int64_t version) const {
+    return base_ + "/media/avatars/" + std::string(name) + "?v=" + std::to_string(version);
+  }
   std::string SharedInbox() const { return base_ + "/inbox"; }
   std::string InstanceActor() const { return base_ + "/actor"; }
   std::string InstanceRsaKey() const { return InstanceActor() + "#main-key"; }

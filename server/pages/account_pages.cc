@@ -3,6 +3,7 @@
 #include "server/accounts/invite_store.h"
 #include "server/accounts/node_settings.h"
 #include "server/accounts/session_store.h"
+#include "server/pages/multipart_form.h"
 #include "server/pages/web_forms.h"
 
 namespace parvis::pages {
@@ -173,6 +174,9 @@ mustache::data SettingsData(const accounts::Account& account) {
   if (account.locale == "en") data.set("locale_en", true);
   if (account.locale.empty()) data.set("locale_auto", true);
   if (account.manually_approves_followers) data.set("manual", true);
+  if (!account.avatar_type.empty()) {
+    data.set("avatar", "/media/avatars/" + account.name + "?v=" + std::to_string(account.avatar_version));
+  }
   return data;
 }
 
@@ -238,6 +242,53 @@ http::Response SavePassword(const PagesContext& context, const http::Request& re
   return response;
 }
 
+// POST /settings/avatar (multipart): a new avatar, or none with "remove".
+http::Response SaveAvatar(const PagesContext& context, const http::Request& request) {
+  Visitor visitor = ReadVisitor(context, request);
+  if (!visitor.account) return Redirect("/login");
+  Result<MultipartForm> form =
+      ParseMultipartForm(request.Header("content-type").value_or(""), request.body);
+  if (!form) return MessagePage(context, visitor, 400, T(visitor, "error_title"), T(visitor, "error_form"));
+  if (!PassesCsrf(request, form->fields, context.config->base_url)) {
+    return MessagePage(context, visitor, 403, T(visitor, "error_title"), T(visitor, "error_csrf"));
+  }
+  auto again = [&](int status, const std::string& error) {
+    mustache::data data = SettingsData(*visitor.account);
+    data.set("error", error);
+    return RenderPage(context, visitor, "settings", T(visitor, "settings"), std::move(data), status);
+  };
+  std::string bytes;
+  if (form->fields["remove"] != "on") {
+    auto file = form->files.find("avatar");
+    if (file == form->files.end() || file->second.bytes.empty()) return again(400, T(visitor, "error_avatar"));
+    bytes = std::move(file->second.bytes);
+  }
+  Status saved = context.accounts->SetAvatar(visitor.account->id, bytes, context.now());
+  if (!saved) {
+    bool theirs = saved.error().code == ErrorCode::kInvalidArgument ||
+                  saved.error().code == ErrorCode::kLimitExceeded;
+    return again(theirs ? 400 : 503, theirs ? T(visitor, "error_avatar") : T(visitor, "error_storage"));
+  }
+  return Redirect("/settings?saved=1");
+}
+
+// GET /media/avatars/{name}: the image, as stored; nothing else can come out
+// of it (checked signature, its own type, no sniffing, no script).
+http::Response AvatarImage(const PagesContext& context, http::Request& request) {
+  const std::string& name = request.params["name"];
+  if (!accounts::ValidateAccountName(name)) return http::Response::Text(404, "not found\n");
+  Result<std::optional<accounts::Account>> account = context.accounts->FindByName(name);
+  if (!account || !account->has_value() || !(*account)->approved) return http::Response::Text(404, "not found\n");
+  Result<std::optional<std::pair<std::string, std::string>>> image = context.accounts->Avatar((*account)->id);
+  if (!image) return http::Response::Text(503, "storage unavailable\n");
+  if (!image->has_value()) return http::Response::Text(404, "not found\n");
+  http::Response response{200, (*image)->first, std::move((*image)->second), {}};
+  response.headers.emplace_back("Cache-Control", "public, max-age=604800");
+  response.headers.emplace_back("Content-Security-Policy", "default-src 'none'; sandbox");
+  response.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  return response;
+}
+
 }  // namespace
 
 void AddAccountPages(http::Router& router, const PagesContext& context) {
@@ -249,6 +300,8 @@ void AddAccountPages(http::Router& router, const PagesContext& context) {
   router.Add("GET", "/settings", [context](http::Request& r) { return SettingsPage(context, r); });
   router.Add("POST", "/settings/profile", [context](http::Request& r) { return SaveProfile(context, r); });
   router.Add("POST", "/settings/password", [context](http::Request& r) { return SavePassword(context, r); });
+  router.Add("POST", "/settings/avatar", [context](http::Request& r) { return SaveAvatar(context, r); });
+  router.Add("GET", "/media/avatars/{name}", [context](http::Request& r) { return AvatarImage(context, r); });
 }
 
 }  // namespace parvis::pages

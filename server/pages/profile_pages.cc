@@ -48,6 +48,7 @@ http::Response Profile(const PagesContext& context, http::Request& request) {
   data.set("display_name", account->display_name.empty() ? account->name : account->display_name);
   data.set("name", account->name);
   data.set("host", context.config->host);
+  if (!account->avatar_type.empty()) data.set("avatar", urls.Avatar(account->name, account->avatar_version));
   data.set("kind_label", T(visitor, std::string("kind_") + accounts::AccountKindName(account->kind)));
   if (!account->bio.empty()) data.set("bio", protocol::RenderPlainText(account->bio, {}));
   data.set("follower_count", std::to_string(Accepted(context, account->id, federation::Direction::kFollowers)));

@@ -333,3 +333,53 @@ TEST(WebAdminTest, AdminsChangeTheNodesSettings) {
 
 }  // namespace
 }  // namespace parvis
+
+namespace parvis {
+namespace {
+
+TEST(WebAvatarTest, AnAvatarIsUploadedServedPublishedAndRemoved) {
+  TestNode node(std::map<std::string, std::string>{{"PARVIS_REGISTRATION", "open"}});
+  WebClient ana(node.port());
+  ASSERT_EQ(StatusOf(Register(ana, "ana")), 303);
+  ana.Get("/settings");
+  std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + std::string(100, '\0') + "IEND";
+  std::string uploaded = ana.PostFile("/settings/avatar", "avatar", png);
+  ASSERT_EQ(StatusOf(uploaded), 303) << uploaded;
+  std::string actor = BodyOf(Fetch(node.port(), "GET", "/users/ana", "Accept: application/activity+json\r\n"));
+  size_t at = actor.find("/media/avatars/ana?v=");
+  ASSERT_NE(at, std::string::npos) << actor;
+  EXPECT_THAT(actor, HasSubstr(R"("icon":{"type":"Image","mediaType":"image/png")"));
+  std::string image = Fetch(node.port(), "GET", actor.substr(at, actor.find('"', at) - at));
+  EXPECT_EQ(StatusOf(image), 200);
+  EXPECT_THAT(image, HasSubstr("Content-Type: image/png"));
+  EXPECT_THAT(image, HasSubstr("Content-Security-Policy: default-src 'none'; sandbox"));
+  EXPECT_EQ(BodyOf(image), png);
+  EXPECT_THAT(BodyOf(ana.Get("/@ana")), HasSubstr("class=\"avatar\""));
+
+  // Not images, too large, forged: refused, and the avatar stays.
+  ana.Get("/settings");
+  EXPECT_EQ(StatusOf(ana.PostFile("/settings/avatar", "avatar", "<svg onload=alert(1)></svg>")), 400);
+  EXPECT_EQ(StatusOf(ana.PostFile("/settings/avatar", "avatar", "<html><script>x</script>")), 400);
+  EXPECT_EQ(StatusOf(ana.PostFile("/settings/avatar", "avatar", png + std::string(600 << 10, 'x'))), 400);
+  EXPECT_EQ(StatusOf(ana.PostFile("/settings/avatar", "avatar", "")), 400);
+  EXPECT_EQ(StatusOf(Fetch(node.port(), "POST", "/settings/avatar",
+                           "Cookie: parvis_session=" + ana.Cookie("parvis_session") +
+                               "\r\nContent-Type: multipart/form-data; boundary=x\r\n",
+                           "--x\r\ngarbage")),
+            400);
+  WebClient stranger(node.port());
+  stranger.Get("/login");
+  EXPECT_EQ(LocationOf(stranger.PostFile("/settings/avatar", "avatar", png)), "/login");
+  EXPECT_EQ(StatusOf(Fetch(node.port(), "GET", "/media/avatars/ana")), 200);
+
+  ana.Get("/settings");
+  ASSERT_EQ(StatusOf(ana.PostFile("/settings/avatar", "avatar", "", {{"remove", "on"}})), 303);
+  EXPECT_EQ(StatusOf(Fetch(node.port(), "GET", "/media/avatars/ana")), 404);
+  EXPECT_THAT(BodyOf(Fetch(node.port(), "GET", "/users/ana", "Accept: application/activity+json\r\n")),
+              Not(HasSubstr("\"icon\"")));
+  EXPECT_EQ(StatusOf(Fetch(node.port(), "GET", "/media/avatars/nobody")), 404);
+  EXPECT_EQ(StatusOf(Fetch(node.port(), "GET", "/media/avatars/..%2F..")), 404);
+}
+
+}  // namespace
+}  // namespace parvis

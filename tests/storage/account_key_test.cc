@@ -135,6 +135,7 @@ TEST(FamilyTest, NamesAreFixed) {
       {Family::kInvites, "invites"},
       {Family::kHomeFeed, "home_feed"},
       {Family::kPublicFeed, "public_feed"},
+      {Family::kMedia, "media"},
       {Family::kReplay, "replay"},
   };
   ASSERT_EQ(AllFamilies().size(), cases.size());

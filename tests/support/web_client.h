@@ -36,6 +36,23 @@ class WebClient {
                           body));
   }
 
+  // Posts a multipart form with one file, as a browser's upload form does.
+  std::string PostFile(const std::string& target, const std::string& field, const std::string& bytes,
+                       std::vector<std::pair<std::string, std::string>> fields = {}) {
+    fields.emplace_back("csrf", csrf_);
+    const std::string boundary = "----parvistest7MA4YWxkTrZu0gW";
+    std::string body;
+    for (const auto& [key, value] : fields) {
+      body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + key + "\"\r\n\r\n" + value + "\r\n";
+    }
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field +
+            "\"; filename=\"upload\"\r\nContent-Type: application/octet-stream\r\n\r\n" + bytes + "\r\n";
+    body += "--" + boundary + "--\r\n";
+    return Remember(Fetch(port_, "POST", target,
+                          CookieHeader() + "Content-Type: multipart/form-data; boundary=" + boundary + "\r\n",
+                          body));
+  }
+
   std::string Cookie(const std::string& name) const {
     auto it = cookies_.find(name);
     return it == cookies_.end() ? "" : it->second;

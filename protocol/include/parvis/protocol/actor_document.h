@@ -23,6 +23,8 @@ struct LocalActor {
   std::string rsa_public_pem;
   std::string ed25519_key_id;
   std::string ed25519_multibase;
+  std::string icon_url;         // avatar; empty: none
+  std::string icon_media_type;  // its type ("image/png")
 };
 
 // Compact JSON with @context.
