@@ -11,7 +11,7 @@ const std::vector<Family>& AllFamilies() {
       Family::kReactions,   Family::kHosts,    Family::kTokens,       Family::kInboxItems,
       Family::kReplies,     Family::kTags,     Family::kFeatured,     Family::kSessions,
       Family::kInvites,     Family::kHomeFeed, Family::kPublicFeed,   Family::kMedia,
-      Family::kReplay,
+      Family::kByAuthor,    Family::kReplay,
   };
   return families;
 }
@@ -67,6 +67,8 @@ const char* FamilyName(Family family) {
       return "public_feed";
     case Family::kMedia:
       return "media";
+    case Family::kByAuthor:
+      return "by_author";
     case Family::kReplay:
       return "replay";
   }

@@ -236,10 +236,12 @@ Status InboxProcessor::Impl::IndexObject(const std::string& object_id,
       }
     }
   }
-  if (!index_reply && tags.empty()) return Ok();
   Result<uint64_t> sequence = context.store->NextSequence("remote-index");
   if (!sequence) return std::unexpected(sequence.error());
   std::string suffix = "\n" + storage::EncodeUint64(*sequence);
+  // Listed on its author's profile page here.
+  std::string author = MemberId(object, "attributedTo");
+  if (!author.empty()) batch.Put(Family::kByAuthor, author + suffix, object_id);
   if (index_reply) batch.Put(Family::kReplies, parent + suffix, object_id);
   for (const std::string& tag : tags) batch.Put(Family::kTags, tag + suffix, object_id);
   return Ok();

@@ -4,6 +4,8 @@
 #include "server/federation/actor_directory.h"
 #include "server/federation/follow_commands.h"
 #include "server/federation/follow_store.h"
+#include "server/federation/post_service.h"
+#include "server/pages/note_view.h"
 #include "server/pages/web_forms.h"
 
 namespace parvis::pages {
@@ -39,6 +41,23 @@ boost::asio::awaitable<http::Response> RemoteProfile(const PagesContext& context
       data.set("can_follow", true);
     }
   }
+  // What it wrote that reached this node, newest first.
+  mustache::data notes(mustache::data::type::list);
+  size_t shown = 0, scanned = 0;
+  (void)context.store->ScanBackward(storage::Family::kByAuthor, actor->id + "\n", "",
+                                    [&](std::string_view, std::string_view object_id) {
+                                      if (shown == 20 || ++scanned > 200) return false;
+                                      Result<std::optional<federation::StoredObject>> object =
+                                          context.posts->Get(std::string(object_id));
+                                      if (!object || !object->has_value()) return true;
+                                      if (auto view = NoteView(context, visitor, std::string(object_id), **object)) {
+                                        notes.push_back(*view);
+                                        ++shown;
+                                      }
+                                      return true;
+                                    });
+  data.set("notes", notes);
+  if (shown == 0) data.set("empty", true);
   co_return RenderPage(context, visitor, "remote_profile", name.empty() ? actor->id : name, std::move(data));
 }
 

@@ -225,6 +225,9 @@ TEST(WebSearchTest, FollowRequestsWaitForTheAnswer) {
   ASSERT_TRUE(Eventually([&] { return BodyOf(ana.Get(profile)).find("You follow") != std::string::npos; }));
   Publish(ben, "Pour mes abonnés", "followers");
   EXPECT_TRUE(Eventually([&] { return BodyOf(ana.Get("/home")).find("Pour mes abonnés") != std::string::npos; }));
+  // ben's profile on ana's node lists it for her, not for a visitor.
+  EXPECT_THAT(BodyOf(ana.Get(profile)), HasSubstr("Pour mes abonnés"));
+  EXPECT_THAT(BodyOf(Fetch(a.port(), "GET", profile)), Not(HasSubstr("Pour mes abonnés")));
 }
 
 }  // namespace

@@ -136,6 +136,7 @@ TEST(FamilyTest, NamesAreFixed) {
       {Family::kHomeFeed, "home_feed"},
       {Family::kPublicFeed, "public_feed"},
       {Family::kMedia, "media"},
+      {Family::kByAuthor, "by_author"},
       {Family::kReplay, "replay"},
   };
   ASSERT_EQ(AllFamilies().size(), cases.size());

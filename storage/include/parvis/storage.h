@@ -54,6 +54,7 @@ enum class Family {
   kHomeFeed,        // account id + 8-byte sequence -> object id (+ "\n" + booster)
   kPublicFeed,      // "local/" or "federated/" + 8-byte sequence -> object id
   kMedia,           // account id + "avatar" -> image bytes
+  kByAuthor,        // remote actor id + "\n" + 8-byte sequence -> id of an object it wrote
   kReplay,          // signature fingerprint -> expiry (seconds, 8-byte big-endian)
   // kReplay stays last: store_impl.h sizes its handle table from it. Add new
   // families before it, and to AllFamilies().
