@@ -166,9 +166,21 @@ boost::asio::awaitable<http::Response> Publish(const PagesContext& context, http
                                 .in_reply_to = reply_to};
     Result<std::string> id = co_await context.posts->Publish(*visitor.account, std::move(draft));
     if (id) co_return Redirect(reply_to.empty() ? "/home" : ThreadPath(reply_to));
-    error = id.error().code == ErrorCode::kInvalidArgument || id.error().code == ErrorCode::kNotFound
-                ? id.error().message
-                : T(visitor, "error_storage");
+    // The service's reasons, in the visitor's language.
+    const std::string& why = id.error().message;
+    if (id.error().code == ErrorCode::kNotFound) {
+      error = T(visitor, "error_reply_parent");
+    } else if (why.find("characters") != std::string::npos && why.find("post") != std::string::npos) {
+      error = T(visitor, "error_post_length");
+    } else if (why.find("content warning") != std::string::npos) {
+      error = T(visitor, "error_summary_length");
+    } else if (why.find("direct post") != std::string::npos) {
+      error = T(visitor, "error_direct");
+    } else if (id.error().code == ErrorCode::kInvalidArgument) {
+      error = T(visitor, "error_form");
+    } else {
+      error = T(visitor, "error_storage");
+    }
   }
   co_return MessagePage(context, visitor, 400, T(visitor, "error_title"), error);
 }

@@ -105,6 +105,13 @@ TEST(WebTimelineTest, RepliesFormAThreadAndBadPostsAreRefused) {
   EXPECT_EQ(StatusOf(Publish(ana, "x", "secret")), 400);
   EXPECT_EQ(StatusOf(Publish(ana, "x", "public", node.base() + "/users/ana/statuses/99")), 400);
   EXPECT_EQ(StatusOf(Publish(ana, "à personne", "direct")), 400);
+  // The reasons are said in the reader's language.
+  ana.Get("/settings");
+  ana.Post("/settings/profile", {{"locale", "fr"}});
+  EXPECT_THAT(BodyOf(Publish(ana, "à personne", "direct")), HasSubstr("doit mentionner au moins un compte"));
+  EXPECT_THAT(BodyOf(Publish(ana, "")), HasSubstr("de 1 à 5000 caractères"));
+  EXPECT_THAT(BodyOf(Publish(ana, "x", "public", node.base() + "/users/ana/statuses/99")),
+              HasSubstr("existe pas ici"));
   EXPECT_EQ(StatusOf(Fetch(node.port(), "GET", "/thread?id=nothing")), 404);
   EXPECT_EQ(StatusOf(Fetch(node.port(), "GET", "/thread")), 404);
 }
