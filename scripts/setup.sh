@@ -28,6 +28,8 @@ PACKAGES=(
   libcmark-gfm-extensions-dev  # its autolink, strikethrough and table extensions
   libgumbo-dev                 # HTML5 parser for sanitising remote HTML
   chromium                     # headless browser for the page tests (tests/browser)
+  clang                        # libFuzzer targets (tests/fuzz, scripts/fuzz.sh)
+  libclang-rt-14-dev           # libFuzzer and sanitizer runtimes for clang
 )
 
 # Operators may name more packages to install alongside (space-separated).
