@@ -299,6 +299,26 @@ std::vector<Setting> BuildSettings() {
        .max = 600000,
        .store = [](const Value& v,
                    Config& c) { c.limits.shutdown_grace_ms = static_cast<uint32_t>(Number(v)); }},
+      {.key = "limits.inbox_per_client_per_minute",
+       .kind = Kind::kUint,
+       .default_value = uint64_t{6000},
+       .description = "Deliveries one client (one address) may make to the inboxes per minute; "
+                      "past it: 429 with Retry-After. 0 lifts the limit (benchmarks).",
+       .min = 0,
+       .max = 10000000,
+       .store = [](const Value& v, Config& c) {
+         c.limits.inbox_per_client_per_minute = static_cast<uint32_t>(Number(v));
+       }},
+      {.key = "limits.inbox_per_domain_per_minute",
+       .kind = Kind::kUint,
+       .default_value = uint64_t{3000},
+       .description = "Signed activities one remote domain may deliver per minute; past it: 429 "
+                      "with Retry-After, and other domains go on. 0 lifts the limit.",
+       .min = 0,
+       .max = 10000000,
+       .store = [](const Value& v, Config& c) {
+         c.limits.inbox_per_domain_per_minute = static_cast<uint32_t>(Number(v));
+       }},
       {.key = "threads.workers",
        .kind = Kind::kUint,
        .default_value = uint64_t{2},

@@ -155,6 +155,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .directory = impl->directory.get(),
       .policy = impl->policy.get(),
       .verifier = impl->verifier.get(),
+      .limiter = &impl->limiter,
       .now = UnixNow,
       .on_queued = [processor] { processor->Wake(); },
   });

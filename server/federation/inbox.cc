@@ -18,6 +18,13 @@ http::Response Refuse(int status, std::string_view reason) {
   return http::Response::JsonError(status, reason);
 }
 
+http::Response TooMany(std::string_view who, int64_t wait) {
+  http::Response response = http::Response::JsonError(
+      429, std::string("too many deliveries from ") + std::string(who) + "; try again later");
+  response.headers.emplace_back("Retry-After", std::to_string(wait));
+  return response;
+}
+
 std::string ReceiptJson(const protocol::ActivityEnvelope& envelope, std::string_view signer,
                         const std::optional<std::string>& recipient, int64_t now,
                         std::string_view body) {
@@ -47,6 +54,14 @@ Inbox::Inbox(InboxContext context) : context_(std::move(context)) {}
 boost::asio::awaitable<http::Response> Inbox::Receive(http::Request& request,
                                                       std::optional<std::string> recipient) {
   const int64_t now = context_.now();
+  const Limits& limits = context_.config->limits;
+  // One client cannot keep the node verifying signatures for it alone.
+  if (limits.inbox_per_client_per_minute != 0) {
+    accounts::RateLimit limit{static_cast<int>(limits.inbox_per_client_per_minute), 60};
+    if (int64_t wait = context_.limiter->Attempt("inbox-client/" + request.client, limit, now)) {
+      co_return TooMany("this client", wait);
+    }
+  }
   if (recipient) {
     if (!accounts::ValidateAccountName(*recipient)) co_return Refuse(404, "no such account");
     Result<std::optional<accounts::Account>> account = context_.accounts->FindByName(*recipient);
@@ -70,6 +85,15 @@ boost::asio::awaitable<http::Response> Inbox::Receive(http::Request& request,
     co_return Refuse(signed_by.error().status, signed_by.error().reason);
   }
   const std::string& fingerprint = signed_by->fingerprint;
+  // Counted per domain only once the signature holds, so no one can spend
+  // another domain's allowance.
+  if (std::optional<std::string> host = HostOf(signed_by->signer);
+      host && limits.inbox_per_domain_per_minute != 0) {
+    accounts::RateLimit limit{static_cast<int>(limits.inbox_per_domain_per_minute), 60};
+    if (int64_t wait = context_.limiter->Attempt("inbox-domain/" + *host, limit, now)) {
+      co_return TooMany(*host, wait);
+    }
+  }
   // A host that speaks to us is reachable again.
   if (std::optional<std::string> host = HostOf(signed_by->signer)) {
     HostHealth health(*context_.store);

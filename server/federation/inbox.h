@@ -17,6 +17,7 @@
 #include "parvis/config.h"
 #include "parvis/storage.h"
 #include "server/accounts/account_service.h"
+#include "server/accounts/rate_limiter.h"
 #include "server/federation/actor_directory.h"
 #include "server/federation/domain_policy.h"
 #include "server/federation/signature_verifier.h"
@@ -34,6 +35,8 @@ struct InboxContext {
   ActorDirectory* directory;
   const DomainPolicy* policy;
   SignatureVerifier* verifier;
+  // Deliveries per client and per signing domain (config limits.inbox_*).
+  accounts::RateLimiter* limiter;
   std::function<int64_t()> now;
   // Called after an activity was queued, so processing starts at once.
   std::function<void()> on_queued;

@@ -29,7 +29,8 @@ std::string Describe(const Config& c) {
           std::to_string(l.body_bytes) + "|" + std::to_string(l.header_bytes) + "|" +
           std::to_string(l.json_depth) + "|" + std::to_string(l.read_timeout_ms) + "|" +
           std::to_string(l.idle_timeout_ms) + "|" + std::to_string(l.write_timeout_ms) + "|" +
-          std::to_string(l.shutdown_grace_ms) + "|" + std::to_string(c.worker_threads) + "|" +
+          std::to_string(l.shutdown_grace_ms) + "|" + std::to_string(l.inbox_per_client_per_minute) +
+          "|" + std::to_string(l.inbox_per_domain_per_minute) + "|" + std::to_string(c.worker_threads) + "|" +
           c.log_level;
   return text;
 }
@@ -70,6 +71,8 @@ const std::vector<ReferenceRow> kExpectedReference = {
     {"limits.idle_timeout_ms", "PARVIS_LIMITS_IDLE_TIMEOUT_MS", "uint 50..3600000", "60000"},
     {"limits.write_timeout_ms", "PARVIS_LIMITS_WRITE_TIMEOUT_MS", "uint 50..600000", "10000"},
     {"limits.shutdown_grace_ms", "PARVIS_LIMITS_SHUTDOWN_GRACE_MS", "uint 0..600000", "10000"},
+    {"limits.inbox_per_client_per_minute", "PARVIS_LIMITS_INBOX_PER_CLIENT_PER_MINUTE", "uint 0..10000000", "6000"},
+    {"limits.inbox_per_domain_per_minute", "PARVIS_LIMITS_INBOX_PER_DOMAIN_PER_MINUTE", "uint 0..10000000", "3000"},
     {"threads.workers", "PARVIS_THREADS_WORKERS", "uint 1..64", "2"},
     {"log.level", "PARVIS_LOG_LEVEL", "enum trace|debug|info|warn|error|off", R"("info")"},
 };

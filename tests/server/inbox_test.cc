@@ -445,3 +445,63 @@ TEST_F(ActorLifecycleTest, AnswersRfc9421InKindAndFallsBackOnRefusal) {
 
 }  // namespace
 }  // namespace parvis
+
+namespace parvis {
+namespace {
+
+// A Create from `actor`, with a unique id.
+std::string CreateFrom(const PeerActor& actor, int n) {
+  std::string id = actor.id + "/notes/" + std::to_string(n);
+  return R"({"id":")" + id + R"(#create","type":"Create","actor":")" + actor.id +
+         R"(","object":{"id":")" + id + R"(","type":"Note","attributedTo":")" + actor.id +
+         R"(","content":"n","to":["https://www.w3.org/ns/activitystreams#Public"]}})";
+}
+
+int Deliver(uint16_t port, const PeerActor& actor, int n) {
+  RawConnection connection(port);
+  connection.Send(RemotePeer::SignedPost(actor, port, "/inbox", CreateFrom(actor, n)));
+  return StatusOf(connection.ReadToEnd());
+}
+
+TEST(InboxLimitsTest, AFloodFromOneDomainDoesNotStarveTheOthers) {
+  RemotePeer flood("localhost"), quiet("127.0.0.1");
+  PeerActor spammer = flood.AddActor("spammer");
+  PeerActor neighbour = quiet.AddActor("neighbour");
+  testing::TestNode node({{"PARVIS_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "true"},
+                          {"PARVIS_LIMITS_INBOX_PER_DOMAIN_PER_MINUTE", "5"}});
+  int accepted = 0, limited = 0;
+  for (int i = 0; i < 12; ++i) {
+    int status = Deliver(node.port(), spammer, i);
+    accepted += status == 202;
+    limited += status == 429;
+  }
+  EXPECT_EQ(accepted, 5);
+  EXPECT_EQ(limited, 7);
+  // The other domain is still served, within its own allowance.
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(Deliver(node.port(), neighbour, i), 202) << i;
+  EXPECT_EQ(Deliver(node.port(), neighbour, 99), 429);
+  // The refusal says when to come back.
+  RawConnection connection(node.port());
+  connection.Send(RemotePeer::SignedPost(spammer, node.port(), "/inbox", CreateFrom(spammer, 100)));
+  std::string refused = connection.ReadToEnd();
+  EXPECT_EQ(StatusOf(refused), 429);
+  EXPECT_THAT(refused, ::testing::HasSubstr("Retry-After: "));
+}
+
+TEST(InboxLimitsTest, OneClientIsLimitedBeforeAnySignatureIsChecked) {
+  RemotePeer peer;
+  PeerActor actor = peer.AddActor("a");
+  testing::TestNode node({{"PARVIS_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "true"},
+                          {"PARVIS_LIMITS_INBOX_PER_CLIENT_PER_MINUTE", "3"}});
+  // Unsigned junk counts too: that is what the limit is for.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(StatusOf(testing::Fetch(node.port(), "POST", "/inbox", "Content-Type: application/activity+json\r\n", "{}")),
+              401) << i;
+  }
+  EXPECT_EQ(Deliver(node.port(), actor, 1), 429);
+  // Other routes are not affected.
+  EXPECT_EQ(StatusOf(testing::Fetch(node.port(), "GET", "/healthz")), 200);
+}
+
+}  // namespace
+}  // namespace parvis

@@ -53,7 +53,9 @@ struct SignedPostOptions {
 
 class RemotePeer {
  public:
-  RemotePeer() {
+  // `host` names the peer in its actors' ids: two peers with different
+  // hosts ("localhost", "127.0.0.1") are two domains to the node.
+  explicit RemotePeer(std::string host = "localhost") : host_(std::move(host)) {
     router_.Add("GET", "/users/{name}", [this](http::Request& request) {
       std::lock_guard lock(mutex_);
       auto it = actors_.find(request.params["name"]);
@@ -84,7 +86,7 @@ class RemotePeer {
 
   ~RemotePeer() { server_.reset(); }
 
-  std::string base() const { return "http://localhost:" + std::to_string(server_->port()); }
+  std::string base() const { return "http://" + host_ + ":" + std::to_string(server_->port()); }
 
   PeerActor AddActor(const std::string& name) {
     PeerActor actor{name, base() + "/users/" + name, base() + "/users/" + name + "#main-key",
@@ -197,6 +199,8 @@ class RemotePeer {
   }
 
  private:
+  std::string host_;
+
   static std::string Document(const PeerActor& actor) {
     std::string base = actor.id.substr(0, actor.id.find("/users/"));
     return protocol::ActorDocument(protocol::LocalActor{

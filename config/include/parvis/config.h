@@ -31,6 +31,8 @@ struct Limits {
   uint32_t idle_timeout_ms = 60'000;     // keep-alive wait for the next request
   uint32_t write_timeout_ms = 10'000;    // to send one response
   uint32_t shutdown_grace_ms = 10'000;   // in-flight requests may finish within this
+  uint32_t inbox_per_client_per_minute = 6000;  // 0: no limit
+  uint32_t inbox_per_domain_per_minute = 3000;  // 0: no limit
 };
 
 struct Config {
