@@ -78,6 +78,29 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
+std::string AsParserReads(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    auto lead = static_cast<unsigned char>(text[i]);
+    size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    length = std::min(length, text.size() - i);
+    uint32_t cp = length == 1 ? lead : lead & (0x7F >> length);
+    for (size_t k = 1; k < length; ++k) cp = (cp << 6) | (text[i + k] & 0x3F);
+    if (cp == '\r') {
+      out += '\n';
+    } else if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\f') ||
+               (cp >= 0x7F && cp <= 0x9F) || (cp >= 0xFDD0 && cp <= 0xFDEF) ||
+               (cp & 0xFFFE) == 0xFFFE) {
+      out += "\xEF\xBF\xBD";
+    } else {
+      out.append(text.substr(i, length));
+    }
+    i += length;
+  }
+  return out;
+}
+
 std::string HtmlProblem(std::string_view html, HtmlSource source, unsigned max_depth) {
   const bool sanitized = source == HtmlSource::kSanitizer;
   if (sanitized) {

@@ -32,6 +32,11 @@ std::string WithoutRelAndTarget(std::string_view html);
 
 bool IsValidUtf8(std::string_view text);
 
+// Valid UTF-8 `text` as an HTML parser reads it back (and so as SanitizeHtml
+// writes it): CR as LF; C0 controls but tab, LF, FF and CR, DEL, C1 controls
+// and noncharacters as U+FFFD.
+std::string AsParserReads(std::string_view text);
+
 // ASCII-lower-cased copy.
 std::string Lower(std::string_view text);
 

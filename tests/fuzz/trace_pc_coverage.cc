@@ -25,10 +25,10 @@ void __sanitizer_cov_pcs_init(const uintptr_t* pcs_begin, const uintptr_t* pcs_e
 
 namespace {
 
-// More than the instrumented blocks of any target (the largest has about
-// 75,000, see README.md): libFuzzer clears and scans every counter on every
-// run, so this is not larger than it needs to be.
-constexpr unsigned kCounterBits = 17;
+// More than the instrumented blocks of any target (the largest,
+// fuzz_activity_json, has about 18,000): libFuzzer clears and scans every
+// counter on every run, so this is not much larger than it needs to be.
+constexpr unsigned kCounterBits = 16;
 constexpr size_t kCounters = size_t{1} << kCounterBits;
 // PC -> counter, open addressing, at most half full.
 constexpr unsigned kSlotBits = kCounterBits + 1;

@@ -9,9 +9,11 @@
 
 namespace parvis::testing {
 
-// True as soon as `condition` holds; false if it still does not after 30 s.
-inline bool Eventually(const std::function<bool()>& condition) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+// True as soon as `condition` holds; false if it still does not after
+// `patience` (30 s unless said).
+inline bool Eventually(const std::function<bool()>& condition,
+                       std::chrono::seconds patience = std::chrono::seconds(30)) {
+  auto deadline = std::chrono::steady_clock::now() + patience;
   while (std::chrono::steady_clock::now() < deadline) {
     if (condition()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -1,0 +1,201 @@
+// Crash safety: a real `parvis serve` process under mixed load — signed
+// activities arriving, posts fanned out to followers on another server — is
+// killed with SIGKILL at random moments and started again, several times.
+// Afterwards every activity that got a 2xx is stored exactly once, and every
+// post the CLI acknowledged reached the followers' server at least once.
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <chrono>
+#include <random>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "parvis/protocol/json.h"
+#include "parvis/storage.h"
+#include "support/eventually.h"
+#include "support/raw_http.h"
+#include "support/remote_peer.h"
+#include "support/subprocess.h"
+#include "support/temp_dir.h"
+#include "support/test_node.h"
+
+namespace parvis {
+namespace {
+
+using namespace std::chrono_literals;
+using ::parvis::testing::Eventually;
+using ::parvis::testing::PeerActor;
+using ::parvis::testing::Process;
+using ::parvis::testing::ProcessResult;
+using ::parvis::testing::RawConnection;
+using ::parvis::testing::RemotePeer;
+using ::parvis::testing::RunProcess;
+using ::parvis::testing::StatusOf;
+using ::parvis::testing::TempDir;
+using ::parvis::testing::TestNode;
+
+const std::string kBinary = PARVIS_BINARY_PATH;
+
+class CrashingNode {
+ public:
+  explicit CrashingNode(const std::string& data_dir) : port_(TestNode::FreePort()) {
+    env_ = {{"PARVIS_DATA_DIR", data_dir},
+            {"PARVIS_LISTEN_PORT", std::to_string(port_)},
+            {"PARVIS_BASE_URL", "http://127.0.0.1:" + std::to_string(port_)},
+            {"PARVIS_FEDERATION_ALLOW_PRIVATE_ADDRESSES", "true"},
+            {"PARVIS_FEDERATION_DELIVERY_FIRST_RETRY_SECONDS", "1"},
+            {"PARVIS_LOG_LEVEL", "warn"}};
+  }
+  bool Start() {
+    process_ = std::make_unique<Process>(std::vector<std::string>{kBinary, "serve"}, env_);
+    return process_->WaitForLine(std::regex("listening on"), 30s).has_value();
+  }
+  void Kill() {
+    ::kill(process_->pid(), SIGKILL);
+    process_->Finish();
+    process_.reset();
+  }
+  ProcessResult Stop() {
+    ::kill(process_->pid(), SIGTERM);
+    ProcessResult result = process_->Finish();
+    process_.reset();
+    return result;
+  }
+  ProcessResult Admin(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), kBinary);
+    return RunProcess(args, env_, input);
+  }
+  uint16_t port() const { return port_; }
+
+ private:
+  uint16_t port_;
+  std::map<std::string, std::string> env_;
+  std::unique_ptr<Process> process_;
+};
+
+std::string CreateFrom(const PeerActor& actor, int n) {
+  std::string id = actor.id + "/notes/" + std::to_string(n);
+  return R"({"id":")" + id + R"(#create","type":"Create","actor":")" + actor.id +
+         R"(","object":{"id":")" + id + R"(","type":"Note","attributedTo":")" + actor.id +
+         R"(","content":"n)" + std::to_string(n) + R"(","to":["https://www.w3.org/ns/activitystreams#Public"]}})";
+}
+
+TEST(CrashSafetyTest, KilledAtRandomMomentsItLosesNothingAcknowledged) {
+  RemotePeer peer;
+  PeerActor sender = peer.AddActor("sender");
+  PeerActor follower = peer.AddActor("follower");
+  TempDir dir;
+  CrashingNode node(dir.Sub("data"));
+  ASSERT_TRUE(node.Start());
+  ASSERT_EQ(node.Admin({"admin", "create-user", "camille", "--kind", "person", "--password-stdin"},
+                       "a long passphrase\n").exit_code, 0);
+  std::string camille = "http://127.0.0.1:" + std::to_string(node.port()) + "/users/camille";
+  {
+    RawConnection connection(node.port());
+    connection.Send(RemotePeer::SignedPost(
+        follower, node.port(), "/inbox",
+        R"({"id":")" + follower.id + R"(/follows/1","type":"Follow","actor":")" + follower.id +
+            R"(","object":")" + camille + R"("})"));
+    ASSERT_EQ(StatusOf(connection.ReadToEnd()), 202);
+  }
+  // The Accept reaching the peer shows the follow was processed.
+  ASSERT_TRUE(Eventually([&] {
+    for (const auto& received : peer.received()) {
+      if (received.body.find("\"Accept\"") != std::string::npos) return true;
+    }
+    return false;
+  }));
+
+  std::set<std::string> acknowledged;  // activity ids that got a 2xx
+  std::set<std::string> posted;        // note ids the CLI returned
+  std::mt19937 random(20261122);
+  int next = 0;
+  for (int round = 0; round < 4; ++round) {
+    std::atomic<bool> stop{false};
+    std::mutex mutex;
+    // Ingest, on its own thread, until the node dies under it.
+    std::thread ingest([&] {
+      while (!stop.load()) {
+        int n;
+        {
+          std::lock_guard lock(mutex);
+          n = next++;
+        }
+        RawConnection connection(node.port());
+        if (!connection.ok()) continue;
+        connection.Send(RemotePeer::SignedPost(sender, node.port(), "/inbox", CreateFrom(sender, n)));
+        int status = StatusOf(connection.ReadToEnd());
+        if (status >= 200 && status < 300) {
+          std::lock_guard lock(mutex);
+          acknowledged.insert(sender.id + "/notes/" + std::to_string(n) + "#create");
+        }
+      }
+    });
+    // Posts with fan-out, through the CLI and the control socket.
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(300 + random() % 900);
+    while (std::chrono::steady_clock::now() < deadline) {
+      ProcessResult result = node.Admin({"admin", "post", "camille"}, "post " + std::to_string(round));
+      std::smatch match;
+      static const std::regex kId("\"id\":\"([^\"]+)\"");
+      if (result.exit_code == 0 && std::regex_search(result.out, match, kId)) posted.insert(match[1]);
+    }
+    node.Kill();
+    stop = true;
+    ingest.join();
+    ASSERT_TRUE(node.Start()) << "restart " << round;
+  }
+  ASSERT_GT(acknowledged.size(), 10u);
+  ASSERT_GT(posted.size(), 2u);
+  std::printf("crash safety: 4 SIGKILLs, %zu activities and %zu posts acknowledged\n",
+              acknowledged.size(), posted.size());
+
+  // Every acknowledged post is eventually delivered (at least once).
+  EXPECT_TRUE(Eventually(
+      [&] {
+        std::set<std::string> delivered;
+        static const std::regex kObject("\"object\":\\{\"id\":\"([^\"]+)\"");
+        for (const auto& received : peer.received()) {
+          std::smatch match;
+          if (std::regex_search(received.body, match, kObject)) delivered.insert(match[1]);
+        }
+        return std::includes(delivered.begin(), delivered.end(), posted.begin(), posted.end());
+      },
+      60s))
+      << posted.size() << " posts acknowledged";
+  // Let the inbox queue drain, then look at the database itself.
+  std::this_thread::sleep_for(2s);
+  ProcessResult stopped = node.Stop();
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
+  storage::StoreOptions options;
+  options.path = dir.Sub("data");
+  Result<std::unique_ptr<storage::Store>> store = storage::Store::Open(options);
+  ASSERT_TRUE(store.has_value()) << store.error().message;
+  size_t missing = 0;
+  for (const std::string& id : acknowledged) {
+    Result<std::optional<std::string>> activity = (*store)->Get(storage::Family::kActivities, id);
+    ASSERT_TRUE(activity.has_value());
+    if (!activity->has_value()) ++missing;
+    // And its effect: the note is kept, once (keys are unique).
+    std::string note = id.substr(0, id.find('#'));
+    Result<std::optional<std::string>> object = (*store)->Get(storage::Family::kObjects, note);
+    ASSERT_TRUE(object.has_value());
+    EXPECT_TRUE(object->has_value()) << note;
+  }
+  EXPECT_EQ(missing, 0u) << "of " << acknowledged.size() << " acknowledged activities";
+  // Nothing is left half-done in the queues.
+  size_t queued = 0;
+  (void)(*store)->Scan(storage::Family::kQueues, "inbox/", [&](std::string_view, std::string_view) {
+    ++queued;
+    return true;
+  });
+  EXPECT_EQ(queued, 0u);
+}
+
+}  // namespace
+}  // namespace parvis
