@@ -126,6 +126,7 @@ std::optional<mustache::data> NoteView(const PagesContext& context, const Visito
   if (!summary.empty()) view.set("summary", summary);
   if (!in_reply_to.empty()) view.set("in_reply_to", ThreadPath(in_reply_to));
   if (!object.local) view.set("remote", true);
+  if (object.local && visitor.account && visitor.account->id == object.account) view.set("mine", true);
   if (!booster.empty()) view.set("booster", DescribeAuthor(context, booster).name);
   return view;
 }

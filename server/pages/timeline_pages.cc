@@ -185,6 +185,21 @@ boost::asio::awaitable<http::Response> Publish(const PagesContext& context, http
   co_return MessagePage(context, visitor, 400, T(visitor, "error_title"), error);
 }
 
+// POST /statuses/delete {id}: the author deletes one of their posts.
+boost::asio::awaitable<http::Response> DeletePost(const PagesContext& context, http::Request& request) {
+  Visitor visitor = ReadVisitor(context, request);
+  if (!visitor.account) co_return Redirect("/login");
+  auto read = ReadPostedForm(context, visitor, request);
+  if (auto* refused = std::get_if<http::Response>(&read)) co_return std::move(*refused);
+  Status deleted = co_await context.posts->Delete(*visitor.account, Field(std::get<Form>(read), "id"));
+  if (!deleted) {
+    bool missing = deleted.error().code == ErrorCode::kNotFound;
+    co_return MessagePage(context, visitor, missing ? 404 : 503, T(visitor, "error_title"),
+                          T(visitor, missing ? "error_not_found" : "error_storage"));
+  }
+  co_return Redirect("/home");
+}
+
 boost::asio::awaitable<http::Response> React(const PagesContext& context, http::Request& request) {
   Visitor visitor = ReadVisitor(context, request);
   if (!visitor.account) co_return Redirect("/login");
@@ -296,6 +311,7 @@ void AddTimelinePages(http::Router& router, const PagesContext& context,
   router.Add("GET", "/notifications", [context](http::Request& r) { return Notifications(context, r); });
   router.AddAsync("POST", "/statuses", [context](http::Request& r) { return Publish(context, r); });
   router.AddAsync("POST", "/react", [context](http::Request& r) { return React(context, r); });
+  router.AddAsync("POST", "/statuses/delete", [context](http::Request& r) { return DeletePost(context, r); });
   router.AddAsync("POST", "/follow",
                   [context, follows](http::Request& r) { return FollowHandle(context, follows, r); });
 }

@@ -100,6 +100,15 @@ TEST(WebTimelineTest, RepliesFormAThreadAndBadPostsAreRefused) {
   // ana hears of it.
   EXPECT_THAT(BodyOf(ana.Get("/notifications")), Not(HasSubstr("Nothing new")));
 
+  // Only the author sees the delete button, and only the author can delete.
+  std::string reply_id = node.base() + "/users/ben/statuses/2";
+  EXPECT_THAT(BodyOf(ben.Get("/home")), HasSubstr("action=\"/statuses/delete\""));
+  EXPECT_EQ(StatusOf(ana.Post("/statuses/delete", {{"id", reply_id}})), 404);
+  EXPECT_EQ(StatusOf(ben.Post("/statuses/delete", {{"id", reply_id}}, false)), 403);
+  ASSERT_EQ(StatusOf(ben.Post("/statuses/delete", {{"id", reply_id}})), 303);
+  EXPECT_THAT(BodyOf(ana.Get("/thread?id=" + WebClient::Encode(root))), Not(HasSubstr("Ma réponse")));
+  EXPECT_EQ(StatusOf(Fetch(node.port(), "GET", "/users/ben/statuses/2", "Accept: application/activity+json\r\n")), 410);
+
   EXPECT_EQ(StatusOf(Publish(ana, "")), 400);
   EXPECT_EQ(StatusOf(Publish(ana, std::string(5001, 'x'))), 400);
   EXPECT_EQ(StatusOf(Publish(ana, "x", "secret")), 400);
