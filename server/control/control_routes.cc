@@ -174,20 +174,7 @@ http::Response RevokeToken(const ControlContext& context, http::Request& request
 
 }  // namespace
 
-int StatusForError(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kInvalidArgument: return 400;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kAlreadyExists: return 409;
-    case ErrorCode::kBusy: return 409;
-    case ErrorCode::kLimitExceeded: return 413;
-    case ErrorCode::kUnavailable: return 503;
-    case ErrorCode::kCorruption:
-    case ErrorCode::kUnsupported:
-    case ErrorCode::kIo: return 500;
-  }
-  return 500;
-}
+int StatusForError(ErrorCode code) { return http::StatusForErrorCode(code); }
 
 void AddControlRoutes(http::Router& router, const ControlContext& context) {
   http::RouteOptions json{.json_body = true};

@@ -3,6 +3,9 @@
 
 #include <variant>
 
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
 #include "parvis/protocol/json.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/fetch_gate.h"
@@ -17,22 +20,6 @@ using storage::Family;
 constexpr size_t kOutboxPageSize = 20;
 
 
-
-// Percent-encodes all but unreserved characters (for a query parameter).
-std::string QueryEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 std::optional<accounts::Account> FindAccount(const PostRoutesContext& context,
                                              const std::string& name) {
@@ -67,7 +54,7 @@ std::variant<StoredObject, http::Response> ReadableNote(const PostRoutesContext&
   if (!request.AcceptsActivityJson() &&
       request.Header("accept").value_or("").find("text/html") != std::string_view::npos) {
     http::Response redirect = http::Response::Text(303, "");
-    redirect.headers.emplace_back("Location", "/thread?id=" + QueryEncode(id));
+    redirect.headers.emplace_back("Location", "/thread?id=" + boost::urls::encode(id, boost::urls::unreserved_chars));
     redirect.headers.emplace_back("Vary", "Accept");
     return redirect;
   }
