@@ -1,5 +1,7 @@
 #include "parvis/protocol/html_sanitizer.h"
 
+#include "parvis/protocol/html_escape.h"
+
 #include <gumbo.h>
 
 #include <array>
@@ -127,23 +129,6 @@ bool BreaksOutOfForeign(std::string_view name) {
 // ---------------------------------------------------------------------------
 // Input bytes as the HTML tokenizer expects them.
 
-void AppendCodePoint(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // Valid UTF-8 without NUL and with LF line ends: the WHATWG decoder (one
 // U+FFFD per maximal invalid subpart), NUL removed, CR LF and CR as LF.
@@ -190,7 +175,7 @@ std::string CleanInput(std::string_view in) {
     if (valid) {
       out.append(in.substr(i, length));
     } else {
-      AppendCodePoint(out, 0xFFFD);
+      AppendUtf8(out, 0xFFFD);
     }
     i += length;
   }
@@ -862,7 +847,7 @@ void AppendText(std::string& out, std::string_view text, bool escape) {
     if (cp == '\r') {
       out += '\n';
     } else if (ReplacedWhenRead(cp)) {
-      AppendCodePoint(out, 0xFFFD);
+      AppendUtf8(out, 0xFFFD);
     } else if (escape && length == 1 &&
                std::string_view("&<>\"'").find(lead) != std::string_view::npos) {
       switch (lead) {

@@ -1,5 +1,7 @@
 #include "parvis/protocol/markdown.h"
 
+#include "parvis/protocol/html_escape.h"
+
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 
@@ -124,18 +126,6 @@ void UnlinkBareAddresses(cmark_node* root) {
   cmark_consolidate_text_nodes(root);
 }
 
-void AppendEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-}
 
 // An href attribute value: escaped, with spaces and control characters
 // percent-encoded (cmark keeps them from "<a b>" destinations and entities).
@@ -148,7 +138,7 @@ void AppendUrl(std::string& out, std::string_view url) {
       out += kHex[byte >> 4];
       out += kHex[byte & 0xF];
     } else {
-      AppendEscaped(out, std::string_view(&c, 1));
+      AppendHtmlEscaped(out, std::string_view(&c, 1));
     }
   }
 }
@@ -209,12 +199,12 @@ class HtmlWriter {
       }
       case CMARK_NODE_CODE:
         out_ += "<code>";
-        AppendEscaped(out_, Literal(node));
+        AppendHtmlEscaped(out_, Literal(node));
         out_ += "</code>";
         return;
       case CMARK_NODE_CODE_BLOCK:
         out_ += "<pre><code>";
-        AppendEscaped(out_, Literal(node));
+        AppendHtmlEscaped(out_, Literal(node));
         out_ += "</code></pre>";
         return;
       case CMARK_NODE_SOFTBREAK:
@@ -292,7 +282,7 @@ class HtmlWriter {
     out_ += "<a href=\"";
     AppendUrl(out_, url);
     out_ += kLinkAttributes;
-    if (cmark_node_first_child(node) == nullptr) AppendEscaped(out_, url);
+    if (cmark_node_first_child(node) == nullptr) AppendHtmlEscaped(out_, url);
     Push(Kind::kLink, "", "</a>");
   }
 
@@ -312,7 +302,7 @@ class HtmlWriter {
       size_t end = text.find_first_of("\r\n", start);
       std::string_view line = text.substr(start, end - start);
       if (link_depth_ > 0) {
-        AppendEscaped(out_, line);
+        AppendHtmlEscaped(out_, line);
       } else if (!line.empty()) {
         // One line renders as "<p>…</p>": only the middle is ours.
         std::string html = RenderPlainText(line, links_);

@@ -1,5 +1,7 @@
 #include "parvis/protocol/note_text.h"
 
+#include "parvis/protocol/html_escape.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <set>
@@ -131,18 +133,6 @@ size_t UrlLength(std::string_view text, size_t i) {
   return end - i > scheme ? end - i : 0;
 }
 
-void AppendEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-}
 
 template <typename Length>
 std::vector<std::string> FindAll(std::string_view text, size_t limit, char sigil, Length length_at) {
@@ -165,24 +155,6 @@ std::vector<std::string> FindAll(std::string_view text, size_t limit, char sigil
   return found;
 }
 
-void AppendUtf8(std::string& out, uint32_t cp) {
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // Decodes the character reference at `i` ("&amp;", "&#233;", "&#xE9;");
 // returns its length, 0 if there is none.
@@ -293,9 +265,9 @@ std::string RenderPlainText(std::string_view text, const TextLinks& links) {
     newlines = 0;
     if (size_t url = UrlLength(text, i)) {
       out += "<a href=\"";
-      AppendEscaped(out, text.substr(i, url));
+      AppendHtmlEscaped(out, text.substr(i, url));
       out += "\" rel=\"nofollow noopener noreferrer\" target=\"_blank\">";
-      AppendEscaped(out, text.substr(i, url));
+      AppendHtmlEscaped(out, text.substr(i, url));
       out += "</a>";
       i += url;
       continue;
@@ -304,12 +276,12 @@ std::string RenderPlainText(std::string_view text, const TextLinks& links) {
       auto link = links.mentions.find(LowerAscii(text.substr(i + 1, mention - 1)));
       if (link != links.mentions.end()) {
         out += "<span class=\"h-card\" translate=\"no\"><a href=\"";
-        AppendEscaped(out, link->second.url);
+        AppendHtmlEscaped(out, link->second.url);
         out += "\" class=\"u-url mention\">@<span>";
-        AppendEscaped(out, link->second.display);
+        AppendHtmlEscaped(out, link->second.display);
         out += "</span></a></span>";
       } else {
-        AppendEscaped(out, text.substr(i, mention));
+        AppendHtmlEscaped(out, text.substr(i, mention));
       }
       i += mention;
       continue;
@@ -317,14 +289,14 @@ std::string RenderPlainText(std::string_view text, const TextLinks& links) {
     if (size_t tag = c == '#' && !links.tag_base.empty() ? HashtagLength(text, i) : 0) {
       std::string_view name = text.substr(i + 1, tag - 1);
       out += "<a href=\"";
-      AppendEscaped(out, links.tag_base + LowerAscii(name));
+      AppendHtmlEscaped(out, links.tag_base + LowerAscii(name));
       out += "\" class=\"mention hashtag\" rel=\"tag\">#<span>";
-      AppendEscaped(out, name);
+      AppendHtmlEscaped(out, name);
       out += "</span></a>";
       i += tag;
       continue;
     }
-    AppendEscaped(out, text.substr(i, 1));
+    AppendHtmlEscaped(out, text.substr(i, 1));
     ++i;
   }
   return out + "</p>";
