@@ -13,6 +13,7 @@
 #include "parvis/protocol/keys.h"
 #include "server/federation/actor_directory.h"
 #include "server/federation/c2s_routes.h"
+#include "server/federation/replay_pruner.h"
 #include "server/pages/about_pages.h"
 #include "server/pages/account_pages.h"
 #include "server/pages/admin_pages.h"
@@ -69,6 +70,7 @@ struct Node::Impl {
   std::unique_ptr<federation::InboxProcessor> processor;
   std::unique_ptr<federation::Inbox> inbox;
   std::unique_ptr<federation::PostService> posts;
+  std::unique_ptr<federation::ReplayPruner> pruner;
   accounts::RateLimiter limiter;
   std::atomic<bool> serving{false};
   http::Metrics metrics;
@@ -148,6 +150,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .now = UnixNow,
   });
   federation::InboxProcessor* processor = impl->processor.get();
+  impl->pruner = std::make_unique<federation::ReplayPruner>(*impl->store, *impl->loop, UnixNow);
   impl->inbox = std::make_unique<federation::Inbox>(federation::InboxContext{
       .config = &impl->config,
       .store = impl->store.get(),
@@ -270,6 +273,7 @@ Status Node::Serve(bool stop_on_signals) {
   impl_->server = std::move(*server);
   impl_->deliveries->Start();
   impl_->processor->Start();
+  impl_->pruner->Start();
   impl_->serving = true;
   impl_->loop->Start();
   return Ok();

@@ -1,0 +1,60 @@
+#include "server/federation/replay_pruner.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+namespace parvis::federation {
+
+namespace asio = boost::asio;
+
+Result<size_t> PruneReplayFingerprints(storage::Store& store, int64_t now, size_t limit) {
+  storage::Batch batch;
+  size_t expired = 0;
+  Status scanned = store.Scan(storage::Family::kReplay, "",
+                              [&](std::string_view key, std::string_view value) {
+                                if (value.size() == 8 &&
+                                    static_cast<int64_t>(storage::DecodeUint64(value)) <= now) {
+                                  batch.Delete(storage::Family::kReplay, key);
+                                  ++expired;
+                                }
+                                return expired < limit;
+                              });
+  if (!scanned) return std::unexpected(scanned.error());
+  if (expired == 0) return size_t{0};
+  if (Status written = store.Write(batch); !written) return std::unexpected(written.error());
+  return expired;
+}
+
+struct ReplayPruner::Impl {
+  Impl(storage::Store& s, http::EventLoop& l, std::function<int64_t()> n)
+      : store(s), timer(l.context()), now(std::move(n)) {}
+
+  asio::awaitable<void> Run(std::shared_ptr<Impl> self) {
+    for (;;) {
+      Result<size_t> pruned = PruneReplayFingerprints(self->store, self->now());
+      if (!pruned) spdlog::warn("replay pruning: {}", pruned.error().message);
+      timer.expires_after(std::chrono::minutes(10));
+      auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (ec == asio::error::operation_aborted) co_return;
+    }
+  }
+
+  storage::Store& store;
+  asio::steady_timer timer;
+  std::function<int64_t()> now;
+};
+
+ReplayPruner::ReplayPruner(storage::Store& store, http::EventLoop& loop, std::function<int64_t()> now)
+    : impl_(std::make_shared<Impl>(store, loop, std::move(now))) {}
+
+ReplayPruner::~ReplayPruner() = default;
+
+void ReplayPruner::Start() {
+  asio::co_spawn(impl_->timer.get_executor(), impl_->Run(impl_), asio::detached);
+}
+
+}  // namespace parvis::federation

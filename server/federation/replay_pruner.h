@@ -1,0 +1,37 @@
+// Forgets signature fingerprints once their replay window is over
+// (Family::kReplay holds each with its expiry): without it every received
+// activity would leave a record forever.
+#ifndef PARVIS_SERVER_FEDERATION_REPLAY_PRUNER_H_
+#define PARVIS_SERVER_FEDERATION_REPLAY_PRUNER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "parvis/result.h"
+#include "parvis/storage.h"
+#include "server/http/event_loop.h"
+
+namespace parvis::federation {
+
+// Removes the expired fingerprints, at most `limit` per call; returns how
+// many went.
+Result<size_t> PruneReplayFingerprints(storage::Store& store, int64_t now, size_t limit = 10000);
+
+class ReplayPruner {
+ public:
+  // `store` and `loop` must outlive the pruner.
+  ReplayPruner(storage::Store& store, http::EventLoop& loop, std::function<int64_t()> now);
+  ~ReplayPruner();
+
+  // Prunes every ten minutes on the loop, until the loop stops.
+  void Start();
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace parvis::federation
+
+#endif  // PARVIS_SERVER_FEDERATION_REPLAY_PRUNER_H_
