@@ -9,6 +9,58 @@
 namespace parvis::protocol {
 namespace {
 
+// RapidJSON's full-precision number reader (1.1.0, as Debian ships it) reads
+// out of bounds and calls __builtin_clzll(0) on some decimals: a zero with a
+// fraction or an exponent ("0.000", "0e40"), and numbers with many digits or
+// far exponents ("1.2345678901234567890123e-330"); found by fuzzing
+// (tests/fuzz/regressions/activity_json). Text holding such a number is read
+// with the normal-precision reader instead, which handles them.
+bool HasRiskyNumber(std::string_view text) {
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (c != '-' && (c < '0' || c > '9')) continue;
+    size_t significant = 0, digits = 0;
+    bool decimal = false, nonzero = false;
+    long exponent = 0;
+    size_t j = i + (c == '-' ? 1 : 0);
+    for (; j < text.size() && ((text[j] >= '0' && text[j] <= '9') || text[j] == '.'); ++j) {
+      if (text[j] == '.') {
+        decimal = true;
+        continue;
+      }
+      ++digits;
+      if (text[j] != '0') nonzero = true;
+      if (nonzero) ++significant;
+    }
+    if (j < text.size() && (text[j] == 'e' || text[j] == 'E')) {
+      decimal = true;
+      ++j;
+      bool negative = j < text.size() && text[j] == '-';
+      if (j < text.size() && (text[j] == '-' || text[j] == '+')) ++j;
+      for (; j < text.size() && text[j] >= '0' && text[j] <= '9'; ++j) {
+        if (exponent < 100000) exponent = exponent * 10 + (text[j] - '0');
+      }
+      if (negative) exponent = -exponent;
+    }
+    if (decimal && (!nonzero || significant > 15 || digits > 40 || exponent > 290 || exponent < -290)) {
+      return true;
+    }
+    i = j > i ? j - 1 : i;
+  }
+  return false;
+}
+
+
 // Forwards SAX events to a Document while counting nesting; stops the
 // reader (by returning false) one level past the limit.
 class DepthLimitedHandler {
@@ -61,6 +113,7 @@ Result<rapidjson::Document> ParseJson(std::string_view text, const JsonLimits& l
   rapidjson::Document doc;
   rapidjson::MemoryStream stream(text.data(), text.size());
   rapidjson::ParseResult result;
+  const bool full_precision = !HasRiskyNumber(text);
   bool too_deep = false;
   // Populate moves the parsed root from the document's stack into place.
   auto generate = [&](rapidjson::Document& target) {
@@ -68,10 +121,10 @@ Result<rapidjson::Document> ParseJson(std::string_view text, const JsonLimits& l
     rapidjson::Reader reader;
     // Iterative parsing keeps the parser's own stack on the heap.
     // Full precision: numbers must round-trip exactly for JCS proofs.
-    constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
-                                rapidjson::kParseStopWhenDoneFlag |
-                                rapidjson::kParseFullPrecisionFlag;
-    result = reader.Parse<kFlags>(stream, handler);
+    constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag;
+    result = full_precision
+                 ? reader.Parse<kFlags | rapidjson::kParseFullPrecisionFlag>(stream, handler)
+                 : reader.Parse<kFlags>(stream, handler);
     too_deep = handler.too_deep();
     return !result.IsError();
   };

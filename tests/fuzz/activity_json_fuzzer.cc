@@ -14,7 +14,7 @@
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/json_canonicalization.h"
 #include "parvis/protocol/remote_actor.h"
-#include "safe_html.h"
+#include "fuzz_checks.h"
 
 namespace {
 

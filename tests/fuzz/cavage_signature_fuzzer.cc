@@ -12,7 +12,7 @@
 #include "parvis/protocol/cavage_signature.h"
 #include "parvis/protocol/http_message.h"
 #include "parvis/protocol/keys.h"
-#include "safe_html.h"
+#include "fuzz_checks.h"
 
 namespace {
 

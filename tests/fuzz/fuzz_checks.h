@@ -1,7 +1,7 @@
-// Checks the fuzz targets make on HTML that the protocol layer produces, and
-// how they report a broken promise.
-#ifndef PARVIS_TESTS_FUZZ_SAFE_HTML_H_
-#define PARVIS_TESTS_FUZZ_SAFE_HTML_H_
+// What the fuzz targets check (mostly on HTML that the protocol layer
+// produces), and how they report a broken promise.
+#ifndef PARVIS_TESTS_FUZZ_FUZZ_CHECKS_H_
+#define PARVIS_TESTS_FUZZ_FUZZ_CHECKS_H_
 
 #include <string>
 #include <string_view>
@@ -47,4 +47,4 @@ std::string Lower(std::string_view text);
 
 }  // namespace parvis::fuzz
 
-#endif  // PARVIS_TESTS_FUZZ_SAFE_HTML_H_
+#endif  // PARVIS_TESTS_FUZZ_FUZZ_CHECKS_H_

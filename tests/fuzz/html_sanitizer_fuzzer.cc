@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "parvis/protocol/html_sanitizer.h"
-#include "safe_html.h"
+#include "fuzz_checks.h"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include "parvis/protocol/html_sanitizer.h"
 #include "parvis/protocol/markdown.h"
 #include "parvis/protocol/note_text.h"
-#include "safe_html.h"
+#include "fuzz_checks.h"
 
 namespace {
 

@@ -17,7 +17,7 @@
 #include "parvis/protocol/http_message.h"
 #include "parvis/protocol/message_signature.h"
 #include "parvis/protocol/structured_fields.h"
-#include "safe_html.h"
+#include "fuzz_checks.h"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "parvis/protocol/note_text.h"
-#include "safe_html.h"
+#include "fuzz_checks.h"
 
 namespace {
 

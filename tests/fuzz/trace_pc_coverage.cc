@@ -11,16 +11,23 @@
 // clang-instrumented module would. So libFuzzer sees exact block coverage
 // with real addresses ("cov:" is the number of blocks reached).
 //
+// With PARVIS_FUZZ_COVERED_PCS=FILE in the environment, a target writes at
+// exit every block it ran, one address per line for addr2line (README.md).
+//
 // This file must itself be built without coverage instrumentation and
 // without sanitizers (it runs inside every instrumented block).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 
 extern "C" {
 void __sanitizer_cov_8bit_counters_init(uint8_t* start, uint8_t* stop);
 void __sanitizer_cov_pcs_init(const uintptr_t* pcs_begin, const uintptr_t* pcs_end);
+extern char __executable_start;  // where the linker put the executable's first byte
 }
 
 namespace {
@@ -41,10 +48,15 @@ struct PcTableEntry {
   uintptr_t flags;  // 1 would mark a function entry; trace-pc does not say which block is one
 };
 
+// One cache line holds four whole slots: a lookup touches one line.
+struct alignas(16) Slot {
+  uintptr_t pc;  // 0: free
+  uint32_t counter;
+};
+
 alignas(64) uint8_t g_counters[kCounters];
 PcTableEntry g_pc_table[kCounters];
-uintptr_t g_slot_pc[kSlots];  // 0: free
-uint32_t g_slot_counter[kSlots];
+alignas(64) Slot g_slots[kSlots];
 size_t g_counters_used;
 
 // Zero-initialised arrays make the hook usable before this runs (instrumented
@@ -54,6 +66,20 @@ size_t g_counters_used;
   __sanitizer_cov_8bit_counters_init(g_counters, g_counters + kCounters);
   __sanitizer_cov_pcs_init(reinterpret_cast<const uintptr_t*>(g_pc_table),
                            reinterpret_cast<const uintptr_t*>(g_pc_table + kCounters));
+}
+
+[[gnu::destructor]] void WriteCoveredPcs() {
+  const char* path = std::getenv("PARVIS_FUZZ_COVERED_PCS");
+  if (path == nullptr) return;
+  std::FILE* out = std::fopen(path, "w");
+  if (out == nullptr) return;
+  size_t used = std::min(__atomic_load_n(&g_counters_used, __ATOMIC_RELAXED), kCounters);
+  auto base = reinterpret_cast<uintptr_t>(&__executable_start);
+  for (size_t i = 0; i < used; ++i) {
+    // The call instruction, one byte before the return address.
+    if (g_pc_table[i].pc != 0) std::fprintf(out, "0x%zx\n", g_pc_table[i].pc - 1 - base);
+  }
+  std::fclose(out);
 }
 
 inline size_t SlotOf(uintptr_t pc) {
@@ -73,16 +99,16 @@ inline size_t SlotOf(uintptr_t pc) {
     return;
   }
   uintptr_t expected = 0;
-  if (!__atomic_compare_exchange_n(&g_slot_pc[slot], &expected, kClaimed, false, __ATOMIC_ACQUIRE,
-                                   __ATOMIC_RELAXED)) {
+  if (!__atomic_compare_exchange_n(&g_slots[slot].pc, &expected, kClaimed, false,
+                                   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
     // Another thread took the slot meanwhile: count this run under a fresh
     // counter all the same (the PC just appears twice in the table).
   } else {
-    g_slot_counter[slot] = static_cast<uint32_t>(index);
+    g_slots[slot].counter = static_cast<uint32_t>(index);
   }
   g_pc_table[index].pc = pc;
   g_counters[index]++;
-  if (expected == 0) __atomic_store_n(&g_slot_pc[slot], pc, __ATOMIC_RELEASE);
+  if (expected == 0) __atomic_store_n(&g_slots[slot].pc, pc, __ATOMIC_RELEASE);
 }
 
 }  // namespace
@@ -92,9 +118,9 @@ extern "C" {
 void __wrap___sanitizer_cov_trace_pc() {
   uintptr_t pc = reinterpret_cast<uintptr_t>(__builtin_return_address(0));
   for (size_t slot = SlotOf(pc);; slot = (slot + 1) & (kSlots - 1)) {
-    uintptr_t seen = __atomic_load_n(&g_slot_pc[slot], __ATOMIC_ACQUIRE);
-    if (seen == pc) {
-      g_counters[g_slot_counter[slot]]++;
+    uintptr_t seen = __atomic_load_n(&g_slots[slot].pc, __ATOMIC_ACQUIRE);
+    if (__builtin_expect(seen == pc, 1)) {
+      g_counters[g_slots[slot].counter]++;
       return;
     }
     if (seen == 0) {

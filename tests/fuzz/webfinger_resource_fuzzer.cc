@@ -5,7 +5,7 @@
 #include <string_view>
 
 #include "parvis/protocol/discovery.h"
-#include "safe_html.h"
+#include "fuzz_checks.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using parvis::fuzz::Fail;

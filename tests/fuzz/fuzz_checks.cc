@@ -1,4 +1,4 @@
-#include "safe_html.h"
+#include "fuzz_checks.h"
 
 #include <algorithm>
 #include <array>
