@@ -67,3 +67,29 @@ TEST(ParseJson, RoundTripsValues) {
 
 }  // namespace
 }  // namespace parvis::protocol
+
+namespace parvis::protocol {
+namespace {
+
+// Numbers that made RapidJSON's full-precision reader read out of bounds
+// (found by fuzzing): they parse, to the value they name.
+TEST(ParseJsonNumbers, HostileDecimalsParseSafely) {
+  for (const std::string text :
+       {"0e40", "0.000000000000000000000000", "1.2345678901234567890123e-330",
+        "0." + std::string(300, '0') + "1236517206", "-0.0e-999999", "123456789012345678901234.5"}) {
+    Result<rapidjson::Document> doc = ParseJson(R"({"x":)" + text + "}", {});
+    ASSERT_TRUE(doc.has_value()) << text;
+    EXPECT_TRUE((*doc)["x"].IsNumber()) << text;
+  }
+  Result<rapidjson::Document> zero = ParseJson("[0e40, 0.0]", {});
+  ASSERT_TRUE(zero.has_value());
+  EXPECT_EQ((*zero)[0].GetDouble(), 0.0);
+  // Ordinary decimals keep full precision.
+  Result<rapidjson::Document> exact = ParseJson("[0.1, 2.5e-3]", {});
+  ASSERT_TRUE(exact.has_value());
+  EXPECT_EQ((*exact)[0].GetDouble(), 0.1);
+  EXPECT_EQ((*exact)[1].GetDouble(), 2.5e-3);
+}
+
+}  // namespace
+}  // namespace parvis::protocol
