@@ -74,7 +74,7 @@ namespace {
 // Numbers that made RapidJSON's full-precision reader read out of bounds
 // (found by fuzzing): they parse, to the value they name.
 TEST(ParseJsonNumbers, HostileDecimalsParseSafely) {
-  for (const std::string text :
+  for (const std::string& text : std::vector<std::string>
        {"0e40", "0.000000000000000000000000", "1.2345678901234567890123e-330",
         "0." + std::string(300, '0') + "1236517206", "-0.0e-999999", "123456789012345678901234.5"}) {
     Result<rapidjson::Document> doc = ParseJson(R"({"x":)" + text + "}", {});
