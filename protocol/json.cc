@@ -52,7 +52,7 @@ bool HasRiskyNumber(std::string_view text) {
       }
       if (negative) exponent = -exponent;
     }
-    if (decimal && (!nonzero || significant > 15 || digits > 40 || exponent > 290 || exponent < -290)) {
+    if (decimal && (!nonzero || significant > 19 || digits > 40 || exponent > 300 || exponent < -300)) {
       return true;
     }
     i = j > i ? j - 1 : i;

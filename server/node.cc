@@ -257,6 +257,7 @@ Node::~Node() {
   impl_->server.reset();
   impl_->processor.reset();
   impl_->deliveries.reset();
+  impl_->pruner.reset();
   impl_->loop.reset();
 }
 

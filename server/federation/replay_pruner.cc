@@ -33,13 +33,16 @@ struct ReplayPruner::Impl {
   Impl(storage::Store& s, http::EventLoop& l, std::function<int64_t()> n)
       : store(s), timer(l.context()), now(std::move(n)) {}
 
-  asio::awaitable<void> Run(std::shared_ptr<Impl> self) {
+  // The coroutine holds no reference to the Impl: the pruner may go first
+  // (its timer's end cancels the wait, and an aborted wait touches nothing),
+  // or the event loop may go first (its end destroys the suspended frame).
+  static asio::awaitable<void> Run(Impl* self) {
     for (;;) {
       Result<size_t> pruned = PruneReplayFingerprints(self->store, self->now());
       if (!pruned) spdlog::warn("replay pruning: {}", pruned.error().message);
-      timer.expires_after(std::chrono::minutes(10));
-      auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-      if (ec == asio::error::operation_aborted) co_return;
+      self->timer.expires_after(std::chrono::minutes(10));
+      auto [ec] = co_await self->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (ec) co_return;
     }
   }
 
@@ -49,12 +52,12 @@ struct ReplayPruner::Impl {
 };
 
 ReplayPruner::ReplayPruner(storage::Store& store, http::EventLoop& loop, std::function<int64_t()> now)
-    : impl_(std::make_shared<Impl>(store, loop, std::move(now))) {}
+    : impl_(std::make_unique<Impl>(store, loop, std::move(now))) {}
 
 ReplayPruner::~ReplayPruner() = default;
 
 void ReplayPruner::Start() {
-  asio::co_spawn(impl_->timer.get_executor(), impl_->Run(impl_), asio::detached);
+  asio::co_spawn(impl_->timer.get_executor(), Impl::Run(impl_.get()), asio::detached);
 }
 
 }  // namespace parvis::federation

@@ -20,7 +20,8 @@ Result<size_t> PruneReplayFingerprints(storage::Store& store, int64_t now, size_
 
 class ReplayPruner {
  public:
-  // `store` and `loop` must outlive the pruner.
+  // `store` must outlive the pruner; the pruner must be destroyed before
+  // `loop` is, or after the loop stopped running.
   ReplayPruner(storage::Store& store, http::EventLoop& loop, std::function<int64_t()> now);
   ~ReplayPruner();
 
@@ -29,7 +30,7 @@ class ReplayPruner {
 
  private:
   struct Impl;
-  std::shared_ptr<Impl> impl_;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace parvis::federation

@@ -84,11 +84,12 @@ TEST(ParseJsonNumbers, HostileDecimalsParseSafely) {
   Result<rapidjson::Document> zero = ParseJson("[0e40, 0.0]", {});
   ASSERT_TRUE(zero.has_value());
   EXPECT_EQ((*zero)[0].GetDouble(), 0.0);
-  // Ordinary decimals keep full precision.
-  Result<rapidjson::Document> exact = ParseJson("[0.1, 2.5e-3]", {});
+  // Ordinary decimals keep full precision, 17 digits included.
+  Result<rapidjson::Document> exact = ParseJson("[0.1, 2.5e-3, 0.30000000000000004]", {});
   ASSERT_TRUE(exact.has_value());
   EXPECT_EQ((*exact)[0].GetDouble(), 0.1);
   EXPECT_EQ((*exact)[1].GetDouble(), 2.5e-3);
+  EXPECT_EQ((*exact)[2].GetDouble(), 0.30000000000000004);
 }
 
 }  // namespace
