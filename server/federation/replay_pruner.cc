@@ -33,9 +33,10 @@ struct ReplayPruner::Impl {
   Impl(storage::Store& s, http::EventLoop& l, std::function<int64_t()> n)
       : store(s), timer(l.context()), now(std::move(n)) {}
 
-  // The coroutine holds no reference to the Impl: the pruner may go first
-  // (its timer's end cancels the wait, and an aborted wait touches nothing),
-  // or the event loop may go first (its end destroys the suspended frame).
+  // The coroutine holds no reference to the Impl. The pruner goes before
+  // the event loop (Node's destructor resets it after the loop stopped):
+  // destroying the timer cancels the wait, and neither the aborted wait nor
+  // the frame's destruction with the loop touches the Impl.
   static asio::awaitable<void> Run(Impl* self) {
     for (;;) {
       Result<size_t> pruned = PruneReplayFingerprints(self->store, self->now());
