@@ -21,6 +21,15 @@ constexpr size_t kOutboxPageSize = 20;
 
 
 
+// The optional "undo" member of a command: false when absent, nullopt when
+// it is not a boolean.
+std::optional<bool> UndoFlag(const rapidjson::Value& body) {
+  auto it = body.FindMember("undo");
+  if (it == body.MemberEnd()) return false;
+  if (!it->value.IsBool()) return std::nullopt;
+  return it->value.GetBool();
+}
+
 std::optional<accounts::Account> FindAccount(const PostRoutesContext& context,
                                              const std::string& name) {
   if (!accounts::ValidateAccountName(name)) return std::nullopt;
@@ -238,14 +247,11 @@ boost::asio::awaitable<http::Response> React(const PostRoutesContext& context,
   if (!name || !object || !type) {
     co_return http::Response::JsonError(400, "account, object and type are required strings");
   }
-  bool undo = false;
-  if (auto it = request.json.FindMember("undo"); it != request.json.MemberEnd()) {
-    if (!it->value.IsBool()) co_return http::Response::JsonError(400, "undo must be true or false");
-    undo = it->value.GetBool();
-  }
+  std::optional<bool> undo = UndoFlag(request.json);
+  if (!undo) co_return http::Response::JsonError(400, "undo must be true or false");
   std::optional<accounts::Account> account = FindAccount(context, *name);
   if (!account) co_return http::Response::JsonError(404, "no such account");
-  Status reacted = co_await context.posts->React(*account, *type, *object, undo);
+  Status reacted = co_await context.posts->React(*account, *type, *object, *undo);
   if (!reacted) {
     int status = reacted.error().code == ErrorCode::kInvalidArgument ? 400
                  : reacted.error().code == ErrorCode::kNotFound      ? 404
@@ -288,14 +294,11 @@ boost::asio::awaitable<http::Response> PinPost(const PostRoutesContext& context,
   std::optional<std::string> name = protocol::StringMember(request.json, "account");
   std::optional<std::string> id = protocol::StringMember(request.json, "id");
   if (!name || !id) co_return http::Response::JsonError(400, "account and id are required strings");
-  bool undo = false;
-  if (auto it = request.json.FindMember("undo"); it != request.json.MemberEnd()) {
-    if (!it->value.IsBool()) co_return http::Response::JsonError(400, "undo must be true or false");
-    undo = it->value.GetBool();
-  }
+  std::optional<bool> undo = UndoFlag(request.json);
+  if (!undo) co_return http::Response::JsonError(400, "undo must be true or false");
   std::optional<accounts::Account> account = FindAccount(context, *name);
   if (!account) co_return http::Response::JsonError(404, "no such account");
-  Status pinned = co_await context.posts->Pin(*account, *id, undo);
+  Status pinned = co_await context.posts->Pin(*account, *id, *undo);
   if (!pinned) co_return http::Response::FromError(pinned.error());
   co_return http::Response::Json(200, "{}");
 }

@@ -79,12 +79,6 @@ class CrashingNode {
   std::unique_ptr<Process> process_;
 };
 
-std::string CreateFrom(const PeerActor& actor, int n) {
-  std::string id = actor.id + "/notes/" + std::to_string(n);
-  return R"({"id":")" + id + R"(#create","type":"Create","actor":")" + actor.id +
-         R"(","object":{"id":")" + id + R"(","type":"Note","attributedTo":")" + actor.id +
-         R"(","content":"n)" + std::to_string(n) + R"(","to":["https://www.w3.org/ns/activitystreams#Public"]}})";
-}
 
 TEST(CrashSafetyTest, KilledAtRandomMomentsItLosesNothingAcknowledged) {
   RemotePeer peer;
@@ -129,7 +123,7 @@ TEST(CrashSafetyTest, KilledAtRandomMomentsItLosesNothingAcknowledged) {
         }
         RawConnection connection(node.port());
         if (!connection.ok()) continue;
-        connection.Send(RemotePeer::SignedPost(sender, node.port(), "/inbox", CreateFrom(sender, n)));
+        connection.Send(RemotePeer::SignedPost(sender, node.port(), "/inbox", testing::PublicCreate(sender, n)));
         int status = StatusOf(connection.ReadToEnd());
         if (status >= 200 && status < 300) {
           std::lock_guard lock(mutex);

@@ -450,16 +450,10 @@ namespace parvis {
 namespace {
 
 // A Create from `actor`, with a unique id.
-std::string CreateFrom(const PeerActor& actor, int n) {
-  std::string id = actor.id + "/notes/" + std::to_string(n);
-  return R"({"id":")" + id + R"(#create","type":"Create","actor":")" + actor.id +
-         R"(","object":{"id":")" + id + R"(","type":"Note","attributedTo":")" + actor.id +
-         R"(","content":"n","to":["https://www.w3.org/ns/activitystreams#Public"]}})";
-}
 
 int Deliver(uint16_t port, const PeerActor& actor, int n) {
   RawConnection connection(port);
-  connection.Send(RemotePeer::SignedPost(actor, port, "/inbox", CreateFrom(actor, n)));
+  connection.Send(RemotePeer::SignedPost(actor, port, "/inbox", testing::PublicCreate(actor, n)));
   return StatusOf(connection.ReadToEnd());
 }
 
@@ -482,7 +476,7 @@ TEST(InboxLimitsTest, AFloodFromOneDomainDoesNotStarveTheOthers) {
   EXPECT_EQ(Deliver(node.port(), neighbour, 99), 429);
   // The refusal says when to come back.
   RawConnection connection(node.port());
-  connection.Send(RemotePeer::SignedPost(spammer, node.port(), "/inbox", CreateFrom(spammer, 100)));
+  connection.Send(RemotePeer::SignedPost(spammer, node.port(), "/inbox", testing::PublicCreate(spammer, 100)));
   std::string refused = connection.ReadToEnd();
   EXPECT_EQ(StatusOf(refused), 429);
   EXPECT_THAT(refused, ::testing::HasSubstr("Retry-After: "));

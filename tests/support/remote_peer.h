@@ -51,6 +51,15 @@ struct SignedPostOptions {
   std::string content_type = "application/activity+json";
 };
 
+// A public Create of the note `actor`/notes/`n`, with the note embedded.
+inline std::string PublicCreate(const PeerActor& actor, int n) {
+  std::string id = actor.id + "/notes/" + std::to_string(n);
+  return R"({"id":")" + id + R"(#create","type":"Create","actor":")" + actor.id +
+         R"(","object":{"id":")" + id + R"(","type":"Note","attributedTo":")" + actor.id +
+         R"(","content":"n)" + std::to_string(n) +
+         R"(","to":["https://www.w3.org/ns/activitystreams#Public"]}})";
+}
+
 class RemotePeer {
  public:
   // `host` names the peer in its actors' ids: two peers with different
