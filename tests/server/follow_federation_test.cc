@@ -263,8 +263,11 @@ TEST(HostHealthTest, AHostFailingEveryRetryIsSkippedUntilItSpeaksAgain) {
                              R"({"account":"dominique","target":")" + a.Handle("camille") + R"("})")
                 .status,
             202);
+  // Both sides agree (A's Accept delivered) before B goes down, so that
+  // the only delivery A gives up on is the post's.
   ASSERT_TRUE(Eventually([&] {
-    return Follows(a, "camille").find("accepted") != std::string::npos;
+    return Follows(a, "camille").find("accepted") != std::string::npos &&
+           Follows(b, "dominique").find("accepted") != std::string::npos;
   }));
   b.Stop();
   ASSERT_EQ(a.node().CallControl("POST", "/control/post", R"({"account":"camille","content":"one"})").status, 201);
