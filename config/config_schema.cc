@@ -245,6 +245,20 @@ std::vector<Setting> BuildSettings() {
        .store = [](const Value& v, Config& c) {
          c.delivery_first_retry_seconds = static_cast<uint32_t>(Number(v));
        }},
+      {.key = "civic.commercial_domains",
+       .kind = Kind::kStringList,
+       .default_value = std::vector<std::string>{},
+       .description = "Domains whose actors count as commercial when they declare no sector "
+                      "(subdomains included; the most specific listed domain wins).",
+       .check = CheckDomainList,
+       .store = [](const Value& v, Config& c) { c.commercial_domains = List(v); }},
+      {.key = "civic.civic_domains",
+       .kind = Kind::kStringList,
+       .default_value = std::vector<std::string>{},
+       .description = "Domains whose actors count as civic when they declare no sector "
+                      "(subdomains included; on a tie with civic.commercial_domains, commercial).",
+       .check = CheckDomainList,
+       .store = [](const Value& v, Config& c) { c.civic_domains = List(v); }},
       {.key = "limits.body_bytes",
        .kind = Kind::kUint,
        .default_value = uint64_t{1048576},

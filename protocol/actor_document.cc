@@ -44,6 +44,9 @@ std::string ActorDocument(const LocalActor& actor) {
   Member(writer, "@type", "@id");
   writer.EndObject();
   Member(writer, "discoverable", "toot:discoverable");
+  // The Parvis vocabulary (docs/protocol.md), inline so nothing is fetched.
+  Member(writer, "parvis", "https://parvis.org/ns#");
+  Member(writer, "sector", "parvis:sector");
   writer.EndObject();
   writer.EndArray();
   Member(writer, "id", actor.id);
@@ -66,6 +69,7 @@ std::string ActorDocument(const LocalActor& actor) {
   writer.Key("discoverable");
   writer.Bool(true);
   if (actor.published != 0) Member(writer, "published", FormatRfc3339Utc(actor.published));
+  OptionalMember(writer, "sector", actor.sector);
   if (!actor.icon_url.empty()) {
     writer.Key("icon");
     writer.StartObject();

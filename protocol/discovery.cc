@@ -194,6 +194,36 @@ std::string NodeInfoDocument(const NodeInfo& info) {
   writer.StartArray();
   for (const std::string& feature : info.civic_features) String(writer, feature);
   writer.EndArray();
+  writer.Key("sectors");
+  writer.StartObject();
+  writer.Key("values");
+  writer.StartArray();
+  for (std::string_view value : {"civic", "commercial", "unknown"}) String(writer, value);
+  writer.EndArray();
+  for (auto [key, value] :
+       {std::pair{"commercialLabelled", info.sectors.commercial_labelled},
+        std::pair{"commercialStream", info.sectors.commercial_stream},
+        std::pair{"commercialInCivicTimelines", info.sectors.commercial_in_civic_timelines},
+        std::pair{"labelKeptWhenBoosted", info.sectors.label_kept_when_boosted},
+        std::pair{"moderatorReclassification", info.sectors.moderator_reclassification}}) {
+    writer.Key(key);
+    writer.Bool(value);
+  }
+  // The order in which a remote actor's sector is decided.
+  writer.Key("resolution");
+  writer.StartArray();
+  for (std::string_view step : {"moderator", "declared", "domainPolicy", "unknown"}) {
+    String(writer, step);
+  }
+  writer.EndArray();
+  for (auto [key, list] : {std::pair{"commercialDomains", &info.sectors.commercial_domains},
+                           std::pair{"civicDomains", &info.sectors.civic_domains}}) {
+    writer.Key(key);
+    writer.StartArray();
+    for (const std::string& domain : *list) String(writer, domain);
+    writer.EndArray();
+  }
+  writer.EndObject();
   writer.EndObject();
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());

@@ -130,6 +130,43 @@ bool BreaksOutOfForeign(std::string_view name) {
 // Input bytes as the HTML tokenizer expects them.
 
 
+// The UTF-8 sequence that starts at in[i]: its length if it is valid (one
+// for ASCII), else the length of its maximal invalid subpart, which the
+// WHATWG decoder turns into one U+FFFD.
+struct Utf8Sequence {
+  size_t length;
+  bool valid;
+};
+Utf8Sequence ReadUtf8Sequence(std::string_view in, size_t i) {
+  auto byte = static_cast<unsigned char>(in[i]);
+  if (byte < 0x80) return {1, true};
+  size_t needed = 0;
+  unsigned char lower = 0x80, upper = 0xBF;
+  if (byte >= 0xC2 && byte <= 0xDF) {
+    needed = 1;
+  } else if (byte >= 0xE0 && byte <= 0xEF) {
+    needed = 2;
+    if (byte == 0xE0) lower = 0xA0;
+    if (byte == 0xED) upper = 0x9F;  // no surrogates
+  } else if (byte >= 0xF0 && byte <= 0xF4) {
+    needed = 3;
+    if (byte == 0xF0) lower = 0x90;
+    if (byte == 0xF4) upper = 0x8F;  // nothing above U+10FFFF
+  }
+  size_t length = 1;
+  bool valid = needed > 0;
+  for (size_t k = 1; valid && k <= needed; ++k) {
+    auto next = i + k < in.size() ? static_cast<unsigned char>(in[i + k]) : 0;
+    if (next < lower || next > upper) {
+      valid = false;
+      break;
+    }
+    lower = 0x80, upper = 0xBF;
+    length = k + 1;
+  }
+  return {length, valid};
+}
+
 // Valid UTF-8 without NUL and with LF line ends: the WHATWG decoder (one
 // U+FFFD per maximal invalid subpart), NUL removed, CR LF and CR as LF.
 std::string CleanInput(std::string_view in) {
@@ -148,36 +185,13 @@ std::string CleanInput(std::string_view in) {
       ++i;
       continue;
     }
-    size_t needed = 0;
-    unsigned char lower = 0x80, upper = 0xBF;
-    if (byte >= 0xC2 && byte <= 0xDF) {
-      needed = 1;
-    } else if (byte >= 0xE0 && byte <= 0xEF) {
-      needed = 2;
-      if (byte == 0xE0) lower = 0xA0;
-      if (byte == 0xED) upper = 0x9F;  // no surrogates
-    } else if (byte >= 0xF0 && byte <= 0xF4) {
-      needed = 3;
-      if (byte == 0xF0) lower = 0x90;
-      if (byte == 0xF4) upper = 0x8F;  // nothing above U+10FFFF
-    }
-    size_t length = 1;
-    bool valid = needed > 0;
-    for (size_t k = 1; valid && k <= needed; ++k) {
-      auto next = i + k < in.size() ? static_cast<unsigned char>(in[i + k]) : 0;
-      if (next < lower || next > upper) {
-        valid = false;
-        break;
-      }
-      lower = 0x80, upper = 0xBF;
-      length = k + 1;
-    }
-    if (valid) {
-      out.append(in.substr(i, length));
+    Utf8Sequence sequence = ReadUtf8Sequence(in, i);
+    if (sequence.valid) {
+      out.append(in.substr(i, sequence.length));
     } else {
       AppendUtf8(out, 0xFFFD);
     }
-    i += length;
+    i += sequence.length;
   }
   return out;
 }
@@ -840,8 +854,15 @@ bool ReplacedWhenRead(uint32_t cp) {
 void AppendText(std::string& out, std::string_view text, bool escape) {
   for (size_t i = 0; i < text.size();) {
     auto lead = static_cast<unsigned char>(text[i]);
-    size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-    if (i + length > text.size()) length = text.size() - i;
+    // gumbo 0.10.1 can write invalid UTF-8: a numeric character reference
+    // past INT_MAX (&#xEbbbbbbbb91;) overflows to a negative code point,
+    // written as its low byte alone. The standard reads it as U+FFFD.
+    auto [length, valid] = ReadUtf8Sequence(text, i);
+    if (!valid) {
+      AppendUtf8(out, 0xFFFD);
+      i += length;
+      continue;
+    }
     uint32_t cp = length == 1 ? lead : lead & (0x7F >> length);
     for (size_t k = 1; k < length; ++k) cp = (cp << 6) | (text[i + k] & 0x3F);
     if (cp == '\r') {

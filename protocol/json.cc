@@ -1,5 +1,9 @@
 #include "parvis/protocol/json.h"
 
+#include <charconv>
+#include <cstdint>
+#include <system_error>
+
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
@@ -9,74 +13,67 @@
 namespace parvis::protocol {
 namespace {
 
-// RapidJSON's full-precision number reader (1.1.0, as Debian ships it) reads
-// out of bounds and calls __builtin_clzll(0) on some decimals: a zero with a
-// fraction or an exponent ("0.000", "0e40"), and numbers with many digits or
-// far exponents ("1.2345678901234567890123e-330"); found by fuzzing
-// (tests/fuzz/regressions/activity_json). Text holding such a number is read
-// with the normal-precision reader instead, which handles them.
-bool HasRiskyNumber(std::string_view text) {
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-      continue;
-    }
-    if (c != '-' && (c < '0' || c > '9')) continue;
-    size_t significant = 0, digits = 0;
-    bool decimal = false, nonzero = false;
-    long exponent = 0;
-    size_t j = i + (c == '-' ? 1 : 0);
-    for (; j < text.size() && ((text[j] >= '0' && text[j] <= '9') || text[j] == '.'); ++j) {
-      if (text[j] == '.') {
-        decimal = true;
-        continue;
-      }
-      ++digits;
-      if (text[j] != '0') nonzero = true;
-      if (nonzero) ++significant;
-    }
-    if (j < text.size() && (text[j] == 'e' || text[j] == 'E')) {
-      decimal = true;
-      ++j;
-      bool negative = j < text.size() && text[j] == '-';
-      if (j < text.size() && (text[j] == '-' || text[j] == '+')) ++j;
-      for (; j < text.size() && text[j] >= '0' && text[j] <= '9'; ++j) {
-        if (exponent < 100000) exponent = exponent * 10 + (text[j] - '0');
-      }
-      if (negative) exponent = -exponent;
-    }
-    if (decimal && (!nonzero || significant > 19 || digits > 40 || exponent > 300 || exponent < -300)) {
-      return true;
-    }
-    i = j > i ? j - 1 : i;
+// Whether a number's magnitude is below one: the decimal order of its first
+// significant digit, plus its exponent, is negative. `text` is a valid JSON
+// number (RapidJSON checked its syntax) that is not zero.
+bool BelowOne(std::string_view text) {
+  size_t i = text.starts_with('-') ? 1 : 0;
+  long order = 0;
+  bool significant = false;
+  if (text[i] != '0') {
+    significant = true;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) ++order;
+    --order;  // "5" is order 0
+  } else {
+    ++i;
   }
-  return false;
+  if (i < text.size() && text[i] == '.') {
+    for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+      if (significant) continue;
+      --order;
+      if (text[i] != '0') significant = true;
+    }
+  }
+  long exponent = 0;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    const bool negative = i < text.size() && text[i] == '-';
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+    // Far past both ends of the double range; the cap keeps the sum from overflowing.
+    for (; i < text.size(); ++i) {
+      if (exponent < 1'000'000) exponent = exponent * 10 + (text[i] - '0');
+    }
+    if (negative) exponent = -exponent;
+  }
+  return order + exponent < 0;
 }
 
-
 // Forwards SAX events to a Document while counting nesting; stops the
-// reader (by returning false) one level past the limit.
-class DepthLimitedHandler {
+// reader (by returning false) one level past the limit, or at a number
+// beyond the double range.
+//
+// Numbers arrive as text (kParseNumbersAsStringsFlag) and are converted here
+// with std::from_chars, which rounds correctly: RapidJSON 1.1's own
+// full-precision reader reads out of bounds on some decimals (tests/fuzz/
+// regressions/activity_json) and its normal-precision reader is off by a
+// unit in the last place on others, and a Data Integrity (JCS) proof needs
+// the sender's exact doubles. Integers without fraction or exponent that fit
+// 64 bits stay integers, as RapidJSON reads them.
+class DocumentHandler {
  public:
-  DepthLimitedHandler(rapidjson::Document& doc, unsigned max_depth)
+  DocumentHandler(rapidjson::Document& doc, unsigned max_depth)
       : doc_(doc), max_depth_(max_depth) {}
 
   bool Null() { return doc_.Null(); }
   bool Bool(bool b) { return doc_.Bool(b); }
+  // The reader calls only RawNumber with kParseNumbersAsStringsFlag.
   bool Int(int i) { return doc_.Int(i); }
   bool Uint(unsigned u) { return doc_.Uint(u); }
   bool Int64(int64_t i) { return doc_.Int64(i); }
   bool Uint64(uint64_t u) { return doc_.Uint64(u); }
   bool Double(double d) { return doc_.Double(d); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
-    return doc_.RawNumber(s, n, copy);
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool /*copy*/) {
+    return Number(std::string_view(s, n));
   }
   bool String(const char* s, rapidjson::SizeType n, bool copy) { return doc_.String(s, n, copy); }
   bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc_.Key(s, n, copy); }
@@ -86,6 +83,7 @@ class DepthLimitedHandler {
   bool EndArray(rapidjson::SizeType n) { --depth_; return doc_.EndArray(n); }
 
   bool too_deep() const { return too_deep_; }
+  bool number_out_of_range() const { return number_out_of_range_; }
 
  private:
   bool Enter() {
@@ -96,10 +94,43 @@ class DepthLimitedHandler {
     return true;
   }
 
+  bool Number(std::string_view text) {
+    const char* begin = text.data();
+    const char* end = begin + text.size();
+    if (text.find_first_of(".eE") == std::string_view::npos) {
+      if (text.starts_with('-')) {
+        int64_t value = 0;
+        auto [rest, error] = std::from_chars(begin, end, value);
+        if (error == std::errc() && rest == end) return doc_.Int64(value);
+      } else {
+        uint64_t value = 0;
+        auto [rest, error] = std::from_chars(begin, end, value);
+        if (error == std::errc() && rest == end) return doc_.Uint64(value);
+      }
+      // Beyond 64 bits: the nearest double, as RapidJSON and JSON.parse read it.
+    }
+    double value = 0;
+    auto [rest, error] = std::from_chars(begin, end, value);
+    if (error == std::errc::result_out_of_range) {
+      // Above the largest double there is no finite value to hold.
+      if (!BelowOne(text)) {
+        number_out_of_range_ = true;
+        return false;
+      }
+      // Below half the smallest subnormal the nearest double is a zero, and
+      // JSON.parse reads it so too: a signer's JCS form stays the same.
+      value = text.starts_with('-') ? -0.0 : 0.0;
+    } else if (error != std::errc() || rest != end) {
+      return false;  // not reached: the reader checked the syntax
+    }
+    return doc_.Double(value);
+  }
+
   rapidjson::Document& doc_;
   unsigned max_depth_;
   unsigned depth_ = 0;
   bool too_deep_ = false;
+  bool number_out_of_range_ = false;
 };
 
 }  // namespace
@@ -113,19 +144,19 @@ Result<rapidjson::Document> ParseJson(std::string_view text, const JsonLimits& l
   rapidjson::Document doc;
   rapidjson::MemoryStream stream(text.data(), text.size());
   rapidjson::ParseResult result;
-  const bool full_precision = !HasRiskyNumber(text);
   bool too_deep = false;
+  bool number_out_of_range = false;
   // Populate moves the parsed root from the document's stack into place.
   auto generate = [&](rapidjson::Document& target) {
-    DepthLimitedHandler handler(target, limits.max_depth);
+    DocumentHandler handler(target, limits.max_depth);
     rapidjson::Reader reader;
     // Iterative parsing keeps the parser's own stack on the heap.
-    // Full precision: numbers must round-trip exactly for JCS proofs.
-    constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseStopWhenDoneFlag;
-    result = full_precision
-                 ? reader.Parse<kFlags | rapidjson::kParseFullPrecisionFlag>(stream, handler)
-                 : reader.Parse<kFlags>(stream, handler);
+    constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
+                                rapidjson::kParseStopWhenDoneFlag |
+                                rapidjson::kParseNumbersAsStringsFlag;
+    result = reader.Parse<kFlags>(stream, handler);
     too_deep = handler.too_deep();
+    number_out_of_range = handler.number_out_of_range();
     return !result.IsError();
   };
   doc.Populate(generate);
@@ -134,6 +165,11 @@ Result<rapidjson::Document> ParseJson(std::string_view text, const JsonLimits& l
                                                std::to_string(limits.max_depth) +
                                                " levels at byte " +
                                                std::to_string(result.Offset()));
+  }
+  if (number_out_of_range) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "invalid JSON at byte " + std::to_string(result.Offset()) +
+                    ": number beyond the range of a double (about 1.8e308)");
   }
   if (result.IsError()) {
     return Fail(ErrorCode::kInvalidArgument,

@@ -246,6 +246,12 @@ std::vector<std::string> FindHashtags(std::string_view text, size_t limit) {
   return FindAll(text, limit, '#', HashtagLength);
 }
 
+size_t CountCharacters(std::string_view text) {
+  size_t count = 0;
+  for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return count;
+}
+
 std::string RenderPlainText(std::string_view text, const TextLinks& links) {
   std::string out = "<p>";
   int newlines = 0;

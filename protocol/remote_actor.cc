@@ -93,6 +93,7 @@ Result<RemoteActor> ParseRemoteActor(const rapidjson::Value& document) {
   actor.outbox = IdMember(document, "outbox");
   actor.followers = IdMember(document, "followers");
   actor.url = IdMember(document, "url");
+  actor.sector = DeclaredSector(document);
   if (auto it = document.FindMember("endpoints");
       it != document.MemberEnd() && it->value.IsObject()) {
     actor.shared_inbox = IdMember(it->value, "sharedInbox");
@@ -142,6 +143,7 @@ std::string EncodeRemoteActor(const RemoteActor& actor) {
   member("outbox", actor.outbox);
   member("followers", actor.followers);
   member("url", actor.url);
+  if (actor.sector != Sector::kUnknown) member("sector", SectorName(actor.sector));
   writer.Key("publicKey");
   writer.StartArray();
   for (const RemoteKey& key : actor.keys) {

@@ -15,6 +15,7 @@
 #include "parvis/config.h"
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/timestamps.h"
+#include "server/accounts/account_service.h"
 #include "server/http/local_client.h"
 #include "server/node.h"
 
@@ -306,6 +307,32 @@ int RevokeToken(const std::string& config_file, CliStreams& streams, const std::
   return kExitOk;
 }
 
+// admin sector-log: one line per reclassification, tab-separated.
+int ListSectorLog(const std::string& config_file, CliStreams& streams) {
+  Result<http::Response> response =
+      RunControl(config_file, streams, "/control/sector/log", "", "GET");
+  if (!response) {
+    streams.err << "parvis: " << response.error().message << "\n";
+    return kExitFailure;
+  }
+  Result<rapidjson::Document> doc = protocol::ParseJson(response->body, {});
+  if (response->status != 200 || !doc || !doc->IsObject() || !doc->HasMember("changes") ||
+      !(*doc)["changes"].IsArray()) {
+    streams.err << "parvis: " << ErrorText(*response) << "\n";
+    return kExitFailure;
+  }
+  for (const rapidjson::Value& change : (*doc)["changes"].GetArray()) {
+    auto at = change.IsObject() ? change.FindMember("at") : change.MemberEnd();
+    int64_t when = at != change.MemberEnd() && at->value.IsInt64() ? at->value.GetInt64() : 0;
+    auto text = [&](const char* key) { return protocol::StringMember(change, key).value_or(""); };
+    streams.out << protocol::FormatRfc3339Utc(when) << '\t' << text("moderator") << '\t'
+                << text("actor") << '\t' << text("old") << " -> " << text("new") << '\t'
+                << text("reason") << "\n";
+  }
+  if ((*doc)["changes"].Empty()) streams.err << "parvis: no reclassification yet\n";
+  return kExitOk;
+}
+
 int PrintConfigKeys(CliStreams& streams) {
   streams.out << "| key | environment | type | default | meaning |\n|---|---|---|---|---|\n";
   for (const ConfigKeyDoc& key : ConfigReference()) {
@@ -351,9 +378,14 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   bool password_stdin = false;
   create_user->add_option("NAME", name, "Account name: 1-30 letters, digits or underscores")
       ->required();
-  create_user->add_option("--kind", kind, "What the account is")
+  std::vector<std::string> kinds;
+  for (accounts::AccountKind k : accounts::kAccountKinds) kinds.emplace_back(accounts::AccountKindName(k));
+  create_user->add_option("--kind", kind,
+                          "What the account is: a citizen (person), an association (organization), "
+                          "a citizen group (group), a public body (public_body) — all civic — or a "
+                          "business (commercial)")
       ->required()
-      ->check(CLI::IsMember({"person", "organization", "group", "commercial"}));
+      ->check(CLI::IsMember(kinds));
   create_user->add_flag("--admin", make_admin, "Give the account the admin role");
   create_user->add_flag("--password-stdin", password_stdin,
                         "Read the password from the first line of standard input")
@@ -430,6 +462,24 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   CLI::App* follows = admin->add_subcommand("follows", "List an account's followers and follows.");
   follows->add_option("NAME", follow_name, "Local account name")->required();
   add_config(follows);
+
+  std::string sector_target, sector_value, sector_reason, sector_by = "operator";
+  CLI::App* set_sector = admin->add_subcommand(
+      "set-sector",
+      "Reclassify a local or remote account as civic or commercial; the change is logged.");
+  set_sector->add_option("ACCOUNT", sector_target,
+                         "A local name (or @name@host of this node), or a remote actor id (URL) known here")
+      ->required();
+  set_sector->add_option("SECTOR", sector_value, "civic or commercial")
+      ->required()
+      ->check(CLI::IsMember({"civic", "commercial"}));
+  set_sector->add_option("--reason", sector_reason, "Why, for the log: 1 to 500 characters")
+      ->required();
+  set_sector->add_option("--by", sector_by, "Who decides, for the log (default: operator)");
+  add_config(set_sector);
+  CLI::App* sector_log = admin->add_subcommand(
+      "sector-log", "List reclassifications, newest first: time, moderator, account, change, reason.");
+  add_config(sector_log);
 
   std::string token_label, token_id;
   CLI::App* token = admin->add_subcommand(
@@ -542,6 +592,15 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
                                     {{"accept", answer_accept}}),
                          202);
   }
+  if (set_sector->parsed()) {
+    return SimpleCommand(config_file, streams, "/control/sector",
+                         JsonObject({{"actor", sector_target},
+                                     {"sector", sector_value},
+                                     {"reason", sector_reason},
+                                     {"moderator", sector_by}}),
+                         200);
+  }
+  if (sector_log->parsed()) return ListSectorLog(config_file, streams);
   if (config_keys->parsed()) return PrintConfigKeys(streams);
   streams.err << app.help();
   return kExitUsage;

@@ -9,6 +9,10 @@
 
 #include "parvis/storage.h"
 #include "server/accounts/account_service.h"
+#include "server/civic/petition_routes.h"
+#include "server/civic/petition_service.h"
+#include "server/civic/sector_routes.h"
+#include "server/civic/sector_service.h"
 #include "server/control/control_routes.h"
 #include "parvis/protocol/keys.h"
 #include "server/federation/actor_directory.h"
@@ -60,6 +64,7 @@ struct Node::Impl {
   Config config;
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<accounts::AccountService> accounts;
+  std::unique_ptr<civic::SectorService> sectors;
   federation::InstanceActorKeys instance_keys;
   std::unique_ptr<federation::DomainPolicy> policy;
   std::unique_ptr<http::EventLoop> loop;
@@ -70,6 +75,7 @@ struct Node::Impl {
   std::unique_ptr<federation::InboxProcessor> processor;
   std::unique_ptr<federation::Inbox> inbox;
   std::unique_ptr<federation::PostService> posts;
+  std::unique_ptr<civic::PetitionService> petitions;
   std::unique_ptr<federation::ReplayPruner> pruner;
   accounts::RateLimiter limiter;
   std::atomic<bool> serving{false};
@@ -95,6 +101,13 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
   if (!store) return std::unexpected(store.error());
   impl->store = std::move(*store);
   impl->accounts = std::make_unique<accounts::AccountService>(*impl->store, UnixNow);
+  impl->sectors = std::make_unique<civic::SectorService>(*impl->store, impl->config,
+                                                         *impl->accounts, UnixNow);
+  civic::SectorService* sectors = impl->sectors.get();
+  auto on_public_object = [sectors](storage::Batch& batch, const std::string& object_id,
+                                    const std::string& author) {
+    return sectors->NotePublicObject(batch, object_id, author);
+  };
 
   pages::AddPublicRoutes(impl->public_router, {.config = &impl->config,
                                                .store = impl->store.get(),
@@ -125,7 +138,11 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
   federation::AddActorRoutes(impl->public_router, {.config = &impl->config,
                                                    .accounts = impl->accounts.get(),
                                                    .instance_keys = &impl->instance_keys,
-                                                   .verifier = impl->verifier.get()});
+                                                   .verifier = impl->verifier.get(),
+                                                   .sector_of = [sectors](const accounts::Account& account) {
+                                                     return std::string(protocol::SectorName(
+                                                         sectors->ForAccount(account).sector));
+                                                   }});
   impl->deliveries = std::make_unique<federation::DeliveryQueue>(
       *impl->store, *impl->loop, *impl->client, *impl->accounts, impl->instance_keys, urls,
       UnixNow, federation::DeliveryOptions{.max_attempts = static_cast<int>(config.delivery_max_attempts),
@@ -138,7 +155,21 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .deliveries = impl->deliveries.get(),
       .client = impl->client.get(),
       .now = UnixNow,
+      .on_public_object = on_public_object,
   });
+  impl->petitions = std::make_unique<civic::PetitionService>(civic::PetitionContext{
+      .config = &impl->config,
+      .store = impl->store.get(),
+      .accounts = impl->accounts.get(),
+      .directory = impl->directory.get(),
+      .deliveries = impl->deliveries.get(),
+      .posts = impl->posts.get(),
+      .now = UnixNow,
+  });
+  civic::AddPetitionRoutes(impl->public_router, impl->control_router,
+                           {.accounts = impl->accounts.get(),
+                            .petitions = impl->petitions.get(),
+                            .serving = &impl->serving});
   impl->processor = std::make_unique<federation::InboxProcessor>(federation::InboxProcessorContext{
       .config = &impl->config,
       .store = impl->store.get(),
@@ -148,6 +179,8 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .posts = impl->posts.get(),
       .loop = impl->loop.get(),
       .now = UnixNow,
+      .on_public_object = on_public_object,
+      .extension = impl->petitions.get(),
   });
   federation::InboxProcessor* processor = impl->processor.get();
   impl->pruner = std::make_unique<federation::ReplayPruner>(*impl->store, *impl->loop, UnixNow);
@@ -190,7 +223,8 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                                     .posts = impl->posts.get(),
                                     .directory = impl->directory.get(),
                                     .limiter = &impl->limiter,
-                                    .now = UnixNow};
+                                    .now = UnixNow,
+                                    .sectors = sectors};
   pages::AddAboutPages(impl->public_router, pages_context);
   pages::AddAccountPages(impl->public_router, pages_context);
   pages::AddTimelinePages(impl->public_router, pages_context, follow_context);
@@ -207,6 +241,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                                  {.config = &impl->config,
                                   .accounts = impl->accounts.get(),
                                   .store = impl->store.get()});
+  civic::AddSectorControlRoutes(impl->control_router, *impl->sectors);
   control::AddControlRoutes(impl->control_router,
                             {.store = impl->store.get(), .accounts = impl->accounts.get()});
 
@@ -258,6 +293,7 @@ Node::~Node() {
   impl_->processor.reset();
   impl_->deliveries.reset();
   impl_->pruner.reset();
+  impl_->petitions->Stop();
   impl_->loop.reset();
 }
 
@@ -275,6 +311,7 @@ Status Node::Serve(bool stop_on_signals) {
   impl_->deliveries->Start();
   impl_->processor->Start();
   impl_->pruner->Start();
+  impl_->petitions->Start(*impl_->loop);
   impl_->serving = true;
   impl_->loop->Start();
   return Ok();

@@ -11,7 +11,7 @@ const std::vector<Family>& AllFamilies() {
       Family::kReactions,   Family::kHosts,    Family::kTokens,       Family::kInboxItems,
       Family::kReplies,     Family::kTags,     Family::kFeatured,     Family::kSessions,
       Family::kInvites,     Family::kHomeFeed, Family::kPublicFeed,   Family::kMedia,
-      Family::kByAuthor,    Family::kReplay,
+      Family::kByAuthor,    Family::kSectors,  Family::kPetitions, Family::kReplay,
   };
   return families;
 }
@@ -69,6 +69,10 @@ const char* FamilyName(Family family) {
       return "media";
     case Family::kByAuthor:
       return "by_author";
+    case Family::kSectors:
+      return "sectors";
+    case Family::kPetitions:
+      return "petitions";
     case Family::kReplay:
       return "replay";
   }

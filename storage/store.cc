@@ -108,6 +108,12 @@ Status Store::Write(const Batch& batch) try {
 
 Status Store::Scan(
     Family family, std::string_view prefix,
+    const std::function<bool(std::string_view key, std::string_view value)>& visit) const {
+  return ScanFrom(family, prefix, prefix, visit);
+}
+
+Status Store::ScanFrom(
+    Family family, std::string_view prefix, std::string_view from,
     const std::function<bool(std::string_view key, std::string_view value)>& visit) const try {
   rocksdb::ColumnFamilyHandle* handle = impl_->Handle(family);
   if (handle == nullptr) return std::unexpected(BadFamily(family));
@@ -117,7 +123,8 @@ Status Store::Scan(
   rocksdb::ReadOptions read;
   if (!upper.empty()) read.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(read, handle));
-  for (it->Seek(ToSlice(prefix)); it->Valid(); it->Next()) {
+  const std::string_view start = from > prefix ? from : prefix;
+  for (it->Seek(ToSlice(start)); it->Valid(); it->Next()) {
     const rocksdb::Slice key = it->key();
     if (!key.starts_with(ToSlice(prefix))) break;
     const rocksdb::Slice value = it->value();

@@ -121,11 +121,17 @@ Result<bool> DatabaseIsEmpty(rocksdb::DB* db,
 
 Store::Impl::~Impl() {
   if (db == nullptr) return;
+  // A clean close leaves no WAL to replay: Close flushes only what was
+  // written without the WAL, so the next open replayed every WAL file still
+  // alive (0.8 s with a million objects). Families with nothing new write
+  // nothing; a failure here only leaves the WAL to replay.
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  db->Flush(flush, all_handles).PermitUncheckedError();
   // RocksDB wants every handle released before the database closes.
   for (rocksdb::ColumnFamilyHandle* handle : all_handles) {
     db->DestroyColumnFamilyHandle(handle);
   }
-  // Close flushes memtables; a failure here leaves the WAL to replay on next open.
   db->Close().PermitUncheckedError();
   delete db;
 }

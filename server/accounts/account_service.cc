@@ -61,6 +61,8 @@ std::string EncodeAccount(const Account& account) {
   }
   writer.Key("avatar_version");
   writer.Int64(account.avatar_version);
+  writer.Key("show_commercial");
+  writer.Bool(account.show_commercial);
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -100,6 +102,9 @@ Result<Account> DecodeAccount(std::string_view bytes) {
   if (d.HasMember("avatar_version") && d["avatar_version"].IsInt64()) {
     account.avatar_version = d["avatar_version"].GetInt64();
   }
+  if (d.HasMember("show_commercial") && d["show_commercial"].IsBool()) {
+    account.show_commercial = d["show_commercial"].GetBool();
+  }
   return account;
 }
 
@@ -111,16 +116,25 @@ const char* AccountKindName(AccountKind kind) {
     case AccountKind::kOrganization: return "organization";
     case AccountKind::kGroup: return "group";
     case AccountKind::kCommercial: return "commercial";
+    case AccountKind::kPublicBody: return "public_body";
   }
   return "person";
 }
 
 std::optional<AccountKind> ParseAccountKind(std::string_view name) {
-  for (AccountKind kind : {AccountKind::kPerson, AccountKind::kOrganization, AccountKind::kGroup,
-                           AccountKind::kCommercial}) {
+  for (AccountKind kind : kAccountKinds) {
     if (name == AccountKindName(kind)) return kind;
   }
   return std::nullopt;
+}
+
+std::string AccountKindNames() {
+  std::string names;
+  for (AccountKind kind : kAccountKinds) {
+    if (!names.empty()) names += ", ";
+    names += AccountKindName(kind);
+  }
+  return names;
 }
 
 Status ValidateAccountName(std::string_view name) {
@@ -255,6 +269,13 @@ Status AccountService::Change(storage::AccountId id, const std::function<Status(
 Status AccountService::SetManualApproval(storage::AccountId id, bool manual) {
   return Change(id, [&](Account& account) {
     account.manually_approves_followers = manual;
+    return Ok();
+  });
+}
+
+Status AccountService::SetShowCommercial(storage::AccountId id, bool show) {
+  return Change(id, [&](Account& account) {
+    account.show_commercial = show;
     return Ok();
   });
 }

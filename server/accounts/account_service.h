@@ -18,10 +18,19 @@
 namespace parvis::accounts {
 
 // What an account is; each kind becomes an ActivityStreams actor type.
-enum class AccountKind { kPerson, kOrganization, kGroup, kCommercial };
+// Every kind but kCommercial is civil society (a citizen, an association, a
+// citizen group, a public body): its sector is civic (civic/sector_service.h).
+enum class AccountKind { kPerson, kOrganization, kGroup, kCommercial, kPublicBody };
 
-const char* AccountKindName(AccountKind kind);  // "person", "organization", ...
+// Every kind, in the order forms list them.
+inline constexpr AccountKind kAccountKinds[] = {AccountKind::kPerson, AccountKind::kOrganization,
+                                                AccountKind::kGroup, AccountKind::kPublicBody,
+                                                AccountKind::kCommercial};
+
+const char* AccountKindName(AccountKind kind);  // "person", "organization", "public_body", ...
 std::optional<AccountKind> ParseAccountKind(std::string_view name);
+// "person, organization, group, public_body, commercial", for error messages.
+std::string AccountKindNames();
 
 struct Account {
   storage::AccountId id = 0;
@@ -43,6 +52,9 @@ struct Account {
   std::string email;         // optional, never published
   std::string avatar_type;   // "image/png", "image/jpeg", "image/webp"; empty: none
   int64_t avatar_version = 0;  // changes with each new avatar (cache busting)
+  // The person chose to see commercial posts in their civic timelines
+  // (home, local, federated); off by default.
+  bool show_commercial = false;
 };
 
 inline constexpr size_t kMaxAvatarBytes = 512 << 10;
@@ -95,6 +107,8 @@ class AccountService {
 
   // Turns manual approval of followers on or off.
   Status SetManualApproval(storage::AccountId id, bool manual);
+  // Lets commercial posts into the account's civic timelines, or keeps them out.
+  Status SetShowCommercial(storage::AccountId id, bool show);
   // Display name, bio and language; kInvalidArgument names what is too long
   // or not allowed.
   Status EditProfile(storage::AccountId id, const ProfileEdit& edit);

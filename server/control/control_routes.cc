@@ -32,8 +32,7 @@ http::Response CreateAccount(const ControlContext& context, http::Request& reque
   }
   std::optional<accounts::AccountKind> kind = accounts::ParseAccountKind(*kind_name);
   if (!kind) {
-    return http::Response::JsonError(
-        400, "kind must be one of: person, organization, group, commercial");
+    return http::Response::JsonError(400, "kind must be one of: " + accounts::AccountKindNames());
   }
   bool admin = false;
   if (auto it = body.FindMember("admin"); it != body.MemberEnd()) {

@@ -3,6 +3,7 @@
 // serving, so both paths share one implementation.
 //
 //   POST /control/accounts       {"name","kind","admin","password"} -> 201 account
+//                                (kind: person, organization, group, public_body, commercial)
 //   POST /control/backup         {"dir"}                            -> 200 {"dir"}
 //   POST /control/tokens         {"account","label"} -> 201 {"token","id","label","created"}
 //                                (label optional; the token is in no other answer)

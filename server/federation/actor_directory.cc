@@ -1,5 +1,7 @@
 #include "server/federation/actor_directory.h"
 
+#include <algorithm>
+
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/multikey.h"
 
@@ -10,7 +12,7 @@ using storage::Family;
 
 std::string WithoutFragment(const std::string& url) { return url.substr(0, url.find('#')); }
 
-Result<protocol::PublicKey> ParseKey(const protocol::RemoteKey& key) {
+Result<protocol::PublicKey> ParseKeyMaterial(const protocol::RemoteKey& key) {
   if (key.format == protocol::RemoteKey::Format::kPem) return protocol::ParsePublicKeyPem(key.material);
   return protocol::DecodeMultikey(key.material);
 }
@@ -25,7 +27,18 @@ ActorDirectory::ActorDirectory(storage::Store& store, http::HttpClient& client,
                                decltype(http::ClientRequest::sign) sign,
                                std::function<int64_t()> now, ActorDirectoryOptions options)
     : store_(store), client_(client), policy_(policy), sign_(std::move(sign)),
-      now_(std::move(now)), options_(options) {}
+      now_(std::move(now)), options_(options), parsed_keys_(std::max<size_t>(1, options.parsed_keys_kept)) {}
+
+Result<protocol::PublicKey> ActorDirectory::Parse(const protocol::RemoteKey& key) {
+  // Compared by material, so a key the actor replaced is never used.
+  if (std::optional<ParsedKey> parsed = parsed_keys_.Find(key.id);
+      parsed && parsed->material == key.material) {
+    return parsed->key;
+  }
+  Result<protocol::PublicKey> parsed = ParseKeyMaterial(key);
+  if (parsed) parsed_keys_.Put(key.id, ParsedKey{key.material, *parsed});
+  return parsed;
+}
 
 Result<std::optional<protocol::RemoteActor>> ActorDirectory::Stored(
     const std::string& actor_id) const {
@@ -104,6 +117,8 @@ boost::asio::awaitable<Result<protocol::RemoteActor>> ActorDirectory::Fetch(cons
   }
   actor->fetched_at = now_();
   if (Status stored = Store(*actor); !stored) co_return std::unexpected(stored.error());
+  // Fetched again: its keys are parsed again when next used.
+  for (const protocol::RemoteKey& key : actor->keys) parsed_keys_.Erase(key.id);
   co_return std::move(*actor);
 }
 
@@ -155,7 +170,7 @@ boost::asio::awaitable<Result<ResolvedKey>> ActorDirectory::ResolveKey(std::stri
   if (key == nullptr || key->owner != actor->id) {
     co_return Fail(ErrorCode::kNotFound, "actor " + actor->id + " does not list the key " + key_id);
   }
-  Result<protocol::PublicKey> parsed = ParseKey(*key);
+  Result<protocol::PublicKey> parsed = Parse(*key);
   if (!parsed) co_return std::unexpected(parsed.error());
   if (parsed->type() == protocol::KeyType::kRsa && parsed->bits() < kMinRsaBits) {
     co_return Fail(ErrorCode::kInvalidArgument, "key " + key_id + " is a weak RSA key");

@@ -19,7 +19,8 @@ http::Response ActivityJson(std::string body) {
   return response;
 }
 
-protocol::LocalActor DescribeAccount(const Config& config, const accounts::Account& account) {
+protocol::LocalActor DescribeAccount(const Config& config, const accounts::Account& account,
+                                     const std::string& sector) {
   ActorUrls urls(config.base_url);
   const std::string& name = account.name;
   return protocol::LocalActor{
@@ -43,7 +44,13 @@ protocol::LocalActor DescribeAccount(const Config& config, const accounts::Accou
       .ed25519_multibase = account.ed25519_multibase,
       .icon_url = account.avatar_type.empty() ? "" : urls.Avatar(name, account.avatar_version),
       .icon_media_type = account.avatar_type,
+      .sector = sector,
   };
+}
+
+std::string SectorOf(const ActorContext& context, const accounts::Account& account) {
+  if (context.sector_of) return context.sector_of(account);
+  return account.kind == accounts::AccountKind::kCommercial ? "commercial" : "civic";
 }
 
 // The account named in the route, or the response to give instead.
@@ -81,8 +88,9 @@ http::Response InstanceActor(const ActorContext& context) {
 
 }  // namespace
 
-http::Response ActorResponse(const Config& config, const accounts::Account& account) {
-  return ActivityJson(protocol::ActorDocument(DescribeAccount(config, account)));
+http::Response ActorResponse(const Config& config, const accounts::Account& account,
+                             const std::string& sector) {
+  return ActivityJson(protocol::ActorDocument(DescribeAccount(config, account, sector)));
 }
 
 const char* ActorType(accounts::AccountKind kind) {
@@ -92,6 +100,8 @@ const char* ActorType(accounts::AccountKind kind) {
     case accounts::AccountKind::kGroup: return "Group";
     // A business; its commercial sector is declared on the document.
     case accounts::AccountKind::kCommercial: return "Organization";
+    // A public body (a town hall, an agency): civic, like an association.
+    case accounts::AccountKind::kPublicBody: return "Organization";
   }
   return "Person";
 }
@@ -109,7 +119,8 @@ void AddActorRoutes(http::Router& router, const ActorContext& context) {
       redirect.headers.emplace_back("Vary", "Accept");
       return redirect;
     }
-    return ActivityJson(protocol::ActorDocument(DescribeAccount(*context.config, account)));
+    return ActivityJson(
+        protocol::ActorDocument(DescribeAccount(*context.config, account, SectorOf(context, account))));
   }, /*html_alternative=*/true));
   router.Add("GET", "/actor", [context](http::Request&) { return InstanceActor(context); });
 }

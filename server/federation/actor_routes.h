@@ -4,6 +4,9 @@
 #ifndef PARVIS_SERVER_FEDERATION_ACTOR_ROUTES_H_
 #define PARVIS_SERVER_FEDERATION_ACTOR_ROUTES_H_
 
+#include <functional>
+#include <string>
+
 #include "parvis/config.h"
 #include "server/accounts/account_service.h"
 #include "server/federation/instance_actor.h"
@@ -17,11 +20,16 @@ struct ActorContext {
   accounts::AccountService* accounts;
   const InstanceActorKeys* instance_keys;
   SignatureVerifier* verifier;  // signed GETs (authorized fetch)
+  // The sector published on an account's actor ("civic" or "commercial"),
+  // as the civic layer decides it; unset: from the account's kind alone.
+  std::function<std::string(const accounts::Account&)> sector_of;
 };
 
 // `context` must outlive `router`.
-// The account's actor document as a response (also for the profile URL).
-http::Response ActorResponse(const Config& config, const accounts::Account& account);
+// The account's actor document as a response (also for the profile URL),
+// publishing `sector` ("civic" or "commercial").
+http::Response ActorResponse(const Config& config, const accounts::Account& account,
+                             const std::string& sector);
 
 void AddActorRoutes(http::Router& router, const ActorContext& context);
 

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <algorithm>
+#include <array>
 #include <map>
 #include <mutex>
 #include <set>
@@ -22,6 +24,7 @@
 #include "parvis/protocol/keys.h"
 #include "server/federation/domain_policy.h"
 #include "server/federation/host_health.h"
+#include "server/federation/lru_cache.h"
 #include "server/federation/request_signer.h"
 
 namespace parvis::federation {
@@ -87,7 +90,8 @@ struct DeliveryQueue::Impl : std::enable_shared_from_this<DeliveryQueue::Impl> {
   Impl(storage::Store& s, http::EventLoop& l, http::HttpClient& c, accounts::AccountService& a,
        const InstanceActorKeys& k, ActorUrls u, std::function<int64_t()> n, DeliveryOptions o)
       : store(s), loop(l), client(c), accounts(a), instance_keys(k), urls(std::move(u)),
-        now(std::move(n)), options(o), strand(asio::make_strand(l.context())), timer(strand) {}
+        now(std::move(n)), options(o), parsed_senders(std::max<size_t>(1, o.parsed_senders_kept)),
+        strand(asio::make_strand(l.context())), timer(strand) {}
 
   asio::awaitable<void> Schedule(std::shared_ptr<Impl> self);
   asio::awaitable<void> Deliver(std::shared_ptr<Impl> self, std::string key, Entry entry);
@@ -98,6 +102,13 @@ struct DeliveryQueue::Impl : std::enable_shared_from_this<DeliveryQueue::Impl> {
     std::string ed25519_key_id;
   };
   Result<SenderKeys> SenderKey(storage::AccountId sender);
+  // What SenderKey parsed, by sender, with a digest of the PEM keys it
+  // parsed them from (the keys themselves are not kept twice).
+  struct ParsedSender {
+    std::array<unsigned char, crypto_generichash_BYTES> pem_digest;
+    protocol::PrivateKey rsa;
+    protocol::PrivateKey ed25519;
+  };
   void Finish(const std::string& key);
 
   storage::Store& store;
@@ -109,6 +120,7 @@ struct DeliveryQueue::Impl : std::enable_shared_from_this<DeliveryQueue::Impl> {
   std::function<int64_t()> now;
   DeliveryOptions options;
   std::atomic<uint64_t> failed_count{0};
+  LruCache<storage::AccountId, ParsedSender> parsed_senders;  // locks itself
 
   // Touched only on the strand.
   asio::strand<asio::io_context::executor_type> strand;
@@ -126,26 +138,59 @@ int64_t DeliveryQueue::BackoffSeconds(const DeliveryOptions& options, int attemp
 Result<DeliveryQueue::Impl::SenderKeys> DeliveryQueue::Impl::SenderKey(
     storage::AccountId sender) {
   std::string rsa_pem, ed25519_pem, rsa_key_id, ed25519_key_id;
+  // The PEM copies hold private keys: wiped however this returns.
+  struct Wipe {
+    std::string& a;
+    std::string& b;
+    ~Wipe() {
+      sodium_memzero(a.data(), a.size());
+      sodium_memzero(b.data(), b.size());
+    }
+  } wipe{rsa_pem, ed25519_pem};
   if (sender == kInstanceSender) {
     rsa_pem = instance_keys.rsa_private_pem;
     ed25519_pem = instance_keys.ed25519_private_pem;
     rsa_key_id = urls.InstanceRsaKey();
     ed25519_key_id = urls.InstanceEd25519Key();
   } else {
+    // Read and unsealed for every delivery all the same, so an erased
+    // account (its data key destroyed) stops sending at once.
     Result<std::optional<accounts::Account>> account = accounts.FindById(sender);
+    if (!account || !account->has_value()) parsed_senders.Erase(sender);
     if (!account) return std::unexpected(account.error());
     if (!account->has_value()) return Fail(ErrorCode::kNotFound, "the sender no longer exists");
     Result<accounts::PrivateKeyPems> pems = accounts.PrivateKeys(**account);
-    if (!pems) return std::unexpected(pems.error());
+    if (!pems) {
+      parsed_senders.Erase(sender);
+      return std::unexpected(pems.error());
+    }
     rsa_pem = std::move(pems->rsa);
     ed25519_pem = std::move(pems->ed25519);
+    sodium_memzero(pems->rsa.data(), pems->rsa.size());
+    sodium_memzero(pems->ed25519.data(), pems->ed25519.size());
     rsa_key_id = urls.RsaKey((*account)->name);
     ed25519_key_id = urls.Ed25519Key((*account)->name);
+  }
+  std::array<unsigned char, crypto_generichash_BYTES> digest;
+  crypto_generichash_state state;
+  crypto_generichash_init(&state, nullptr, 0, digest.size());
+  for (const std::string* pem : {&rsa_pem, &ed25519_pem}) {
+    // Length first, so the two keys cannot be cut differently.
+    const uint64_t length = pem->size();
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(&length), sizeof length);
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(pem->data()),
+                              pem->size());
+  }
+  crypto_generichash_final(&state, digest.data(), digest.size());
+  if (std::optional<ParsedSender> kept = parsed_senders.Find(sender);
+      kept && kept->pem_digest == digest) {
+    return SenderKeys{kept->rsa, std::move(rsa_key_id), kept->ed25519, std::move(ed25519_key_id)};
   }
   Result<protocol::PrivateKey> rsa = protocol::ParsePrivateKeyPem(rsa_pem);
   if (!rsa) return std::unexpected(rsa.error());
   Result<protocol::PrivateKey> ed25519 = protocol::ParsePrivateKeyPem(ed25519_pem);
   if (!ed25519) return std::unexpected(ed25519.error());
+  parsed_senders.Put(sender, ParsedSender{digest, *rsa, *ed25519});
   return SenderKeys{std::move(*rsa), std::move(rsa_key_id), std::move(*ed25519),
                     std::move(ed25519_key_id)};
 }

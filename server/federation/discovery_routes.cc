@@ -84,6 +84,9 @@ http::Response NodeInfoDocument(const DiscoveryContext& context) {
       .federation_mode = FederationModeName(config.federation),
       .civic_features = {},
   };
+  // The civil-society / commercial rule, with the per-domain policy.
+  info.sectors.commercial_domains = config.commercial_domains;
+  info.sectors.civic_domains = config.civic_domains;
   http::Response response = http::Response::Json(200, protocol::NodeInfoDocument(info));
   response.content_type =
       "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\"";

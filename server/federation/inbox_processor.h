@@ -15,6 +15,7 @@
 #include "parvis/config.h"
 #include "parvis/storage.h"
 #include "server/accounts/account_service.h"
+#include "server/federation/activity_extension.h"
 #include "server/federation/actor_directory.h"
 #include "server/federation/delivery_queue.h"
 #include "server/federation/follow_store.h"
@@ -32,6 +33,13 @@ struct InboxProcessorContext {
   PostService* posts;
   http::EventLoop* loop;
   std::function<int64_t()> now;
+  // Called, when set, for each public remote object first kept here (by a
+  // Create, or fetched for a boost), with the batch that keeps it: the civic
+  // layer lists commercial authors' objects in their own stream.
+  std::function<Status(storage::Batch&, const std::string& object_id, const std::string& author)>
+      on_public_object;
+  // Petitions and other extensions; may be null. Must outlive the processor.
+  ActivityExtension* extension = nullptr;
 };
 
 class InboxProcessor {

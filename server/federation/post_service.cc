@@ -26,11 +26,7 @@ constexpr size_t kMaxNoteCharacters = 5000;
 constexpr size_t kMaxSummaryCharacters = 500;
 constexpr size_t kMaxTitleCharacters = 200;
 
-size_t CountCharacters(std::string_view text) {
-  size_t count = 0;
-  for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  return count;
-}
+using protocol::CountCharacters;
 
 // "host[:port]" of the node's base URL, lower case: a mention of
 // "name@" + this is local.
@@ -339,6 +335,11 @@ boost::asio::awaitable<Result<std::string>> PostService::Publish(const accounts:
       Result<uint64_t> feed = context_.store->NextSequence("feed");
       if (!feed) co_return std::unexpected(feed.error());
       batch.Put(Family::kPublicFeed, std::string(timeline) + storage::EncodeUint64(*feed), note.id);
+    }
+    if (context_.on_public_object) {
+      if (Status noted = context_.on_public_object(batch, note.id, author); !noted) {
+        co_return std::unexpected(noted.error());
+      }
     }
   }
   if (Status queued = Enqueue(batch, account, *inboxes, create); !queued) {

@@ -36,6 +36,11 @@ struct PostContext {
   DeliveryQueue* deliveries;
   http::HttpClient* client;  // WebFinger lookups of mentioned handles
   std::function<int64_t()> now;
+  // Called, when set, for each new public object written here, with the
+  // batch that writes it: the civic layer lists commercial authors' objects
+  // in their own stream (civic/sector_service.h).
+  std::function<Status(storage::Batch&, const std::string& object_id, const std::string& author)>
+      on_public_object;
 };
 
 // What an author writes. Text is plain (1 to 5000 characters) with @mentions
@@ -89,15 +94,16 @@ class PostService {
   boost::asio::awaitable<Result<std::optional<StoredObject>>> GetOrFetch(const std::string& id);
   // Ids of the account's pinned notes, oldest pin first.
   Result<std::vector<std::string>> Pinned(storage::AccountId account) const;
+  // The account's accepted followers' inboxes, one per shared inbox, in a
+  // stable order.
+  boost::asio::awaitable<Result<std::vector<std::string>>> AudienceInboxes(
+      const accounts::Account& account);
 
  private:
   struct Composed;
   boost::asio::awaitable<Result<Composed>> Compose(const accounts::Account& account,
                                                    const PostDraft& draft,
                                                    protocol::LocalNote& note);
-  // Followers' inboxes, one per shared inbox, in a stable order.
-  boost::asio::awaitable<Result<std::vector<std::string>>> AudienceInboxes(
-      const accounts::Account& account);
   boost::asio::awaitable<Result<std::vector<std::string>>> NoteInboxes(
       const accounts::Account& account, const protocol::LocalNote& note,
       const std::vector<std::string>& extra);

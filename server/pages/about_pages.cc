@@ -17,6 +17,13 @@ http::Response Render(const PagesContext& context, const http::Request& request,
   data.set("account_count", std::to_string(*count));
   data.set("registration",
            T(visitor, std::string("registration_") + RegistrationModeName(settings.registration)));
+  // The per-domain sector policy, stated with the rule.
+  for (auto [key, list] : {std::pair{"commercial_domains", &context.config->commercial_domains},
+                           std::pair{"civic_domains", &context.config->civic_domains}}) {
+    std::string joined;
+    for (const std::string& domain : *list) joined += (joined.empty() ? "" : ", ") + domain;
+    if (!joined.empty()) data.set(key, joined);
+  }
   std::string title = page == "home" ? settings.node_name : T(visitor, "about");
   return RenderPage(context, visitor, page, title, std::move(data));
 }

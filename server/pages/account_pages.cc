@@ -41,8 +41,8 @@ mustache::data RegisterData(const PagesContext& context, const Form& form, const
   data.set("email", Field(form, "email"));
   data.set("invite", Field(form, "invite"));
   std::string kind = Field(form, "kind").empty() ? "person" : Field(form, "kind");
-  for (std::string_view k : {"person", "organization", "group", "commercial"}) {
-    if (kind == k) data.set("kind_" + std::string(k), true);
+  for (accounts::AccountKind k : accounts::kAccountKinds) {
+    if (kind == accounts::AccountKindName(k)) data.set("kind_" + std::string(accounts::AccountKindName(k)), true);
   }
   if (!error.empty()) data.set("error", error);
   return data;
@@ -174,6 +174,7 @@ mustache::data SettingsData(const accounts::Account& account) {
   if (account.locale == "en") data.set("locale_en", true);
   if (account.locale.empty()) data.set("locale_auto", true);
   if (account.manually_approves_followers) data.set("manual", true);
+  if (account.show_commercial) data.set("show_commercial", true);
   if (!account.avatar_type.empty()) {
     data.set("avatar", "/media/avatars/" + account.name + "?v=" + std::to_string(account.avatar_version));
   }
@@ -203,6 +204,24 @@ http::Response SaveProfile(const PagesContext& context, const http::Request& req
     data.set("error", saved.error().code == ErrorCode::kInvalidArgument ? T(visitor, "error_profile")
                                                                         : T(visitor, "error_storage"));
     return RenderPage(context, visitor, "settings", T(visitor, "settings"), std::move(data), 400);
+  }
+  return Redirect("/settings?saved=1");
+}
+
+// POST /settings/timelines: let commercial posts into the civic timelines, or not.
+http::Response SaveTimelines(const PagesContext& context, const http::Request& request) {
+  Visitor visitor = ReadVisitor(context, request);
+  if (!visitor.account) return Redirect("/login");
+  auto read = ReadPostedForm(context, visitor, request);
+  if (auto* refused = std::get_if<http::Response>(&read)) return std::move(*refused);
+  const std::string show = Field(std::get<Form>(read), "show_commercial");
+  if (!show.empty() && show != "on") {
+    return MessagePage(context, visitor, 400, T(visitor, "error_title"), T(visitor, "error_form"));
+  }
+  if (!context.accounts->SetShowCommercial(visitor.account->id, show == "on")) {
+    mustache::data data = SettingsData(*visitor.account);
+    data.set("error", T(visitor, "error_storage"));
+    return RenderPage(context, visitor, "settings", T(visitor, "settings"), std::move(data), 503);
   }
   return Redirect("/settings?saved=1");
 }
@@ -299,6 +318,7 @@ void AddAccountPages(http::Router& router, const PagesContext& context) {
   router.Add("POST", "/logout", [context](http::Request& r) { return Logout(context, r); });
   router.Add("GET", "/settings", [context](http::Request& r) { return SettingsPage(context, r); });
   router.Add("POST", "/settings/profile", [context](http::Request& r) { return SaveProfile(context, r); });
+  router.Add("POST", "/settings/timelines", [context](http::Request& r) { return SaveTimelines(context, r); });
   router.Add("POST", "/settings/password", [context](http::Request& r) { return SavePassword(context, r); });
   router.Add("POST", "/settings/avatar", [context](http::Request& r) { return SaveAvatar(context, r); });
   router.Add("GET", "/media/avatars/{name}", [context](http::Request& r) { return AvatarImage(context, r); });

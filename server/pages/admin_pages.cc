@@ -5,6 +5,8 @@
 #include "parvis/protocol/timestamps.h"
 #include "server/accounts/invite_store.h"
 #include "server/accounts/node_settings.h"
+#include "server/civic/sector_service.h"
+#include "server/pages/note_view.h"
 #include "server/pages/web_forms.h"
 
 namespace parvis::pages {
@@ -29,8 +31,30 @@ std::variant<Visitor, http::Response> Admin(const PagesContext& context, const h
   return visitor;
 }
 
+// The latest reclassifications, for the admin page.
+void AddSectorLog(const PagesContext& context, const Visitor& visitor, mustache::data& data) {
+  mustache::data log(mustache::data::type::list);
+  if (context.sectors != nullptr) {
+    if (Result<std::vector<civic::SectorChange>> changes = context.sectors->Log(50)) {
+      for (const civic::SectorChange& change : *changes) {
+        mustache::data entry;
+        entry.set("at", protocol::FormatRfc3339Utc(change.at));
+        entry.set("moderator", change.moderator);
+        entry.set("actor", ActorLabel(context, change.actor));
+        entry.set("old", T(visitor, std::string("sector_name_") + protocol::SectorName(change.old_sector)));
+        entry.set("new", T(visitor, std::string("sector_name_") + protocol::SectorName(change.new_sector)));
+        entry.set("reason", change.reason);
+        log.push_back(entry);
+      }
+    }
+  }
+  if (log.is_empty_list()) data.set("sector_log_empty", true);
+  data.set("sector_log", log);
+}
+
 http::Response AdminPage(const PagesContext& context, const http::Request& request,
-                         const std::string& notice = "") {
+                         const std::string& notice = "", int status = 200,
+                         const std::string& sector_error = "", const Form* sector_form = nullptr) {
   auto admin = Admin(context, request);
   if (auto* refused = std::get_if<http::Response>(&admin)) return std::move(*refused);
   const Visitor& visitor = std::get<Visitor>(admin);
@@ -67,9 +91,54 @@ http::Response AdminPage(const PagesContext& context, const http::Request& reque
   data.set("editor_name_value", settings.editor_name);
   data.set("editor_contact_value", settings.editor_contact);
   data.set(std::string("mode_") + RegistrationModeName(settings.registration), true);
+  // The reclassification form, filled again after a refusal.
+  if (!sector_error.empty()) data.set("sector_error", sector_error);
+  if (sector_form != nullptr) {
+    data.set("sector_actor", Field(*sector_form, "actor"));
+    data.set("sector_reason", Field(*sector_form, "reason"));
+    std::string chosen = Field(*sector_form, "sector");
+    if (chosen == "civic" || chosen == "commercial") data.set("sector_" + chosen + "_chosen", true);
+  }
+  AddSectorLog(context, visitor, data);
   if (!notice.empty()) data.set("notice", notice);
   if (request.QueryParam("saved")) data.set("notice", T(visitor, "settings_saved"));
-  return RenderPage(context, visitor, "admin", T(visitor, "admin"), std::move(data));
+  if (request.QueryParam("reclassified")) data.set("notice", T(visitor, "sector_reclassified"));
+  return RenderPage(context, visitor, "admin", T(visitor, "admin"), std::move(data), status);
+}
+
+// POST /admin/sector {actor, sector, reason}: a moderator reclassifies an
+// actor; the change is logged with the moderator's name.
+http::Response Reclassify(const PagesContext& context, const http::Request& request) {
+  auto admin = Admin(context, request);
+  if (auto* refused = std::get_if<http::Response>(&admin)) return std::move(*refused);
+  const Visitor& visitor = std::get<Visitor>(admin);
+  auto read = ReadPostedForm(context, visitor, request);
+  if (auto* refused = std::get_if<http::Response>(&read)) return std::move(*refused);
+  const Form& form = std::get<Form>(read);
+  auto again = [&](int status, const std::string& error) {
+    return AdminPage(context, request, "", status, error, &form);
+  };
+  if (context.sectors == nullptr) return again(503, T(visitor, "error_storage"));
+  protocol::Sector sector = protocol::ParseSector(Field(form, "sector"));
+  if (sector == protocol::Sector::kUnknown) return again(400, T(visitor, "error_sector_choice"));
+  std::string reason = Field(form, "reason");
+  if (reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return again(400, T(visitor, "error_sector_reason"));
+  }
+  Result<civic::SectorChange> change =
+      context.sectors->Reclassify(Field(form, "actor"), sector, visitor.account->name, reason);
+  if (!change) {
+    ErrorCode code = change.error().code;
+    if (code == ErrorCode::kNotFound) return again(404, T(visitor, "error_sector_actor"));
+    if (code == ErrorCode::kInvalidArgument) {
+      // The service's reason, in the moderator's language where we have it.
+      const std::string& why = change.error().message;
+      if (why.find("reason") != std::string::npos) return again(400, T(visitor, "error_sector_reason"));
+      return again(400, T(visitor, "error_sector_actor"));
+    }
+    return again(503, T(visitor, "error_storage"));
+  }
+  return Redirect("/admin?reclassified=1");
 }
 
 http::Response Decide(const PagesContext& context, const http::Request& request, bool approve) {
@@ -143,6 +212,7 @@ void AddAdminPages(http::Router& router, const PagesContext& context) {
   router.Add("POST", "/admin/reject", [context](http::Request& r) { return Decide(context, r, false); });
   router.Add("POST", "/admin/invites", [context](http::Request& r) { return CreateInvite(context, r); });
   router.Add("POST", "/admin/settings", [context](http::Request& r) { return SaveSettings(context, r); });
+  router.Add("POST", "/admin/sector", [context](http::Request& r) { return Reclassify(context, r); });
 }
 
 }  // namespace parvis::pages

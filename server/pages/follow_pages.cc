@@ -1,6 +1,7 @@
 #include "server/pages/follow_pages.h"
 
 #include "parvis/protocol/html_sanitizer.h"
+#include "server/civic/sector_service.h"
 #include "server/federation/actor_directory.h"
 #include "server/federation/follow_commands.h"
 #include "server/federation/follow_store.h"
@@ -32,6 +33,14 @@ boost::asio::awaitable<http::Response> RemoteProfile(const PagesContext& context
   data.set("handle", "@" + actor->preferred_username + "@" + federation::AuthorityOf(actor->id).value_or(""));
   data.set("actor", actor->id);
   data.set("original", actor->url.empty() ? actor->id : actor->url);
+  if (context.sectors != nullptr) {
+    civic::SectorDecision sector = context.sectors->Resolve(actor->id);
+    SetSectorLabel(data, visitor, sector.sector);
+    if (sector.sector == protocol::Sector::kCivic) data.set("sector_civic", true);
+    data.set("sector_name", T(visitor, std::string("sector_name_") + protocol::SectorName(sector.sector)));
+    data.set("sector_source",
+             T(visitor, std::string("sector_source_") + civic::SectorSourceName(sector.source)));
+  }
   if (visitor.account) {
     Result<std::optional<federation::FollowRecord>> record =
         federation::FollowStore(*context.store).Get(visitor.account->id, Direction::kFollowing, actor->id);

@@ -4,6 +4,7 @@
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/remote_actor.h"
 #include "parvis/protocol/timestamps.h"
+#include "server/civic/sector_service.h"
 #include "server/federation/actor_directory.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/follow_store.h"
@@ -72,6 +73,21 @@ std::string ActorLabel(const PagesContext& context, const std::string& actor_id)
   return author.handle == actor_id ? actor_id : author.name + " (" + author.handle + ")";
 }
 
+protocol::Sector AuthorSector(const PagesContext& context, const std::string& actor_id) {
+  if (context.sectors == nullptr) return protocol::Sector::kUnknown;
+  return context.sectors->Of(actor_id);
+}
+
+void SetSectorLabel(mustache::data& data, const Visitor& visitor, protocol::Sector sector) {
+  if (sector == protocol::Sector::kCommercial) {
+    data.set("sector_commercial", true);
+    data.set("sector_label", T(visitor, "sector_commercial"));
+  } else if (sector == protocol::Sector::kUnknown) {
+    data.set("sector_unknown", true);
+    data.set("sector_label", T(visitor, "sector_unknown"));
+  }
+}
+
 std::string ThreadPath(const std::string& object_id) {
   return "/thread?id=" + UrlEncode(object_id);
 }
@@ -128,6 +144,8 @@ std::optional<mustache::data> NoteView(const PagesContext& context, const Visito
   if (!object.local) view.set("remote", true);
   if (object.local && visitor.account && visitor.account->id == object.account) view.set("mine", true);
   if (!booster.empty()) view.set("booster", DescribeAuthor(context, booster).name);
+  // The label follows the object's author, whoever boosted it.
+  SetSectorLabel(view, visitor, AuthorSector(context, object.author));
   return view;
 }
 

@@ -8,6 +8,7 @@
 
 #include <kainjow/mustache.hpp>
 
+#include "parvis/protocol/sector.h"
 #include "server/federation/object_record.h"
 #include "server/pages/page_renderer.h"
 
@@ -23,6 +24,14 @@ std::optional<kainjow::mustache::data> NoteView(const PagesContext& context, con
 
 // "Display name (@name@host)" of an actor known here, else its id.
 std::string ActorLabel(const PagesContext& context, const std::string& actor_id);
+
+// The sector of `actor_id` as this node decides it (civic/sector_service.h);
+// unknown when the context has no sector service.
+protocol::Sector AuthorSector(const PagesContext& context, const std::string& actor_id);
+
+// Sets the label a card or profile shows for `sector`: "sector_commercial"
+// or "sector_unknown" (nothing for civic), and "sector_label", its text.
+void SetSectorLabel(kainjow::mustache::data& data, const Visitor& visitor, protocol::Sector sector);
 
 // The page path where a browser reads the object and its thread.
 std::string ThreadPath(const std::string& object_id);

@@ -24,6 +24,9 @@ namespace parvis::federation {
 class PostService;
 class ActorDirectory;
 }
+namespace parvis::civic {
+class SectorService;
+}
 
 namespace parvis::pages {
 
@@ -35,6 +38,7 @@ struct PagesContext {
   federation::ActorDirectory* directory;
   accounts::RateLimiter* limiter;
   std::function<int64_t()> now;
+  civic::SectorService* sectors = nullptr;  // labels, the commercial stream, reclassification
 };
 
 struct Visitor {

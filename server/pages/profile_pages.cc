@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "parvis/protocol/note_text.h"
+#include "server/civic/sector_service.h"
 #include "server/federation/actor_routes.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/follow_store.h"
@@ -34,8 +35,10 @@ http::Response Profile(const PagesContext& context, http::Request& request) {
     if (found && found->has_value() && (*found)->approved) account = **found;
   }
   if (!account) return MessagePage(context, visitor, 404, T(visitor, "error_title"), T(visitor, "error_no_account"));
+  protocol::Sector sector = context.sectors != nullptr ? context.sectors->ForAccount(*account).sector
+                                                      : civic::SectorOfKind(account->kind);
   if (request.AcceptsActivityJson() && !context.config->authorized_fetch) {
-    return federation::ActorResponse(*context.config, *account);
+    return federation::ActorResponse(*context.config, *account, protocol::SectorName(sector));
   }
   if (request.AcceptsActivityJson()) {
     // Signed fetches are checked at the actor's own URL.
@@ -50,6 +53,7 @@ http::Response Profile(const PagesContext& context, http::Request& request) {
   data.set("host", context.config->host);
   if (!account->avatar_type.empty()) data.set("avatar", urls.Avatar(account->name, account->avatar_version));
   data.set("kind_label", T(visitor, std::string("kind_") + accounts::AccountKindName(account->kind)));
+  SetSectorLabel(data, visitor, sector);
   if (!account->bio.empty()) data.set("bio", protocol::RenderPlainText(account->bio, {}));
   data.set("follower_count", std::to_string(Accepted(context, account->id, federation::Direction::kFollowers)));
   data.set("following_count", std::to_string(Accepted(context, account->id, federation::Direction::kFollowing)));

@@ -1,6 +1,8 @@
 #include "server/pages/timeline_pages.h"
 
 #include <charconv>
+#include <map>
+#include <set>
 
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/note.h"
@@ -30,17 +32,38 @@ std::optional<uint64_t> BeforeParam(const http::Request& request) {
   return value;
 }
 
+// Which authors' objects a timeline shows, by their current sector.
+enum class SectorFilter {
+  kAll,             // a civic timeline of someone who let commercial posts in
+  kHideCommercial,  // a civic timeline: home, local, federated
+  kOnlyCommercial,  // the commercial stream
+};
+
+// Civic timelines keep commercial objects out unless the signed-in person
+// chose to see them (settings).
+SectorFilter CivicFilter(const Visitor& visitor) {
+  return visitor.account && visitor.account->show_commercial ? SectorFilter::kAll
+                                                             : SectorFilter::kHideCommercial;
+}
+
 // One page of a timeline: entries of `family` under `prefix` (whose keys end
-// with an 8-byte sequence), newest first, shown if the visitor may read them.
+// with an 8-byte sequence), newest first, shown if the visitor may read them
+// and `filter` lets their object's author in. A boost counts as its object:
+// a commercial post boosted by a civic account is still commercial.
 mustache::data ReadTimeline(const PagesContext& context, const Visitor& visitor, Family family,
                             const std::string& prefix, const http::Request& request,
-                            const std::string& path) {
+                            const std::string& path, SectorFilter filter) {
   std::optional<uint64_t> before = BeforeParam(request);
   std::string before_key = before ? prefix + storage::EncodeUint64(*before) : "";
   mustache::data notes(mustache::data::type::list);
   size_t shown = 0, scanned = 0;
   uint64_t last = 0;
   bool more = false;
+  // Authors' sectors, decided once per page.
+  std::map<std::string, protocol::Sector> sectors;
+  // The commercial stream may list an object twice (an actor reclassified
+  // back and forth); a page shows it once.
+  std::set<std::string> seen;
   Status read = context.store->ScanBackward(
       family, prefix, before_key, [&](std::string_view key, std::string_view value) {
         if (shown == kTimelinePageSize || scanned == kMaxScanned) {
@@ -55,6 +78,14 @@ mustache::data ReadTimeline(const PagesContext& context, const Visitor& visitor,
         std::string booster = cut == std::string::npos ? "" : entry.substr(cut + 1);
         Result<std::optional<federation::StoredObject>> object = context.posts->Get(id);
         if (!object || !object->has_value()) return true;
+        if (filter != SectorFilter::kAll) {
+          const std::string& author = (*object)->author;
+          auto known = sectors.find(author);
+          if (known == sectors.end()) known = sectors.emplace(author, AuthorSector(context, author)).first;
+          bool commercial = known->second == protocol::Sector::kCommercial;
+          if (commercial != (filter == SectorFilter::kOnlyCommercial)) return true;
+          if (filter == SectorFilter::kOnlyCommercial && !seen.insert(id).second) return true;
+        }
         if (std::optional<mustache::data> view = NoteView(context, visitor, id, **object, booster)) {
           notes.push_back(*view);
           ++shown;
@@ -81,8 +112,10 @@ http::Response Home(const PagesContext& context, const http::Request& request) {
   Visitor visitor = ReadVisitor(context, request);
   if (!visitor.account) return Redirect("/login");
   mustache::data data = ReadTimeline(context, visitor, Family::kHomeFeed,
-                                     storage::EncodeAccountId(visitor.account->id), request, "/home");
+                                     storage::EncodeAccountId(visitor.account->id), request, "/home",
+                                     CivicFilter(visitor));
   data.set("heading", T(visitor, "home"));
+  if (CivicFilter(visitor) == SectorFilter::kHideCommercial) data.set("commercial_hidden", true);
   data.set("follow_form", true);
   AddComposer(visitor, data);
   return RenderPage(context, visitor, "timeline", T(visitor, "home"), std::move(data));
@@ -91,11 +124,23 @@ http::Response Home(const PagesContext& context, const http::Request& request) {
 http::Response PublicTimeline(const PagesContext& context, const http::Request& request,
                               const std::string& which) {
   Visitor visitor = ReadVisitor(context, request);
-  mustache::data data =
-      ReadTimeline(context, visitor, Family::kPublicFeed, which + "/", request, "/" + which);
+  mustache::data data = ReadTimeline(context, visitor, Family::kPublicFeed, which + "/", request,
+                                     "/" + which, CivicFilter(visitor));
   data.set("heading", T(visitor, which));
+  if (CivicFilter(visitor) == SectorFilter::kHideCommercial) data.set("commercial_hidden", true);
   AddComposer(visitor, data);
   return RenderPage(context, visitor, "timeline", T(visitor, which), std::move(data));
+}
+
+// GET /commercial: public posts of commercial authors, kept apart from the
+// civic timelines, each labelled.
+http::Response CommercialStream(const PagesContext& context, const http::Request& request) {
+  Visitor visitor = ReadVisitor(context, request);
+  mustache::data data = ReadTimeline(context, visitor, Family::kPublicFeed, "commercial/", request,
+                                     "/commercial", SectorFilter::kOnlyCommercial);
+  data.set("heading", T(visitor, "commercial_stream"));
+  data.set("intro", T(visitor, "commercial_stream_intro"));
+  return RenderPage(context, visitor, "timeline", T(visitor, "commercial_stream"), std::move(data));
 }
 
 http::Response Thread(const PagesContext& context, const http::Request& request) {
@@ -307,6 +352,7 @@ void AddTimelinePages(http::Router& router, const PagesContext& context,
   router.Add("GET", "/local", [context](http::Request& r) { return PublicTimeline(context, r, "local"); });
   router.Add("GET", "/federated",
              [context](http::Request& r) { return PublicTimeline(context, r, "federated"); });
+  router.Add("GET", "/commercial", [context](http::Request& r) { return CommercialStream(context, r); });
   router.Add("GET", "/thread", [context](http::Request& r) { return Thread(context, r); });
   router.Add("GET", "/notifications", [context](http::Request& r) { return Notifications(context, r); });
   router.AddAsync("POST", "/statuses", [context](http::Request& r) { return Publish(context, r); });

@@ -11,6 +11,8 @@ import {
 const PAGES = [
   { name: 'home', path: '/', heading: /Parvis/ },
   { name: 'profile', path: '/@alice', heading: /alice/ },
+  { name: 'about', path: '/about', heading: /About/ },
+  { name: 'commercial', path: '/commercial', heading: /Commercial/ },
 ];
 
 let nodes = [];

@@ -80,6 +80,10 @@ TEST(Cli, WrongArgumentsPrintUsageAndExit2) {
       {"token with two names", {"admin", "token", "camille", "bob"}, "bob"},
       {"tokens without name", {"admin", "tokens"}, "NAME is required"},
       {"revoke-token without id", {"admin", "revoke-token", "camille"}, "ID is required"},
+      {"set-sector without reason", {"admin", "set-sector", "camille", "commercial"}, "--reason is required"},
+      {"set-sector with a bad sector",
+       {"admin", "set-sector", "camille", "business", "--reason", "ads"}, "business"},
+      {"set-sector without sector", {"admin", "set-sector", "camille"}, "SECTOR is required"},
   };
   for (const UsageCase& c : cases) {
     std::vector<std::string> args{kBinary};
@@ -100,6 +104,7 @@ TEST(Cli, EverySubcommandHasHelp) {
       {"admin", "manual-approval", "--help"}, {"admin", "answer", "--help"},
       {"admin", "react", "--help"}, {"admin", "token", "--help"}, {"admin", "tokens", "--help"},
       {"admin", "revoke-token", "--help"}, {"admin", "edit", "--help"}, {"admin", "pin", "--help"},
+      {"admin", "set-sector", "--help"}, {"admin", "sector-log", "--help"},
       {"backup", "--help"}, {"version", "--help"}, {"config", "keys", "--help"}};
   for (const auto& command : commands) {
     std::vector<std::string> args{kBinary};
@@ -165,6 +170,40 @@ TEST(Cli, CreateUserOfflineThenRefusesDuplicatesAndBadInput) {
     EXPECT_EQ(result.exit_code, 1) << c.name;
     EXPECT_THAT(result.err, HasSubstr(c.message)) << c.name << ": " << result.err;
   }
+}
+
+// Kinds and sectors from the command line, with the node stopped: a public
+// body is civic, a reclassification needs a reason and is logged.
+TEST(Cli, PublicBodiesAndSectorReclassification) {
+  TempDir dir;
+  std::map<std::string, std::string> env{{"PARVIS_DATA_DIR", dir.Sub("data")}};
+  ProcessResult created = RunProcess(
+      Args({"admin", "create-user", "mairie", "--kind", "public_body", "--password-stdin"}), env,
+      "correct horse battery\n");
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_THAT(created.out, HasSubstr("created account mairie (public_body)"));
+
+  ProcessResult empty_log = RunProcess(Args({"admin", "sector-log"}), env);
+  EXPECT_EQ(empty_log.exit_code, 0) << empty_log.err;
+  EXPECT_EQ(empty_log.out, "");
+
+  ProcessResult unknown = RunProcess(
+      Args({"admin", "set-sector", "nobody", "commercial", "--reason", "ads"}), env);
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("no account here is named nobody"));
+  ProcessResult blank = RunProcess(Args({"admin", "set-sector", "mairie", "commercial", "--reason", ""}), env);
+  EXPECT_EQ(blank.exit_code, 1);
+  EXPECT_THAT(blank.err, HasSubstr("reason"));
+
+  ProcessResult set = RunProcess(Args({"admin", "set-sector", "mairie", "commercial", "--reason",
+                                       "sells advertising", "--by", "camille"}),
+                                 env);
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_THAT(set.out, HasSubstr(R"("old":"civic","new":"commercial")"));
+  ProcessResult log = RunProcess(Args({"admin", "sector-log"}), env);
+  EXPECT_EQ(log.exit_code, 0) << log.err;
+  EXPECT_THAT(log.out, HasSubstr("\tcamille\t"));
+  EXPECT_THAT(log.out, HasSubstr("/users/mairie\tcivic -> commercial\tsells advertising\n"));
 }
 
 // A node process on a free port, stopped with SIGTERM at the end.

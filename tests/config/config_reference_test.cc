@@ -24,6 +24,10 @@ std::string Describe(const Config& c) {
   for (const std::string& d : c.allowlist) text += d + ",";
   text += "|";
   for (const std::string& d : c.blocklist) text += d + ",";
+  text += "|";
+  for (const std::string& d : c.commercial_domains) text += d + ",";
+  text += "|";
+  for (const std::string& d : c.civic_domains) text += d + ",";
   const Limits& l = c.limits;
   text += std::string("|") + (c.allow_private_addresses ? "private" : "public") + "|" +
           std::to_string(l.body_bytes) + "|" + std::to_string(l.header_bytes) + "|" +
@@ -64,6 +68,8 @@ const std::vector<ReferenceRow> kExpectedReference = {
      "14"},
     {"federation.delivery_first_retry_seconds", "PARVIS_FEDERATION_DELIVERY_FIRST_RETRY_SECONDS",
      "uint 1..3600", "60"},
+    {"civic.commercial_domains", "PARVIS_CIVIC_COMMERCIAL_DOMAINS", "list of strings", "[]"},
+    {"civic.civic_domains", "PARVIS_CIVIC_CIVIC_DOMAINS", "list of strings", "[]"},
     {"limits.body_bytes", "PARVIS_LIMITS_BODY_BYTES", "uint 1024..67108864", "1048576"},
     {"limits.header_bytes", "PARVIS_LIMITS_HEADER_BYTES", "uint 1024..1048576", "16384"},
     {"limits.json_depth", "PARVIS_LIMITS_JSON_DEPTH", "uint 2..1000", "64"},

@@ -391,6 +391,12 @@ TEST(HtmlSanitizer, CleansUtf8AndNul) {
       {"tab and form feed stay", "a\tb\fc", "a\tb\fc"},
       {"control in a link", "<a href=\"https://x.example/a&#1;b&#1;\">x</a>",
        "<a href=\"https://x.example/a\uFFFDb\" "s + kRel + ">x</a>"},
+      // gumbo wrote these as a lone byte 0x91 (the code point overflows its
+      // int); found by fuzzing.
+      {"reference past INT_MAX", "<p>&#xEbbbbbbbbbbbbbbbbb91;x</p>", "<p>\uFFFDx</p>"},
+      {"the same in a link",
+       "<a href=\"https://x.example/?a=&#xEbbbbbbbbbbbbbbbb91;\">x</a>",
+       "<a href=\"https://x.example/?a=\uFFFD\" "s + kRel + ">x</a>"},
   });
 }
 

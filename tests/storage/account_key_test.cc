@@ -137,6 +137,8 @@ TEST(FamilyTest, NamesAreFixed) {
       {Family::kPublicFeed, "public_feed"},
       {Family::kMedia, "media"},
       {Family::kByAuthor, "by_author"},
+      {Family::kSectors, "sectors"},
+      {Family::kPetitions, "petitions"},
       {Family::kReplay, "replay"},
   };
   ASSERT_EQ(AllFamilies().size(), cases.size());

@@ -54,6 +54,10 @@ struct Config {
   bool authorized_fetch = false;         // actors, objects and collections need signed GETs
   uint32_t delivery_first_retry_seconds = 60;  // doubles per attempt
   uint32_t delivery_max_attempts = 14;         // then given up, and the host marked unavailable
+  // The per-domain sector policy: remote actors that declare no sector take
+  // the sector of the most specific listed domain covering their host.
+  std::vector<std::string> commercial_domains;
+  std::vector<std::string> civic_domains;
   Limits limits;
   uint32_t worker_threads = 2;     // I/O threads of the HTTP server
   std::string log_level;           // trace, debug, info, warn, error, off

@@ -52,9 +52,11 @@ enum class Family {
   kSessions,        // "hash/" + SHA-256 of a session cookie -> session; account id + session id -> hash
   kInvites,         // invite code -> invite (JSON: creator, uses left, expiry)
   kHomeFeed,        // account id + 8-byte sequence -> object id (+ "\n" + booster)
-  kPublicFeed,      // "local/" or "federated/" + 8-byte sequence -> object id
+  kPublicFeed,      // "local/", "federated/" or "commercial/" + 8-byte sequence -> object id
   kMedia,           // account id + "avatar" -> image bytes
   kByAuthor,        // remote actor id + "\n" + 8-byte sequence -> id of an object it wrote
+  kSectors,         // "actor/" + actor id -> moderator's sector; "log/" + 8-byte sequence -> reclassification
+  kPetitions,       // petitions, their signature logs and signers; an account's own signatures (docs/storage.md)
   kReplay,          // signature fingerprint -> expiry (seconds, 8-byte big-endian)
   // kReplay stays last: store_impl.h sizes its handle table from it. Add new
   // families before it, and to AllFamilies().
@@ -162,6 +164,12 @@ class Store {
   // an exception thrown by `visit` ends the scan and is returned as kIo.
   Status Scan(Family family, std::string_view prefix,
               const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
+
+  // Like Scan, from `from` on: keys starting with `prefix` and not before
+  // `from`. A queue's consumer resumes this way: RocksDB seeks straight to
+  // `from` instead of stepping over the deletions of the entries before it.
+  Status ScanFrom(Family family, std::string_view prefix, std::string_view from,
+                  const std::function<bool(std::string_view key, std::string_view value)>& visit) const;
 
   // Like Scan, newest key first: keys starting with `prefix` and strictly
   // before `before` (all of them when `before` is empty), in descending order.

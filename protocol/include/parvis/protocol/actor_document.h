@@ -25,6 +25,7 @@ struct LocalActor {
   std::string ed25519_multibase;
   std::string icon_url;         // avatar; empty: none
   std::string icon_media_type;  // its type ("image/png")
+  std::string sector;           // "civic" or "commercial" (parvis:sector); empty: omitted
 };
 
 // Compact JSON with @context.

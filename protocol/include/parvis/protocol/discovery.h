@@ -59,6 +59,17 @@ struct NodeInfo {
   std::string registration_mode;   // open, approval, invite, closed
   std::string federation_mode;     // open, allowlist
   std::vector<std::string> civic_features;
+  // The civil-society / commercial rule (docs/protocol.md, "Sectors"),
+  // published as metadata.sectors.
+  struct Sectors {
+    bool commercial_labelled = true;             // every commercial object carries the label
+    bool commercial_stream = true;               // commercial objects have their own stream
+    bool commercial_in_civic_timelines = false;  // by default; a person may opt in
+    bool label_kept_when_boosted = true;         // the label follows the object's author
+    bool moderator_reclassification = true;      // moderators can override, logged
+    std::vector<std::string> commercial_domains;  // the per-domain policy
+    std::vector<std::string> civic_domains;
+  } sectors;
 };
 
 // The NodeInfo 2.1 document, with Parvis's metadata (docs/federation.md).

@@ -20,8 +20,9 @@ inline constexpr unsigned kMaxCanonicalJsonDepth = 128;
 // nearest double first, as JSON.parse would). Duplicate member names,
 // invalid UTF-8, NaN and infinities are kInvalidArgument.
 //
-// Note: RapidJSON parses decimals exactly only with kParseFullPrecisionFlag;
-// a document parsed without it may hold a double one unit off the sender's.
+// Note: ParseJson reads every decimal as the nearest double; RapidJSON's own
+// Parse does only with kParseFullPrecisionFlag (and then not safely in 1.1),
+// so a document parsed with it may hold a double one unit off the sender's.
 Result<std::string> CanonicalizeJson(const rapidjson::Value& value);
 
 // ECMAScript Number::toString of `value` (RFC 8785 §3.2.2.3): "0", "4.5",

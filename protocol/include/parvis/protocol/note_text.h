@@ -35,6 +35,9 @@ struct TextLinks {
   std::string tag_base;  // "https://host/tags/": the hashtag link is tag_base + tag
 };
 
+// Characters (code points) in UTF-8 text: what length limits count.
+size_t CountCharacters(std::string_view text);
+
 // Escaped HTML: paragraphs on blank lines, <br> on single newlines, and
 // links for http(s) URLs, known mentions and hashtags.
 std::string RenderPlainText(std::string_view text, const TextLinks& links);

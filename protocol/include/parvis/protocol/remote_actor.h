@@ -12,6 +12,7 @@
 
 #include <rapidjson/document.h>
 
+#include "parvis/protocol/sector.h"
 #include "parvis/result.h"
 
 namespace parvis::protocol {
@@ -34,6 +35,9 @@ struct RemoteActor {
   std::string followers;
   std::string url;
   std::vector<RemoteKey> keys;
+  // What the document declares (parvis:sector); kUnknown when it says
+  // nothing usable. The node's own decision may differ (server/civic).
+  Sector sector = Sector::kUnknown;
   int64_t fetched_at = 0;         // set by whoever stores it
 };
 

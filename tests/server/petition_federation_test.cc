@@ -1,0 +1,322 @@
+// Petitions across three real nodes on loopback: node A is the home of a
+// petition; accounts of B and C sign it; counts, states, withdrawals, the
+// answer and the signature log are checked from every side.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "parvis/protocol/json.h"
+#include "parvis/protocol/petition.h"
+#include "support/eventually.h"
+#include "support/remote_peer.h"
+#include "support/test_node.h"
+
+namespace parvis {
+namespace {
+
+using ::parvis::testing::BodyOf;
+using ::parvis::testing::Eventually;
+using ::parvis::testing::PeerActor;
+using ::parvis::testing::RawConnection;
+using ::parvis::testing::RemotePeer;
+using ::parvis::testing::StatusOf;
+using ::parvis::testing::TestNode;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* kJson = "Accept: application/activity+json\r\n";
+
+std::string Send(uint16_t port, const std::string& raw) {
+  RawConnection connection(port);
+  connection.Send(raw);
+  return connection.ReadResponse();
+}
+
+http::Response Control(TestNode& node, const std::string& method, const std::string& target,
+                       const std::string& body = "") {
+  return node.node().CallControl(method, target, body);
+}
+
+std::string Deadline(int64_t seconds_from_now) {
+  return protocol::FormatRfc3339Utc(
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count() +
+      seconds_from_now);
+}
+
+// Creates and opens a petition of `organiser` on `node`; returns its id.
+std::string OpenPetition(TestNode& node, const std::string& organiser, uint64_t threshold,
+                         int64_t seconds, bool shows_names = true) {
+  http::Response created = Control(
+      node, "POST", "/control/petitions/create",
+      R"({"account":")" + organiser + R"(","title":"Open the library on Sundays","text":"We ask the **city**.",)" +
+          R"("addressee":"Mairie de Lyon","threshold":)" + std::to_string(threshold) + R"(,"deadline":")" +
+          Deadline(seconds) + R"(","showsNames":)" + (shows_names ? "true" : "false") + "}");
+  EXPECT_EQ(created.status, 201) << created.body;
+  Result<rapidjson::Document> doc = protocol::ParseJson(created.body, {});
+  std::string id = doc ? protocol::StringMember(*doc, "id").value_or("") : "";
+  http::Response opened = Control(node, "POST", "/control/petitions/open",
+                                  R"({"account":")" + organiser + R"(","id":")" + id + R"("})");
+  EXPECT_EQ(opened.status, 200) << opened.body;
+  return id;
+}
+
+// The petition object of the Article at `path` on `node`.
+rapidjson::Document PetitionOf(TestNode& node, const std::string& path) {
+  std::string body = BodyOf(node.Get(path, kJson));
+  Result<rapidjson::Document> doc = protocol::ParseJson(body, {});
+  if (!doc || !doc->IsObject()) return rapidjson::Document();
+  return std::move(*doc);
+}
+
+uint64_t CountOf(TestNode& node, const std::string& path) {
+  rapidjson::Document doc = PetitionOf(node, path);
+  if (!doc.IsObject() || !doc.HasMember("petition")) return 999999;
+  return doc["petition"]["signatureCount"].GetUint64();
+}
+
+std::string StateOf(TestNode& node, const std::string& path) {
+  rapidjson::Document doc = PetitionOf(node, path);
+  if (!doc.IsObject() || !doc.HasMember("petition")) return "";
+  return protocol::StringMember(doc["petition"], "petitionState").value_or("");
+}
+
+std::string MineState(TestNode& node, const std::string& account, const std::string& petition) {
+  http::Response mine = Control(node, "GET", "/control/petitions/mine?account=" + account + "&petition=" + petition);
+  Result<rapidjson::Document> doc = protocol::ParseJson(mine.body, {});
+  if (mine.status != 200 || !doc) return "none";
+  return protocol::StringMember(*doc, "state").value_or("");
+}
+
+http::Response SignAt(TestNode& node, const std::string& account, const std::string& petition,
+                      bool anonymous = false, bool undo = false) {
+  return Control(node, "POST", undo ? "/control/petitions/unsign" : "/control/petitions/sign",
+                 R"({"account":")" + account + R"(","petition":")" + petition + R"(","anonymous":)" +
+                     (anonymous ? "true" : "false") + "}");
+}
+
+// The remote copy a node keeps of a petition (from its Updates).
+std::string StoredCopy(TestNode& node, const std::string& id) {
+  return Control(node, "GET", "/control/object?id=" + id).body;
+}
+
+// The whole log, page after page, and what it proves.
+Result<protocol::TallyCheck> CheckLog(TestNode& node, const std::string& id, const std::string& path,
+                                      std::vector<protocol::SignatureEntry>* out = nullptr) {
+  std::vector<protocol::SignatureEntry> entries;
+  std::string page = path + "/log?from=0";
+  while (!page.empty()) {
+    Result<rapidjson::Document> doc = protocol::ParseJson(BodyOf(node.Get(page, kJson)), {});
+    if (!doc || !doc->IsObject()) return Fail(ErrorCode::kInvalidArgument, "log page is not JSON");
+    for (const auto& item : (*doc)["orderedItems"].GetArray()) {
+      Result<protocol::SignatureEntry> entry = protocol::ReadSignatureEntry(item);
+      if (!entry) return std::unexpected(entry.error());
+      entries.push_back(*entry);
+    }
+    std::string next = protocol::StringMember(*doc, "next").value_or("");
+    page = next.empty() ? "" : next.substr(node.base().size());
+  }
+  if (out != nullptr) *out = entries;
+  return protocol::VerifySignatureLog(id, entries);
+}
+
+class PetitionFederationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    a_.CreateAccount("assoc", "organization");
+    a_.CreateAccount("alix");
+    b_.CreateAccount("bea");
+    b_.CreateAccount("bob");
+    c_.CreateAccount("cid");
+  }
+  TestNode a_{{}, /*federating=*/true};
+  TestNode b_{{}, /*federating=*/true};
+  TestNode c_{{}, /*federating=*/true};
+};
+
+TEST_F(PetitionFederationTest, SignaturesFromThreeNodesAreCountedOnceAndConverge) {
+  std::string id = OpenPetition(a_, "assoc", /*threshold=*/4, /*seconds=*/3600);
+  std::string path = id.substr(a_.base().size());
+  EXPECT_EQ(StateOf(a_, path), "open");
+  // One local signer, two on B (one anonymous), one on C.
+  ASSERT_EQ(SignAt(a_, "alix", id).status, 200);
+  ASSERT_EQ(SignAt(b_, "bea", id).status, 200);
+  ASSERT_EQ(SignAt(b_, "bob", id, /*anonymous=*/true).status, 200);
+  ASSERT_EQ(SignAt(c_, "cid", id).status, 200);
+  EXPECT_TRUE(Eventually([&] {
+    return MineState(b_, "bea", id) == "signed" && MineState(b_, "bob", id) == "signed" &&
+           MineState(c_, "cid", id) == "signed";
+  })) << MineState(b_, "bea", id) << MineState(b_, "bob", id) << MineState(c_, "cid", id);
+  EXPECT_EQ(CountOf(a_, path), 4u);
+  EXPECT_EQ(StateOf(a_, path), "successful");
+  // The signers' nodes learn the count and state from the home node's Update.
+  EXPECT_TRUE(Eventually([&] {
+    std::string copy = StoredCopy(b_, id);
+    return copy.find("\"signatureCount\":4") != std::string::npos &&
+           copy.find("\"petitionState\":\"successful\"") != std::string::npos;
+  })) << StoredCopy(b_, id);
+  EXPECT_TRUE(Eventually([&] { return StoredCopy(c_, id).find("\"signatureCount\":4") != std::string::npos; }));
+
+  // A second signature by the same account: refused, locally and at home.
+  EXPECT_EQ(SignAt(b_, "bea", id).status, 409);
+  EXPECT_EQ(SignAt(a_, "alix", id).status, 409);
+  EXPECT_EQ(CountOf(a_, path), 4u);
+
+  // Withdrawal: the count goes down, the state back to open.
+  ASSERT_EQ(SignAt(b_, "bob", id, false, /*undo=*/true).status, 200);
+  EXPECT_TRUE(Eventually([&] { return MineState(b_, "bob", id) == "withdrawn"; }));
+  EXPECT_EQ(CountOf(a_, path), 3u);
+  EXPECT_EQ(StateOf(a_, path), "open");
+  EXPECT_TRUE(Eventually([&] { return StoredCopy(b_, id).find("\"signatureCount\":3") != std::string::npos; }));
+  // Withdrawing twice: nothing to withdraw.
+  EXPECT_EQ(SignAt(b_, "bob", id, false, /*undo=*/true).status, 404);
+
+  // The log proves the count; the anonymous signer is not named in it.
+  std::vector<protocol::SignatureEntry> entries;
+  Result<protocol::TallyCheck> check = CheckLog(a_, id, path, &entries);
+  ASSERT_TRUE(check.has_value()) << check.error().message;
+  EXPECT_EQ(check->count, 3u);
+  EXPECT_EQ(check->entries, 5u);
+  rapidjson::Document published = PetitionOf(a_, path);
+  EXPECT_EQ(protocol::StringMember(published["petition"], "logHead"), check->head);
+  std::string log_text;
+  for (const auto& e : entries) log_text += e.actor + " ";
+  EXPECT_THAT(log_text, HasSubstr(b_.base() + "/users/bea"));
+  EXPECT_THAT(log_text, HasSubstr(c_.base() + "/users/cid"));
+  EXPECT_THAT(log_text, Not(HasSubstr("/users/bob")));
+  EXPECT_THAT(BodyOf(a_.Get(path + "/log?from=0", kJson)), Not(HasSubstr("bob")));
+
+  // The organiser's export respects each signer's choice.
+  http::Response csv = Control(a_, "GET", "/control/petitions/signatures?account=assoc&format=csv&id=" + id);
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_THAT(csv.body, HasSubstr("index,time,signer,hash"));
+  EXPECT_THAT(csv.body, HasSubstr(b_.base() + "/users/bea"));
+  EXPECT_THAT(csv.body, Not(HasSubstr("bob")));
+  http::Response json = Control(a_, "GET", "/control/petitions/signatures?account=assoc&format=json&id=" + id);
+  ASSERT_EQ(json.status, 200);
+  Result<rapidjson::Document> exported = protocol::ParseJson(json.body, {});
+  ASSERT_TRUE(exported.has_value());
+  EXPECT_EQ(exported->GetArray().Size(), 3u);
+  // Only the organiser exports.
+  EXPECT_EQ(Control(a_, "GET", "/control/petitions/signatures?account=alix&format=csv&id=" + id).status, 404);
+
+  // Bob signs again (a new signature after his withdrawal): successful, then
+  // answered; the answer reaches the signers' nodes.
+  ASSERT_EQ(SignAt(b_, "bob", id, /*anonymous=*/true).status, 200);
+  EXPECT_TRUE(Eventually([&] { return CountOf(a_, path) == 4u; }));
+  ASSERT_EQ(Control(a_, "POST", "/control/petitions/answer",
+                    R"({"account":"assoc","id":")" + id + R"(","text":"The library opens on Sundays from May."})")
+                .status,
+            200);
+  EXPECT_EQ(StateOf(a_, path), "answered");
+  EXPECT_TRUE(Eventually([&] {
+    return StoredCopy(c_, id).find("opens on Sundays from May") != std::string::npos;
+  })) << StoredCopy(c_, id);
+  // Signing ends with the answer.
+  EXPECT_EQ(SignAt(a_, "assoc", id).status, 400);
+}
+
+TEST_F(PetitionFederationTest, TheHomeNodeRefusesASecondSignatureByTheSameActor) {
+  std::string id = OpenPetition(a_, "assoc", 10, 3600);
+  std::string path = id.substr(a_.base().size());
+  RemotePeer peer;
+  PeerActor eve = peer.AddActor("eve");
+  std::string organiser = a_.base() + "/users/assoc";
+  auto sign = [&](const std::string& n) {
+    return protocol::SignActivityJson(eve.id + "/signatures/" + n, eve.id, id, organiser, false);
+  };
+  ASSERT_EQ(StatusOf(Send(a_.port(), RemotePeer::SignedPost(eve, a_.port(), "/inbox", sign("1")))), 202);
+  ASSERT_TRUE(Eventually([&] { return CountOf(a_, path) == 1u; }));
+  // Another Sign by eve, new id: refused with a Reject; the count stays.
+  ASSERT_EQ(StatusOf(Send(a_.port(), RemotePeer::SignedPost(eve, a_.port(), "/inbox", sign("2")))), 202);
+  EXPECT_TRUE(Eventually([&] {
+    for (const auto& r : peer.received()) {
+      if (r.body.find("\"Reject\"") != std::string::npos &&
+          r.body.find("already signed") != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  }));
+  // The first Sign again, with a fresh HTTP signature (a new Date): not a
+  // second entry.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_EQ(StatusOf(Send(a_.port(), RemotePeer::SignedPost(eve, a_.port(), "/inbox", sign("1")))), 202);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(CountOf(a_, path), 1u);
+  Result<protocol::TallyCheck> check = CheckLog(a_, id, path);
+  ASSERT_TRUE(check.has_value());
+  EXPECT_EQ(check->entries, 1u);
+  // A Sign for a petition that does not exist, or hostile shapes: no effect, no crash.
+  for (const std::string& body :
+       {protocol::SignActivityJson(eve.id + "/signatures/9", eve.id, a_.base() + "/petitions/99", organiser, false),
+        std::string(R"({"id":")") + eve.id + R"(/s/x","type":"Sign","actor":")" + eve.id + R"(","object":{"id":42}})",
+        std::string(R"({"id":")") + eve.id + R"(/s/y","type":"Sign","actor":")" + eve.id + R"(","object":")" + id +
+            R"(","anonymous":"maybe"})"}) {
+    EXPECT_EQ(StatusOf(Send(a_.port(), RemotePeer::SignedPost(eve, a_.port(), "/inbox", body))), 202);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(CountOf(a_, path), 1u);
+  // Someone else's Undo of eve's Sign is ignored.
+  PeerActor mallory = peer.AddActor("mallory");
+  std::string undo = R"({"id":")" + mallory.id + R"(/undo","type":"Undo","actor":")" + mallory.id +
+                     R"(","object":)" + sign("1") + "}";
+  ASSERT_EQ(StatusOf(Send(a_.port(), RemotePeer::SignedPost(mallory, a_.port(), "/inbox", undo))), 202);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(CountOf(a_, path), 1u);
+}
+
+TEST_F(PetitionFederationTest, TheDeadlineClosesThePetition) {
+  std::string id = OpenPetition(a_, "assoc", 1, /*seconds=*/2);
+  std::string path = id.substr(a_.base().size());
+  ASSERT_EQ(SignAt(a_, "alix", id).status, 200);
+  EXPECT_EQ(StateOf(a_, path), "successful");
+  std::string other = OpenPetition(a_, "assoc", 5, 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_EQ(StateOf(a_, path), "successful");
+  EXPECT_EQ(StateOf(a_, other.substr(a_.base().size())), "expired");
+  http::Response late = SignAt(a_, "alix", other);
+  EXPECT_EQ(late.status, 400);
+  EXPECT_THAT(late.body, HasSubstr("not open for signatures"));
+}
+
+TEST_F(PetitionFederationTest, CommandsRefuseBadInput) {
+  struct Case {
+    std::string path, body;
+    int status;
+  };
+  std::string deadline = Deadline(3600);
+  std::vector<Case> cases = {
+      {"/control/petitions/create", R"({"account":"alix","title":"t","text":"x","addressee":"a","threshold":3,"deadline":")" + deadline + R"("})", 400},
+      {"/control/petitions/create", R"({"account":"nobody","title":"t","text":"x","addressee":"a","threshold":3,"deadline":")" + deadline + R"("})", 404},
+      {"/control/petitions/create", R"({"account":"assoc","title":"","text":"x","addressee":"a","threshold":3,"deadline":")" + deadline + R"("})", 400},
+      {"/control/petitions/create", R"({"account":"assoc","title":"t","text":"x","addressee":"a","threshold":0,"deadline":")" + deadline + R"("})", 400},
+      {"/control/petitions/create", R"({"account":"assoc","title":"t","text":"x","addressee":"a","threshold":-5,"deadline":")" + deadline + R"("})", 400},
+      {"/control/petitions/create", R"({"account":"assoc","title":"t","text":"x","addressee":"a","threshold":3,"deadline":"2001-01-01T00:00:00Z"})", 400},
+      {"/control/petitions/create", R"({"account":"assoc","title":"t","text":"x","addressee":"a","threshold":3,"deadline":"tomorrow"})", 400},
+      {"/control/petitions/create", R"({"account":"assoc","title":"t","text":")" + std::string(5001, 'x') + R"(","addressee":"a","threshold":3,"deadline":")" + deadline + R"("})", 400},
+      {"/control/petitions/open", R"({"account":"assoc","id":"https://elsewhere.example/petitions/1"})", 400},
+      {"/control/petitions/open", R"({"account":"assoc","id":")" + a_.base() + R"(/petitions/77"})", 404},
+      {"/control/petitions/sign", R"({"account":"alix","petition":"not a url"})", 400},
+      {"/control/petitions/sign", R"({"account":"alix","petition":")" + a_.base() + R"(/petitions/77"})", 404},
+      {"/control/petitions/sign", R"({"account":"alix","petition":")" + a_.base() + R"(/petitions/1","anonymous":"yes"})", 400},
+  };
+  for (const Case& c : cases) {
+    http::Response response = Control(a_, "POST", c.path, c.body);
+    EXPECT_EQ(response.status, c.status) << c.path << " " << c.body.substr(0, 200) << " -> " << response.body;
+  }
+  // Drafts are not public and cannot be signed.
+  http::Response created = Control(a_, "POST", "/control/petitions/create",
+                                   R"({"account":"assoc","title":"t","text":"x","addressee":"a","threshold":3,"deadline":")" +
+                                       deadline + R"("})");
+  ASSERT_EQ(created.status, 201);
+  Result<rapidjson::Document> doc = protocol::ParseJson(created.body, {});
+  std::string id = protocol::StringMember(*doc, "id").value_or("");
+  EXPECT_EQ(StatusOf(a_.Get(id.substr(a_.base().size()), kJson)), 404);
+  EXPECT_EQ(SignAt(a_, "alix", id).status, 400);
+  // Someone else's petition cannot be opened or answered by another account.
+  a_.CreateAccount("rival", "organization");
+  EXPECT_EQ(Control(a_, "POST", "/control/petitions/open", R"({"account":"rival","id":")" + id + R"("})").status, 404);
+}
+
+}  // namespace
+}  // namespace parvis
