@@ -1,6 +1,10 @@
 #include "server/cli.h"
 
 #include <chrono>
+#include <future>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_future.hpp>
 #include <filesystem>
 #include <istream>
 #include <iterator>
@@ -16,6 +20,9 @@
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/timestamps.h"
 #include "server/accounts/account_service.h"
+#include "server/civic/petition_verify.h"
+#include "server/http/event_loop.h"
+#include "server/http/http_client.h"
 #include "server/http/local_client.h"
 #include "server/node.h"
 
@@ -73,6 +80,34 @@ Result<http::Response> RunControl(const std::string& config_file, CliStreams& st
                                              response.error().message);
   }
   return response;
+}
+
+// Fetches a petition and its log from its node and checks the tally.
+int VerifyPetitionCommand(CliStreams& streams, const std::string& url, bool allow_private) {
+  http::EventLoop loop(1);
+  Result<std::unique_ptr<http::HttpClient>> client = http::HttpClient::Create(
+      loop, {.allow_private_addresses = allow_private, .user_agent = "parvis/" PARVIS_VERSION " verify-petition"});
+  if (!client) {
+    streams.err << "parvis: " << client.error().message << "\n";
+    return kExitFailure;
+  }
+  loop.Start();
+  std::future<Result<civic::PetitionVerification>> future =
+      boost::asio::co_spawn(loop.executor(), civic::VerifyPetition(**client, url), boost::asio::use_future);
+  Result<civic::PetitionVerification> verified = future.get();
+  (*client)->CloseIdleConnections();
+  loop.Stop();
+  loop.Join();
+  if (!verified) {
+    streams.err << "parvis: petition NOT verified: " << verified.error().message << "\n";
+    return kExitFailure;
+  }
+  streams.out << "petition verified: " << verified->petition.title << "\n"
+              << "  signatures: " << verified->log.count << " (as published)\n"
+              << "  log entries: " << verified->log.entries << " (" << verified->fetched_entries << " read)\n"
+              << "  log head: " << verified->log.head << "\n"
+              << "  state: " << protocol::PetitionStateName(verified->petition.state) << "\n";
+  return kExitOk;
 }
 
 int CreateUser(const std::string& config_file, CliStreams& streams, const std::string& name,
@@ -510,6 +545,13 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   CLI::App* config_keys =
       config_cmd->add_subcommand("keys", "Print every configuration key as a Markdown table row.");
 
+  std::string petition_url;
+  bool verify_private = false;
+  CLI::App* verify_petition = app.add_subcommand(
+      "verify-petition", "Fetch a petition and its signature log and check that the count follows from it.");
+  verify_petition->add_option("URL", petition_url, "The petition's id (URL)")->required();
+  verify_petition->add_flag("--allow-private-addresses", verify_private,
+                            "Allow loopback and private addresses (tests, local networks)");
   app.add_subcommand("version", "Print the version.");
 
   try {
@@ -538,6 +580,7 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
     return kExitOk;
   }
   if (serve->parsed()) return RunServe(config_file, streams);
+  if (verify_petition->parsed()) return VerifyPetitionCommand(streams, petition_url, verify_private);
   if (create_user->parsed()) return CreateUser(config_file, streams, name, kind, make_admin);
   if (backup->parsed()) return Backup(config_file, streams, backup_dir);
   if (follow->parsed()) return FollowCommand(config_file, streams, "follow", follow_name, follow_target);

@@ -6,6 +6,7 @@
 
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/petition.h"
+#include "server/cli.h"
 #include "support/eventually.h"
 #include "support/remote_peer.h"
 #include "support/test_node.h"
@@ -119,6 +120,18 @@ Result<protocol::TallyCheck> CheckLog(TestNode& node, const std::string& id, con
   return protocol::VerifySignatureLog(id, entries);
 }
 
+// Runs `parvis verify-petition URL` in-process; returns exit code and output.
+std::pair<int, std::string> VerifyCommand(const std::string& url) {
+  std::istringstream in;
+  std::ostringstream out, err;
+  CliStreams streams{in, out, err, {}};
+  std::vector<std::string> args = {"parvis", "verify-petition", url, "--allow-private-addresses"};
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  int code = RunCli(static_cast<int>(argv.size()), argv.data(), streams);
+  return {code, out.str() + err.str()};
+}
+
 class PetitionFederationTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -184,6 +197,31 @@ TEST_F(PetitionFederationTest, SignaturesFromThreeNodesAreCountedOnceAndConverge
   EXPECT_THAT(log_text, HasSubstr(c_.base() + "/users/cid"));
   EXPECT_THAT(log_text, Not(HasSubstr("/users/bob")));
   EXPECT_THAT(BodyOf(a_.Get(path + "/log?from=0", kJson)), Not(HasSubstr("bob")));
+
+  // The command-line check agrees; once a log entry is altered in A's
+  // database, it fails and says where.
+  auto [code, output] = VerifyCommand(id);
+  EXPECT_EQ(code, 0) << output;
+  EXPECT_THAT(output, HasSubstr("signatures: 3"));
+  {
+    std::string key = "l/" + storage::EncodeUint64(1) + storage::EncodeUint64(1);
+    Result<std::optional<std::string>> entry = a_.node().store().Get(storage::Family::kPetitions, key);
+    ASSERT_TRUE(entry.has_value() && entry->has_value());
+    std::string forged = **entry;
+    size_t at = forged.find(b_.base() + "/users/bea");
+    ASSERT_NE(at, std::string::npos) << forged;
+    forged.replace(at, (b_.base() + "/users/bea").size(), b_.base() + "/users/eve");
+    storage::Batch batch;
+    batch.Put(storage::Family::kPetitions, key, forged);
+    ASSERT_TRUE(a_.node().store().Write(batch).has_value());
+    auto [bad_code, bad_output] = VerifyCommand(id);
+    EXPECT_EQ(bad_code, 1);
+    EXPECT_THAT(bad_output, HasSubstr("NOT verified: signature log entry 1: hash does not match"));
+    batch = storage::Batch();
+    batch.Put(storage::Family::kPetitions, key, **entry);
+    ASSERT_TRUE(a_.node().store().Write(batch).has_value());
+  }
+  EXPECT_EQ(VerifyCommand(a_.base() + "/petitions/404").first, 1);
 
   // The organiser's export respects each signer's choice.
   http::Response csv = Control(a_, "GET", "/control/petitions/signatures?account=assoc&format=csv&id=" + id);
