@@ -302,6 +302,25 @@ http::Response Notifications(const PagesContext& context, const http::Request& r
   size_t shown = 0;
   for (const std::string& id : items ? *items : std::vector<std::string>{}) {
     if (shown == 40) break;
+    // Petition events of this node: "…/petitions/N#milestones/33", "…#answer".
+    if (size_t hash = id.find('#'); id.starts_with(context.config->base_url + "/petitions/") &&
+                                    hash != std::string::npos) {
+      std::string_view event = std::string_view(id).substr(hash + 1);
+      mustache::data entry;
+      if (event.starts_with("milestones/")) {
+        entry.set("text", T(visitor, "notification_petition_milestone") + " " +
+                              std::string(event.substr(11)) + " %");
+      } else if (event == "answer") {
+        entry.set("text", T(visitor, "notification_petition_answer"));
+      } else {
+        continue;
+      }
+      entry.set("actor", "");
+      entry.set("link", id.substr(0, hash));
+      list.push_back(entry);
+      ++shown;
+      continue;
+    }
     Result<std::optional<std::string>> record = context.store->Get(Family::kActivities, id);
     if (record && !record->has_value() && id.ends_with("/activity")) {
       // A post written here that names the account.
