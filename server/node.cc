@@ -22,6 +22,7 @@
 #include "server/pages/account_pages.h"
 #include "server/pages/admin_pages.h"
 #include "server/pages/follow_pages.h"
+#include "server/pages/petition_pages.h"
 #include "server/pages/profile_pages.h"
 #include "server/pages/search_pages.h"
 #include "server/pages/timeline_pages.h"
@@ -232,6 +233,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
   pages::AddProfilePages(impl->public_router, pages_context);
   pages::AddSearchPages(impl->public_router, pages_context, follow_context);
   pages::AddFollowPages(impl->public_router, pages_context, follow_context);
+  pages::AddPetitionPages(impl->public_router, pages_context, impl->petitions.get());
   federation::AddC2sRoutes(impl->public_router, {.config = &impl->config,
                                                  .store = impl->store.get(),
                                                  .accounts = impl->accounts.get(),

@@ -232,11 +232,6 @@ std::string MySignatureJson(const MySignature& mine) {
 
 void AddPetitionRoutes(http::Router& public_router, http::Router& control_router,
                        const PetitionRoutesContext& context) {
-  public_router.Add("GET", "/petitions/{number}", [context](http::Request& request) {
-    std::optional<uint64_t> number = ParseNumber(request.params["number"]);
-    if (!number) return http::Response::JsonError(404, "no such petition");
-    return PetitionJson(*context.petitions, *number);
-  });
   public_router.Add("GET", "/petitions/{number}/log",
                     [context](http::Request& request) { return Log(context, request); });
   http::RouteOptions json{.json_body = true};

@@ -143,6 +143,8 @@ class PetitionService : public federation::ActivityExtension {
                                                      std::string petition_id);
   Result<std::optional<MySignature>> Mine(storage::AccountId account,
                                           const std::string& petition_id) const;
+  // Every petition the account signed or tried to (at most 500).
+  Result<std::vector<MySignature>> AllMine(storage::AccountId account) const;
 
   // Inbox: Sign and Undo(Sign) for petitions here; Accept and Reject of the
   // Signs our accounts sent.

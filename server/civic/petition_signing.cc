@@ -63,6 +63,19 @@ Result<std::optional<MySignature>> PetitionService::Mine(storage::AccountId acco
   return std::optional<MySignature>(std::move(*mine));
 }
 
+Result<std::vector<MySignature>> PetitionService::AllMine(storage::AccountId account) const {
+  std::vector<MySignature> list;
+  Status scanned = impl_->context.store->Scan(Family::kPetitions, MineKey(account, ""),
+                                              [&](std::string_view, std::string_view value) {
+                                                if (Result<MySignature> mine = DecodeMine(value)) {
+                                                  list.push_back(std::move(*mine));
+                                                }
+                                                return list.size() < 500;
+                                              });
+  if (!scanned) return std::unexpected(scanned.error());
+  return list;
+}
+
 asio::awaitable<Result<MySignature>> PetitionService::Sign(const accounts::Account& account,
                                                            std::string petition_id, bool anonymous) {
   std::string actor = impl_->urls.Actor(account.name);
