@@ -2,6 +2,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "civic_article.h"
 #include "parvis/protocol/html_escape.h"
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/note.h"
@@ -12,19 +13,12 @@
 namespace parvis::protocol {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using Writer = CivicWriter;
 
-constexpr std::string_view kContext = R"j(["https://www.w3.org/ns/activitystreams",{"parvis":"https://parvis.org/ns#","sector":"parvis:sector","Petition":"parvis:Petition","petition":"parvis:petition","Sign":"parvis:Sign","signatureCount":{"@id":"parvis:signatureCount","@type":"http://www.w3.org/2001/XMLSchema#nonNegativeInteger"},"threshold":{"@id":"parvis:threshold","@type":"http://www.w3.org/2001/XMLSchema#nonNegativeInteger"},"petitionState":"parvis:petitionState","addressee":"parvis:addressee","showsNames":"parvis:showsNames","signatureLog":{"@id":"parvis:signatureLog","@type":"@id"},"logHead":"parvis:logHead","logEntries":"parvis:logEntries","anonymous":"parvis:anonymous","receipt":"parvis:receipt","officialAnswer":"parvis:officialAnswer"}])j";
+constexpr std::string_view kContext = R"j(["https://www.w3.org/ns/activitystreams",{"parvis":"https://parvis.org/ns#","sector":"parvis:sector","Petition":"parvis:Petition","petition":"parvis:petition","Sign":"parvis:Sign","signatureCount":{"@id":"parvis:signatureCount","@type":"http://www.w3.org/2001/XMLSchema#nonNegativeInteger"},"threshold":{"@id":"parvis:threshold","@type":"http://www.w3.org/2001/XMLSchema#nonNegativeInteger"},"petitionState":"parvis:petitionState","addressee":"parvis:addressee","showsNames":"parvis:showsNames","signatureLog":{"@id":"parvis:signatureLog","@type":"@id"},"logHead":"parvis:logHead","logEntries":"parvis:logEntries","anonymous":"parvis:anonymous","receipt":"parvis:receipt","officialAnswer":"parvis:officialAnswer","Consultation":"parvis:Consultation","consultation":"parvis:consultation","Vote":"parvis:Vote","choice":"parvis:choice","proposer":{"@id":"parvis:proposer","@type":"@id"},"participation":"parvis:participation","proposals":"parvis:proposals","votesFor":"parvis:votesFor","votesAgainst":"parvis:votesAgainst","votesAbstain":"parvis:votesAbstain","commentCount":"parvis:commentCount","consultationState":"parvis:consultationState"}])j";
 
-void Member(Writer& writer, const char* key, std::string_view value) {
-  writer.Key(key);
-  writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
-void Context(Writer& writer) {
-  writer.Key("@context");
-  writer.RawValue(kContext.data(), kContext.size(), rapidjson::kArrayType);
-}
+void Member(Writer& writer, const char* key, std::string_view value) { WriteMember(writer, key, value); }
+void Context(Writer& writer) { WriteCivicContext(writer); }
 
 constexpr const char* kStateNames[] = {"draft", "open", "successful", "expired", "withdrawn", "answered"};
 
@@ -56,7 +50,7 @@ uint64_t UintMember(const rapidjson::Value& object, const char* key, bool& ok) {
 
 }  // namespace
 
-std::string_view PetitionContextJson() { return kContext; }
+std::string_view CivicContextJson() { return kContext; }
 
 const char* PetitionStateName(PetitionState state) {
   return kStateNames[static_cast<int>(state)];
@@ -73,23 +67,14 @@ std::string PetitionArticleJson(const PetitionDocument& petition) {
   rapidjson::StringBuffer buffer;
   Writer writer(buffer);
   writer.StartObject();
-  Context(writer);
-  Member(writer, "id", petition.id);
-  Member(writer, "type", "Article");
-  Member(writer, "attributedTo", petition.organiser);
-  Member(writer, "name", petition.title);
-  Member(writer, "content", petition.content + StatusLine(petition));
-  Member(writer, "url", petition.id);
-  Member(writer, "published", FormatRfc3339Utc(petition.published));
-  if (petition.updated != 0) Member(writer, "updated", FormatRfc3339Utc(petition.updated));
-  writer.Key("to");
-  writer.StartArray();
-  writer.String(kPublicCollection.data(), static_cast<rapidjson::SizeType>(kPublicCollection.size()));
-  writer.EndArray();
-  writer.Key("cc");
-  writer.StartArray();
-  writer.String(petition.followers.c_str());
-  writer.EndArray();
+  std::string content = petition.content + StatusLine(petition);
+  WriteCivicArticleHead(writer, {.id = petition.id,
+                                 .organiser = petition.organiser,
+                                 .followers = petition.followers,
+                                 .title = petition.title,
+                                 .content = content,
+                                 .published = petition.published,
+                                 .updated = petition.updated});
   writer.Key("petition");
   writer.StartObject();
   Member(writer, "type", "Petition");

@@ -9,6 +9,10 @@
 
 #include "parvis/storage.h"
 #include "server/accounts/account_service.h"
+#include "server/civic/petition_c2s.h"
+#include "server/civic/civic_extensions.h"
+#include "server/civic/consultation_routes.h"
+#include "server/civic/consultation_service.h"
 #include "server/civic/petition_routes.h"
 #include "server/civic/petition_service.h"
 #include "server/civic/sector_routes.h"
@@ -22,6 +26,7 @@
 #include "server/pages/account_pages.h"
 #include "server/pages/admin_pages.h"
 #include "server/pages/follow_pages.h"
+#include "server/pages/consultation_pages.h"
 #include "server/pages/petition_pages.h"
 #include "server/pages/profile_pages.h"
 #include "server/pages/search_pages.h"
@@ -77,6 +82,9 @@ struct Node::Impl {
   std::unique_ptr<federation::Inbox> inbox;
   std::unique_ptr<federation::PostService> posts;
   std::unique_ptr<civic::PetitionService> petitions;
+  std::unique_ptr<civic::ConsultationService> consultations;
+  std::unique_ptr<civic::CivicExtensions> civic_extensions;
+  std::unique_ptr<civic::PetitionC2s> petition_c2s;
   std::unique_ptr<federation::ReplayPruner> pruner;
   accounts::RateLimiter limiter;
   std::atomic<bool> serving{false};
@@ -158,7 +166,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .now = UnixNow,
       .on_public_object = on_public_object,
   });
-  impl->petitions = std::make_unique<civic::PetitionService>(civic::PetitionContext{
+  civic::PetitionContext civic_context{
       .config = &impl->config,
       .store = impl->store.get(),
       .accounts = impl->accounts.get(),
@@ -166,7 +174,16 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .deliveries = impl->deliveries.get(),
       .posts = impl->posts.get(),
       .now = UnixNow,
-  });
+  };
+  impl->petitions = std::make_unique<civic::PetitionService>(civic_context);
+  impl->petition_c2s = std::make_unique<civic::PetitionC2s>(*impl->petitions, impl->config);
+  impl->consultations = std::make_unique<civic::ConsultationService>(civic_context);
+  impl->civic_extensions = std::make_unique<civic::CivicExtensions>(
+      std::vector<federation::ActivityExtension*>{impl->petitions.get(), impl->consultations.get()});
+  civic::AddConsultationRoutes(impl->public_router, impl->control_router,
+                               {.accounts = impl->accounts.get(),
+                                .consultations = impl->consultations.get(),
+                                .serving = &impl->serving});
   civic::AddPetitionRoutes(impl->public_router, impl->control_router,
                            {.accounts = impl->accounts.get(),
                             .petitions = impl->petitions.get(),
@@ -181,7 +198,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .loop = impl->loop.get(),
       .now = UnixNow,
       .on_public_object = on_public_object,
-      .extension = impl->petitions.get(),
+      .extension = impl->civic_extensions.get(),
   });
   federation::InboxProcessor* processor = impl->processor.get();
   impl->pruner = std::make_unique<federation::ReplayPruner>(*impl->store, *impl->loop, UnixNow);
@@ -225,7 +242,8 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                                     .directory = impl->directory.get(),
                                     .limiter = &impl->limiter,
                                     .now = UnixNow,
-                                    .sectors = sectors};
+                                    .sectors = sectors,
+                                    .petitions = impl->petitions.get()};
   pages::AddAboutPages(impl->public_router, pages_context);
   pages::AddAccountPages(impl->public_router, pages_context);
   pages::AddTimelinePages(impl->public_router, pages_context, follow_context);
@@ -234,11 +252,13 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
   pages::AddSearchPages(impl->public_router, pages_context, follow_context);
   pages::AddFollowPages(impl->public_router, pages_context, follow_context);
   pages::AddPetitionPages(impl->public_router, pages_context, impl->petitions.get());
+  pages::AddConsultationPages(impl->public_router, pages_context, impl->consultations.get());
   federation::AddC2sRoutes(impl->public_router, {.config = &impl->config,
                                                  .store = impl->store.get(),
                                                  .accounts = impl->accounts.get(),
                                                  .posts = impl->posts.get(),
-                                                 .follows = follow_context});
+                                                 .follows = follow_context,
+                                                 .extension = impl->petition_c2s.get()});
   federation::AddDiscoveryRoutes(impl->public_router,
                                  {.config = &impl->config,
                                   .accounts = impl->accounts.get(),
@@ -296,6 +316,7 @@ Node::~Node() {
   impl_->deliveries.reset();
   impl_->pruner.reset();
   impl_->petitions->Stop();
+  impl_->consultations->Stop();
   impl_->loop.reset();
 }
 
@@ -314,6 +335,7 @@ Status Node::Serve(bool stop_on_signals) {
   impl_->processor->Start();
   impl_->pruner->Start();
   impl_->petitions->Start(*impl_->loop);
+  impl_->consultations->Start(*impl_->loop);
   impl_->serving = true;
   impl_->loop->Start();
   return Ok();

@@ -5,6 +5,7 @@
 
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/timestamps.h"
+#include "server/civic/civic_rules.h"
 #include "server/federation/paged_collection.h"
 
 namespace parvis::civic {
@@ -22,12 +23,6 @@ std::optional<accounts::Account> FindAccount(const PetitionRoutesContext& contex
   return **account;
 }
 
-std::optional<uint64_t> ParseNumber(std::string_view text) {
-  uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return value;
-}
 
 // The account and petition a command names, or the answer that says why not.
 struct Target {
@@ -121,7 +116,7 @@ boost::asio::awaitable<http::Response> Lifecycle(PetitionRoutesContext context, 
 }
 
 http::Response Log(const PetitionRoutesContext& context, http::Request& request) {
-  std::optional<uint64_t> number = ParseNumber(request.params["number"]);
+  std::optional<uint64_t> number = ParseDecimal(request.params["number"]);
   Result<std::optional<Petition>> petition =
       number ? context.petitions->Get(*number) : Result<std::optional<Petition>>(std::nullopt);
   if (!petition) return http::Response::FromError(petition.error());
@@ -133,17 +128,17 @@ http::Response Log(const PetitionRoutesContext& context, http::Request& request)
   std::optional<std::string> from_text = request.QueryParam("from");
   if (!from_text) {
     return http::Response::ActivityJson(
-        200, "{\"@context\":" + std::string(protocol::PetitionContextJson()) + ",\"id\":" + JsonString(log) +
+        200, "{\"@context\":" + std::string(protocol::CivicContextJson()) + ",\"id\":" + JsonString(log) +
                  ",\"type\":\"OrderedCollection\",\"petition\":" + JsonString(id) +
                  ",\"totalItems\":" + std::to_string((*petition)->entries) +
                  ",\"signatureCount\":" + std::to_string((*petition)->count) +
                  ",\"logHead\":" + JsonString((*petition)->head) + ",\"first\":" + JsonString(log + "?from=0") + "}");
   }
-  std::optional<uint64_t> from = ParseNumber(*from_text);
+  std::optional<uint64_t> from = ParseDecimal(*from_text);
   if (!from) return http::Response::JsonError(400, "from must be a whole number");
   Result<std::vector<protocol::SignatureEntry>> entries = context.petitions->Log(*number, *from, kLogPageSize);
   if (!entries) return http::Response::FromError(entries.error());
-  std::string body = "{\"@context\":" + std::string(protocol::PetitionContextJson()) +
+  std::string body = "{\"@context\":" + std::string(protocol::CivicContextJson()) +
                      ",\"id\":" + JsonString(log + "?from=" + std::to_string(*from)) +
                      ",\"type\":\"OrderedCollectionPage\",\"partOf\":" + JsonString(log) +
                      ",\"startIndex\":" + std::to_string(*from) + ",\"orderedItems\":[";

@@ -17,6 +17,8 @@
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/markdown.h"
 #include "parvis/protocol/note_text.h"
+#include "server/civic/civic_audience.h"
+#include "server/civic/civic_rules.h"
 #include "server/civic/petition_impl.h"
 #include "server/civic/petition_store.h"
 #include "server/federation/inbox_items.h"
@@ -32,15 +34,6 @@ namespace {
 
 constexpr int64_t kMaxPetitionSeconds = 2 * 366 * 86400;
 constexpr uint64_t kMaxThreshold = 100'000'000;
-
-Status CheckLength(std::string_view what, std::string_view text, size_t max) {
-  size_t characters = protocol::CountCharacters(text);
-  if (characters == 0 || characters > max) {
-    return Fail(ErrorCode::kInvalidArgument,
-                std::string(what) + " must be 1 to " + std::to_string(max) + " characters");
-  }
-  return Ok();
-}
 
 }  // namespace
 
@@ -208,7 +201,7 @@ std::string PetitionService::Impl::Wrap(std::string_view type, std::string_view 
   std::string cc_json = "[" + federation::JsonString(urls.Followers(petition.organiser_name));
   for (const std::string& actor : cc) cc_json += "," + federation::JsonString(actor);
   cc_json += "]";
-  return "{\"@context\":" + std::string(protocol::PetitionContextJson()) +
+  return "{\"@context\":" + std::string(protocol::CivicContextJson()) +
          ",\"id\":" + federation::JsonString(id) + ",\"type\":" + federation::JsonString(type) +
          ",\"actor\":" + federation::JsonString(petition.organiser) +
          ",\"to\":[\"https://www.w3.org/ns/activitystreams#Public\"],\"cc\":" + cc_json +
@@ -236,7 +229,7 @@ protocol::PetitionDocument PetitionService::Impl::Document(const Petition& p) co
 }
 
 asio::awaitable<Result<std::vector<std::string>>> PetitionService::Impl::SignerInboxes(
-    uint64_t number, std::map<std::string, std::vector<std::string>>* local_signers) {
+    uint64_t number, std::map<std::string, std::vector<std::string>>* by_inbox) {
   std::vector<std::string> actors;
   Status scanned = context.store->Scan(Family::kPetitions, SignerPrefix(number),
                                        [&](std::string_view, std::string_view value) {
@@ -246,17 +239,7 @@ asio::awaitable<Result<std::vector<std::string>>> PetitionService::Impl::SignerI
                                          return true;
                                        });
   if (!scanned) co_return std::unexpected(scanned.error());
-  std::set<std::string> seen;
-  std::vector<std::string> inboxes;
-  for (const std::string& actor : actors) {
-    if (actor.starts_with(context.config->base_url + "/")) continue;  // local: no delivery
-    Result<protocol::RemoteActor> remote = co_await context.directory->Get(actor, false);
-    if (!remote) continue;
-    const std::string& inbox = remote->shared_inbox.empty() ? remote->inbox : remote->shared_inbox;
-    if (local_signers != nullptr) (*local_signers)[inbox].push_back(actor);
-    if (seen.insert(inbox).second) inboxes.push_back(inbox);
-  }
-  co_return inboxes;
+  co_return co_await RemoteInboxes(*context.directory, context.config->base_url, actors, by_inbox);
 }
 
 asio::awaitable<Status> PetitionService::Impl::Announce(const Petition& petition, std::string_view type,
@@ -294,7 +277,7 @@ PetitionService::PetitionService(PetitionContext context)
 PetitionService::~PetitionService() { Stop(); }
 
 Result<uint64_t> PetitionService::Create(const accounts::Account& organiser, const PetitionDraft& draft) {
-  if (organiser.kind == accounts::AccountKind::kPerson || organiser.kind == accounts::AccountKind::kCommercial) {
+  if (!MayOrganise(organiser.kind)) {
     return Fail(ErrorCode::kInvalidArgument,
                 "petitions are started by associations, citizen groups and public bodies");
   }
@@ -453,16 +436,7 @@ Result<std::vector<Petition>> PetitionService::List(storage::AccountId viewer) c
 std::string PetitionService::Id(uint64_t number) const { return impl_->Id(number); }
 
 std::optional<uint64_t> PetitionService::NumberFromId(std::string_view id) const {
-  std::string prefix = impl_->context.config->base_url + "/petitions/";
-  if (!id.starts_with(prefix)) return std::nullopt;
-  std::string_view digits = id.substr(prefix.size());
-  if (digits.empty() || digits.size() > 18 || digits[0] == '0') return std::nullopt;
-  uint64_t number = 0;
-  for (char c : digits) {
-    if (c < '0' || c > '9') return std::nullopt;
-    number = number * 10 + static_cast<uint64_t>(c - '0');
-  }
-  return number;
+  return NumberAfter(id, impl_->context.config->base_url + "/petitions/");
 }
 
 protocol::PetitionDocument PetitionService::Document(const Petition& petition) const {
@@ -560,19 +534,10 @@ asio::awaitable<void> PetitionService::PublishPending() {
 
 void PetitionService::Start(http::EventLoop& loop) {
   impl_->timer = std::make_unique<asio::steady_timer>(loop.context());
-  // The coroutine holds a plain pointer: Stop() (or the destructor) runs
+  // The coroutine holds plain pointers: Stop() (or the destructor) runs
   // after the loop stopped, and destroying the timer ends the wait.
-  asio::co_spawn(
-      impl_->timer->get_executor(),
-      [](PetitionService* self, asio::steady_timer* timer) -> asio::awaitable<void> {
-        for (;;) {
-          co_await self->PublishPending();
-          timer->expires_after(std::chrono::seconds(2));
-          auto [ec] = co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
-          if (ec) co_return;
-        }
-      }(this, impl_->timer.get()),
-      asio::detached);
+  asio::co_spawn(impl_->timer->get_executor(),
+                 RunPeriodically(impl_->timer.get(), [this] { return PublishPending(); }), asio::detached);
 }
 
 void PetitionService::Stop() { impl_->timer.reset(); }

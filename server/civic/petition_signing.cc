@@ -36,7 +36,7 @@ std::string ObjectId(const rapidjson::Value& activity) {
 // An Undo of `sign`, embedding it whole so the home node needs nothing else.
 std::string UndoJson(const std::string& id, const std::string& actor, const std::string& organiser,
                      const std::string& sign) {
-  return "{\"@context\":" + std::string(protocol::PetitionContextJson()) +
+  return "{\"@context\":" + std::string(protocol::CivicContextJson()) +
          ",\"id\":" + federation::JsonString(id) + ",\"type\":\"Undo\",\"actor\":" +
          federation::JsonString(actor) + ",\"to\":[" + federation::JsonString(organiser) +
          "],\"object\":" + sign + "}";
@@ -88,9 +88,11 @@ asio::awaitable<Result<MySignature>> PetitionService::Sign(const accounts::Accou
   }
   MySignature mine{.petition = petition_id, .anonymous = anonymous, .at = impl_->context.now()};
   if (std::optional<uint64_t> number = NumberFromId(petition_id)) {
-    // Here: the decision is ours, at once.
+    // Here: the decision is ours, at once. The signature still gets an id,
+    // so that a client can undo it by that id (C2S).
     Result<Petition> petition = impl_->Require(*number);
     if (!petition) co_return std::unexpected(petition.error());
+    mine.activity = actor + "/signatures/" + protocol::RandomHex(16);
     Result<protocol::SignatureReceipt> receipt = impl_->RecordSignature(
         *number, actor, anonymous, "",
         [&](const protocol::SignatureReceipt& r, storage::Batch& batch) {

@@ -161,6 +161,10 @@ boost::asio::awaitable<http::Response> PostToOutbox(const C2sContext& context,
   if (std::string actor = MemberId(body, "actor"); !actor.empty() && actor != self) {
     co_return http::Response::JsonError(403, "the activity's actor must be " + self);
   }
+  if (context.extension != nullptr) {
+    std::optional<http::Response> handled = co_await context.extension->Post(account, body);
+    if (handled) co_return std::move(*handled);
+  }
   auto embedded = body.FindMember("object");
   const rapidjson::Value* object =
       embedded != body.MemberEnd() && embedded->value.IsObject() ? &embedded->value : nullptr;
@@ -242,8 +246,9 @@ boost::asio::awaitable<http::Response> PostToOutbox(const C2sContext& context,
     if (!id) co_return http::Response::FromError(id.error());
     co_return Created(*id, remote->id);
   }
-  co_return http::Response::JsonError(
-      400, "clients may send Create (Note, Article), Update, Delete, Like, Announce, Follow and Undo");
+  std::string accepted = "clients may send Create (Note, Article), Update, Delete, Like, Announce, Follow and Undo";
+  if (context.extension != nullptr) accepted += "; and " + std::string(context.extension->Accepts());
+  co_return http::Response::JsonError(400, accepted);
 }
 
 // One inbox item as JSON: the activity as received, or for this node's own

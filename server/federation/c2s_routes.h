@@ -10,12 +10,16 @@
 // account's notes, Like, Announce, Follow, and Undo of those three. The
 // addressing of a Create decides its visibility: Public in `to` is public,
 // Public in `cc` unlisted, the account's followers collection followers-only,
-// named actors only direct. See docs/federation.md for curl examples.
+// named actors only direct. An optional extension (c2s_extension.h) is
+// offered each activity first: node.cc gives it petitions (Sign, Undo of a
+// Sign, Create and Update of a petition). See docs/federation.md for curl
+// examples.
 #ifndef PARVIS_SERVER_FEDERATION_C2S_ROUTES_H_
 #define PARVIS_SERVER_FEDERATION_C2S_ROUTES_H_
 
 #include <atomic>
 
+#include "server/federation/c2s_extension.h"
 #include "server/federation/follow_commands.h"
 #include "server/federation/post_service.h"
 #include "server/http/router.h"
@@ -28,6 +32,7 @@ struct C2sContext {
   accounts::AccountService* accounts;
   PostService* posts;
   FollowCommandsContext follows;  // Follow and Undo(Follow)
+  C2sExtension* extension = nullptr;  // optional; offered every activity first
 };
 
 // Everything in `context` must outlive the router.

@@ -581,11 +581,12 @@ asio::awaitable<void> InboxProcessor::Impl::Run([[maybe_unused]] std::shared_ptr
   // The one exception: the inbox may have taken sequence n - 1 just before
   // this worker took n for a retry, and write it after the worker has
   // already moved past it. Such an entry is looked for by key until it is
-  // taken, or until an entry the inbox wrote after n is (the lock orders
-  // them: by then it was written, or never will be).
+  // taken, or once more after an entry the inbox wrote after n was taken
+  // (the lock orders them: by then it was written, or never will be).
   struct Straggler {
     std::string key;
     uint64_t retry_sequence;
+    bool settled = false;
   };
   std::vector<Straggler> stragglers;
   uint64_t last_retry_sequence = 0;
@@ -594,10 +595,12 @@ asio::awaitable<void> InboxProcessor::Impl::Run([[maybe_unused]] std::shared_ptr
   };
   for (;;) {
     wake_pending = false;
-    for (const Straggler& straggler : stragglers) {
+    std::erase_if(stragglers, [&](const Straggler& straggler) {
       Result<std::optional<std::string>> found = context.store->Get(Family::kQueues, straggler.key);
-      if (found && found->has_value() && straggler.key < from) from = straggler.key;
-    }
+      if (!found) return false;  // looked for again next time
+      if (found->has_value() && straggler.key < from) from = straggler.key;
+      return straggler.settled && !found->has_value();
+    });
     std::string key, value;
     Status scanned = context.store->ScanFrom(Family::kQueues, kInboxQueue, from,
                                              [&](std::string_view k, std::string_view v) {
@@ -616,11 +619,13 @@ asio::awaitable<void> InboxProcessor::Impl::Run([[maybe_unused]] std::shared_ptr
     const bool retried = value.find('\n') != std::string::npos;
     std::string activity_id = value.substr(0, value.find('\n'));
     int attempts = !retried ? 0 : std::atoi(value.c_str() + value.find('\n') + 1);
-    std::erase_if(stragglers, [&](const Straggler& straggler) {
-      return straggler.key == key ||
-             (!retried && key.size() == kInboxQueue.size() + 8 &&
-              sequence_of(key) > straggler.retry_sequence);
-    });
+    std::erase_if(stragglers, [&](const Straggler& straggler) { return straggler.key == key; });
+    for (Straggler& straggler : stragglers) {
+      if (!retried && key.size() == kInboxQueue.size() + 8 &&
+          sequence_of(key) > straggler.retry_sequence) {
+        straggler.settled = true;
+      }
+    }
     storage::Batch batch;
     batch.Delete(Family::kQueues, key);
     Outcome outcome = Outcome::kDone;

@@ -92,16 +92,31 @@ std::string ThreadPath(const std::string& object_id) {
   return "/thread?id=" + UrlEncode(object_id);
 }
 
+bool Readable(const PagesContext& context, const Visitor& visitor,
+              const federation::StoredObject& object) {
+  if (object.deleted != 0) return false;
+  federation::ActorUrls urls(context.config->base_url);
+  std::string reader = visitor.account ? urls.Actor(visitor.account->name) : "";
+  if (object.local) return federation::MayRead(object.note, reader, false);
+  const rapidjson::Value& note = object.object;
+  if (!note.IsObject()) return false;
+  if (federation::IsPublicObject(note)) return true;
+  bool follower = false;
+  if (visitor.account) {
+    Result<std::optional<federation::FollowRecord>> record = federation::FollowStore(*context.store).Get(
+        visitor.account->id, federation::Direction::kFollowing, object.author);
+    follower = record && record->has_value() && (*record)->state == federation::FollowState::kAccepted;
+  }
+  return !reader.empty() && (follower || Addressed(note, reader));
+}
+
 std::optional<mustache::data> NoteView(const PagesContext& context, const Visitor& visitor,
                                        const std::string& id, const federation::StoredObject& object,
                                        const std::string& booster) {
-  if (object.deleted != 0) return std::nullopt;
-  federation::ActorUrls urls(context.config->base_url);
-  std::string reader = visitor.account ? urls.Actor(visitor.account->name) : "";
+  if (!Readable(context, visitor, object)) return std::nullopt;
   mustache::data view;
   std::string content_html, summary, published, in_reply_to, title;
   if (object.local) {
-    if (!federation::MayRead(object.note, reader, false)) return std::nullopt;
     content_html = object.note.content_html;
     summary = object.note.summary;
     published = protocol::FormatRfc3339Utc(object.note.published);
@@ -111,16 +126,6 @@ std::optional<mustache::data> NoteView(const PagesContext& context, const Visito
                                           protocol::VisibilityName(object.note.visibility)));
   } else {
     const rapidjson::Value& note = object.object;
-    if (!note.IsObject()) return std::nullopt;
-    if (!federation::IsPublicObject(note)) {
-      bool follower = false;
-      if (visitor.account) {
-        Result<std::optional<federation::FollowRecord>> record = federation::FollowStore(*context.store).Get(
-            visitor.account->id, federation::Direction::kFollowing, object.author);
-        follower = record && record->has_value() && (*record)->state == federation::FollowState::kAccepted;
-      }
-      if (reader.empty() || (!follower && !Addressed(note, reader))) return std::nullopt;
-    }
     Result<std::string> safe = protocol::SanitizeHtml(StringOr(note, "content"));
     content_html = safe ? *safe : "";
     summary = StringOr(note, "summary");

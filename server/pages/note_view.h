@@ -22,6 +22,12 @@ std::optional<kainjow::mustache::data> NoteView(const PagesContext& context, con
                                                 const federation::StoredObject& object,
                                                 const std::string& booster = "");
 
+// Whether the visitor may read `object`: not deleted; a local note by its
+// addressing; a remote one when public, else to the reader's accepted
+// follow of its author or when addressed to the reader.
+bool Readable(const PagesContext& context, const Visitor& visitor,
+              const federation::StoredObject& object);
+
 // "Display name (@name@host)" of an actor known here, else its id.
 std::string ActorLabel(const PagesContext& context, const std::string& actor_id);
 

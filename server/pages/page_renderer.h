@@ -26,6 +26,7 @@ class ActorDirectory;
 }
 namespace parvis::civic {
 class SectorService;
+class PetitionService;
 }
 
 namespace parvis::pages {
@@ -39,6 +40,7 @@ struct PagesContext {
   accounts::RateLimiter* limiter;
   std::function<int64_t()> now;
   civic::SectorService* sectors = nullptr;  // labels, the commercial stream, reclassification
+  civic::PetitionService* petitions = nullptr;  // "petition you signed" in timelines
 };
 
 struct Visitor {

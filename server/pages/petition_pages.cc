@@ -6,6 +6,7 @@
 #include "parvis/protocol/timestamps.h"
 #include "server/civic/petition_routes.h"
 #include "server/federation/post_service.h"
+#include "server/civic/civic_rules.h"
 #include "server/pages/note_view.h"
 #include "server/pages/web_forms.h"
 
@@ -26,16 +27,7 @@ struct PetitionPagesContext {
   PetitionService* petitions;
 };
 
-std::optional<uint64_t> ParseNumber(std::string_view text) {
-  uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return value;
-}
 
-bool MayOrganise(const accounts::Account& account) {
-  return account.kind != accounts::AccountKind::kPerson && account.kind != accounts::AccountKind::kCommercial;
-}
 
 // Where a petition's page is: here, or the copy of one elsewhere.
 std::string PagePath(const PetitionService& petitions, const std::string& id) {
@@ -82,7 +74,7 @@ http::Response List(const PetitionPagesContext& c, const http::Request& request)
   Visitor visitor = ReadVisitor(c.pages, request);
   Result<std::vector<Petition>> all = c.petitions->List(visitor.account ? visitor.account->id : 0);
   if (!all) return MessagePage(c.pages, visitor, 503, T(visitor, "error_title"), T(visitor, "error_storage"));
-  size_t page = ParseNumber(request.QueryParam("page").value_or("0")).value_or(0);
+  size_t page = civic::ParseDecimal(request.QueryParam("page").value_or("0")).value_or(0);
   int64_t now = c.pages.now();
   mustache::data list(mustache::data::type::list);
   for (size_t i = page * kPerPage; i < all->size() && i < (page + 1) * kPerPage; ++i) {
@@ -103,7 +95,7 @@ http::Response List(const PetitionPagesContext& c, const http::Request& request)
   if (page > 0) data.set("newer", "/petitions?page=" + std::to_string(page - 1));
   if ((page + 1) * kPerPage < all->size()) data.set("older", "/petitions?page=" + std::to_string(page + 1));
   if (visitor.account) {
-    if (MayOrganise(*visitor.account)) data.set("can_create", true);
+    if (civic::MayOrganise(visitor.account->kind)) data.set("can_create", true);
     Result<std::vector<MySignature>> mine = c.petitions->AllMine(visitor.account->id);
     mustache::data signed_list(mustache::data::type::list);
     for (const MySignature& m : mine ? *mine : std::vector<MySignature>{}) {
@@ -131,7 +123,7 @@ http::Response NewForm(const PetitionPagesContext& c, const http::Request& reque
                        const Form& form = {}) {
   Visitor visitor = ReadVisitor(c.pages, request);
   if (!visitor.account) return Redirect("/login");
-  if (!MayOrganise(*visitor.account)) {
+  if (!civic::MayOrganise(visitor.account->kind)) {
     return MessagePage(c.pages, visitor, 403, T(visitor, "error_title"), T(visitor, "petition_organisers_only"));
   }
   mustache::data data;
@@ -154,7 +146,7 @@ boost::asio::awaitable<http::Response> Create(PetitionPagesContext c, http::Requ
                              .text = Field(form, "text"),
                              .addressee = Field(form, "addressee"),
                              .shows_names = !Field(form, "shows_names").empty()};
-  std::optional<uint64_t> threshold = ParseNumber(Field(form, "threshold"));
+  std::optional<uint64_t> threshold = civic::ParseDecimal(Field(form, "threshold"));
   Result<int64_t> deadline = protocol::ParseRfc3339(Field(form, "deadline") + "T23:59:59Z");
   if (!threshold) co_return NewForm(c, request, T(visitor, "petition_bad_threshold"), form);
   if (!deadline || Field(form, "deadline").size() != 10) co_return NewForm(c, request, T(visitor, "petition_bad_deadline"), form);
@@ -170,7 +162,7 @@ boost::asio::awaitable<http::Response> Create(PetitionPagesContext c, http::Requ
 }
 
 http::Response Show(const PetitionPagesContext& c, http::Request& request) {
-  std::optional<uint64_t> number = ParseNumber(request.params["number"]);
+  std::optional<uint64_t> number = civic::ParseDecimal(request.params["number"]);
   if (request.AcceptsActivityJson()) {
     if (!number) return http::Response::JsonError(404, "no such petition");
     return civic::PetitionJson(*c.petitions, *number);
@@ -312,7 +304,7 @@ boost::asio::awaitable<http::Response> Manage(PetitionPagesContext c, http::Requ
 http::Response Export(const PetitionPagesContext& c, http::Request& request) {
   Visitor visitor = ReadVisitor(c.pages, request);
   if (!visitor.account) return Redirect("/login");
-  std::optional<uint64_t> number = ParseNumber(request.params["number"]);
+  std::optional<uint64_t> number = civic::ParseDecimal(request.params["number"]);
   Result<std::optional<Petition>> found = number ? c.petitions->Get(*number) : Result<std::optional<Petition>>(std::nullopt);
   if (!found || !found->has_value() || (*found)->account != visitor.account->id) {
     return MessagePage(c.pages, visitor, 404, T(visitor, "error_title"), T(visitor, "petition_not_found"));

@@ -1,8 +1,7 @@
 #include "server/pages/timeline_pages.h"
 
+#include <algorithm>
 #include <charconv>
-#include <map>
-#include <set>
 
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/note.h"
@@ -10,7 +9,10 @@
 #include "server/federation/follow_commands.h"
 #include "server/federation/inbox_items.h"
 #include "server/federation/post_service.h"
+#include "server/civic/timeline_ordering.h"
 #include "server/pages/note_view.h"
+#include "server/pages/timeline_api.h"
+#include "server/pages/timeline_reader.h"
 #include "server/pages/web_forms.h"
 
 namespace parvis::pages {
@@ -18,10 +20,6 @@ namespace {
 
 namespace mustache = kainjow::mustache;
 using storage::Family;
-
-// Entries read at most to fill one page, so hidden ones cannot make a page
-// read the whole timeline.
-constexpr size_t kMaxScanned = 200;
 
 std::optional<uint64_t> BeforeParam(const http::Request& request) {
   std::optional<std::string> before = request.QueryParam("before");
@@ -32,71 +30,69 @@ std::optional<uint64_t> BeforeParam(const http::Request& request) {
   return value;
 }
 
-// Which authors' objects a timeline shows, by their current sector.
-enum class SectorFilter {
-  kAll,             // a civic timeline of someone who let commercial posts in
-  kHideCommercial,  // a civic timeline: home, local, federated
-  kOnlyCommercial,  // the commercial stream
-};
-
-// Civic timelines keep commercial objects out unless the signed-in person
-// chose to see them (settings).
-SectorFilter CivicFilter(const Visitor& visitor) {
-  return visitor.account && visitor.account->show_commercial ? SectorFilter::kAll
-                                                             : SectorFilter::kHideCommercial;
+size_t OffsetParam(const http::Request& request) {
+  std::optional<std::string> offset = request.QueryParam("offset");
+  size_t value = 0;
+  if (!offset) return 0;
+  auto [end, error] = std::from_chars(offset->data(), offset->data() + offset->size(), value);
+  if (error != std::errc() || end != offset->data() + offset->size()) return 0;
+  return std::min(value, civic::kDigestWindow);
 }
 
-// One page of a timeline: entries of `family` under `prefix` (whose keys end
-// with an 8-byte sequence), newest first, shown if the visitor may read them
-// and `filter` lets their object's author in. A boost counts as its object:
-// a commercial post boosted by a civic account is still commercial.
-mustache::data ReadTimeline(const PagesContext& context, const Visitor& visitor, Family family,
-                            const std::string& prefix, const http::Request& request,
-                            const std::string& path, SectorFilter filter) {
-  std::optional<uint64_t> before = BeforeParam(request);
-  std::string before_key = before ? prefix + storage::EncodeUint64(*before) : "";
+// The lines of "Why am I seeing this?" for one item, in the visitor's language.
+mustache::data WhyView(const PagesContext& context, const Visitor& visitor, const TimelineItem& item) {
+  mustache::data reasons(mustache::data::type::list);
+  for (const civic::Reason& reason : item.why) {
+    std::string text = T(visitor, std::string("why_") + civic::ReasonName(reason.code));
+    if (!reason.actor.empty()) text += " " + ActorLabel(context, reason.actor);
+    if (reason.code == civic::ReasonCode::kRanked) {
+      text += " " + civic::FormatNumber(item.score, 2) + " (";
+      bool first = true;
+      for (const civic::DigestTerm& term : civic::kDigestTerms) {
+        if (!first) text += ", ";
+        text += std::string(term.name) + " " + civic::FormatNumber(item.inputs[term.input], 2) + " × " +
+                civic::FormatNumber(term.weight);
+        first = false;
+      }
+      text += ")";
+    }
+    mustache::data line;
+    line.set("text", text);
+    reasons.push_back(line);
+  }
+  mustache::data why;
+  why.set("reasons", reasons);
+  return why;
+}
+
+// One page of a timeline, as the template's data.
+mustache::data ReadTimeline(const PagesContext& context, const Visitor& visitor, TimelineKind kind,
+                            civic::Ordering ordering, const http::Request& request, const std::string& path) {
+  TimelineQuery query{.kind = kind,
+                      .ordering = ordering,
+                      .before = BeforeParam(request),
+                      .offset = OffsetParam(request),
+                      .limit = kTimelinePageSize};
+  TimelineRead read = ReadTimelineItems(context, visitor, query);
   mustache::data notes(mustache::data::type::list);
-  size_t shown = 0, scanned = 0;
-  uint64_t last = 0;
-  bool more = false;
-  // Authors' sectors, decided once per page.
-  std::map<std::string, protocol::Sector> sectors;
-  // The commercial stream may list an object twice (an actor reclassified
-  // back and forth); a page shows it once.
-  std::set<std::string> seen;
-  Status read = context.store->ScanBackward(
-      family, prefix, before_key, [&](std::string_view key, std::string_view value) {
-        if (shown == kTimelinePageSize || scanned == kMaxScanned) {
-          more = true;
-          return false;
-        }
-        ++scanned;
-        last = key.size() >= 8 ? storage::DecodeUint64(key.substr(key.size() - 8)) : 0;
-        std::string entry(value);
-        size_t cut = entry.find('\n');
-        std::string id = entry.substr(0, cut);
-        std::string booster = cut == std::string::npos ? "" : entry.substr(cut + 1);
-        Result<std::optional<federation::StoredObject>> object = context.posts->Get(id);
-        if (!object || !object->has_value()) return true;
-        if (filter != SectorFilter::kAll) {
-          const std::string& author = (*object)->author;
-          auto known = sectors.find(author);
-          if (known == sectors.end()) known = sectors.emplace(author, AuthorSector(context, author)).first;
-          bool commercial = known->second == protocol::Sector::kCommercial;
-          if (commercial != (filter == SectorFilter::kOnlyCommercial)) return true;
-          if (filter == SectorFilter::kOnlyCommercial && !seen.insert(id).second) return true;
-        }
-        if (std::optional<mustache::data> view = NoteView(context, visitor, id, **object, booster)) {
-          notes.push_back(*view);
-          ++shown;
-        }
-        return true;
-      });
+  size_t shown = 0;
+  for (const TimelineItem& item : read.items) {
+    std::optional<mustache::data> view = NoteView(context, visitor, item.id, item.object, item.booster);
+    if (!view) continue;
+    view->set("why", WhyView(context, visitor, item));
+    notes.push_back(*view);
+    ++shown;
+  }
   mustache::data data;
   data.set("notes", notes);
   if (shown == 0) data.set("empty", true);
-  if (!read) data.set("error", T(visitor, "error_storage"));
-  if (more) data.set("older", path + "?before=" + std::to_string(last));
+  if (read.storage_error) data.set("error", T(visitor, "error_storage"));
+  if (read.commercial_hidden) data.set("commercial_hidden", true);
+  if (read.more) {
+    data.set("older", ordering == civic::Ordering::kDigest && kind == TimelineKind::kHome
+                          ? path + "?order=digest&offset=" + std::to_string(read.next_offset)
+                          : path + "?before=" + std::to_string(read.last));
+  }
   return data;
 }
 
@@ -111,23 +107,30 @@ void AddComposer(const Visitor& visitor, mustache::data& data, const std::string
 http::Response Home(const PagesContext& context, const http::Request& request) {
   Visitor visitor = ReadVisitor(context, request);
   if (!visitor.account) return Redirect("/login");
-  mustache::data data = ReadTimeline(context, visitor, Family::kHomeFeed,
-                                     storage::EncodeAccountId(visitor.account->id), request, "/home",
-                                     CivicFilter(visitor));
+  // Chronological unless the reader asks for another ordering; nothing is remembered.
+  civic::Ordering ordering =
+      civic::ParseOrdering(request.QueryParam("order").value_or("")).value_or(civic::Ordering::kChronological);
+  mustache::data data = ReadTimeline(context, visitor, TimelineKind::kHome, ordering, request, "/home");
   data.set("heading", T(visitor, "home"));
-  if (CivicFilter(visitor) == SectorFilter::kHideCommercial) data.set("commercial_hidden", true);
+  mustache::data nav;
+  if (ordering == civic::Ordering::kDigest) {
+    nav.set("digest", true);
+    nav.set("formula", civic::DigestFormula());
+  } else {
+    nav.set("chronological", true);
+  }
+  data.set("ordering_nav", nav);
   data.set("follow_form", true);
   AddComposer(visitor, data);
   return RenderPage(context, visitor, "timeline", T(visitor, "home"), std::move(data));
 }
 
-http::Response PublicTimeline(const PagesContext& context, const http::Request& request,
-                              const std::string& which) {
+http::Response PublicTimeline(const PagesContext& context, const http::Request& request, TimelineKind kind) {
   Visitor visitor = ReadVisitor(context, request);
-  mustache::data data = ReadTimeline(context, visitor, Family::kPublicFeed, which + "/", request,
-                                     "/" + which, CivicFilter(visitor));
+  std::string which = TimelineName(kind);
+  mustache::data data =
+      ReadTimeline(context, visitor, kind, civic::Ordering::kChronological, request, "/" + which);
   data.set("heading", T(visitor, which));
-  if (CivicFilter(visitor) == SectorFilter::kHideCommercial) data.set("commercial_hidden", true);
   AddComposer(visitor, data);
   return RenderPage(context, visitor, "timeline", T(visitor, which), std::move(data));
 }
@@ -136,8 +139,8 @@ http::Response PublicTimeline(const PagesContext& context, const http::Request& 
 // civic timelines, each labelled.
 http::Response CommercialStream(const PagesContext& context, const http::Request& request) {
   Visitor visitor = ReadVisitor(context, request);
-  mustache::data data = ReadTimeline(context, visitor, Family::kPublicFeed, "commercial/", request,
-                                     "/commercial", SectorFilter::kOnlyCommercial);
+  mustache::data data = ReadTimeline(context, visitor, TimelineKind::kCommercial,
+                                     civic::Ordering::kChronological, request, "/commercial");
   data.set("heading", T(visitor, "commercial_stream"));
   data.set("intro", T(visitor, "commercial_stream_intro"));
   return RenderPage(context, visitor, "timeline", T(visitor, "commercial_stream"), std::move(data));
@@ -368,9 +371,11 @@ http::Response Notifications(const PagesContext& context, const http::Request& r
 void AddTimelinePages(http::Router& router, const PagesContext& context,
                       const federation::FollowCommandsContext& follows) {
   router.Add("GET", "/home", [context](http::Request& r) { return Home(context, r); });
-  router.Add("GET", "/local", [context](http::Request& r) { return PublicTimeline(context, r, "local"); });
+  AddTimelineApi(router, context);
+  router.Add("GET", "/local",
+             [context](http::Request& r) { return PublicTimeline(context, r, TimelineKind::kLocal); });
   router.Add("GET", "/federated",
-             [context](http::Request& r) { return PublicTimeline(context, r, "federated"); });
+             [context](http::Request& r) { return PublicTimeline(context, r, TimelineKind::kFederated); });
   router.Add("GET", "/commercial", [context](http::Request& r) { return CommercialStream(context, r); });
   router.Add("GET", "/thread", [context](http::Request& r) { return Thread(context, r); });
   router.Add("GET", "/notifications", [context](http::Request& r) { return Notifications(context, r); });

@@ -139,6 +139,7 @@ TEST(FamilyTest, NamesAreFixed) {
       {Family::kByAuthor, "by_author"},
       {Family::kSectors, "sectors"},
       {Family::kPetitions, "petitions"},
+      {Family::kConsultations, "consultations"},
       {Family::kReplay, "replay"},
   };
   ASSERT_EQ(AllFamilies().size(), cases.size());

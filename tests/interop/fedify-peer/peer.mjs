@@ -491,6 +491,14 @@ async function describeCollection(ctx, target) {
   };
 }
 
+// A document as Fedify's document loader fetched it (the federation's loader: signed
+// fetches off, private addresses allowed, 5-minute cache): the JSON-LD as received, for
+// documents whose members no Fedify class models (a petition's signature log entries).
+async function loadDocument(ctx, url) {
+  const { documentUrl, contextUrl, document } = await ctx.documentLoader(url);
+  return { documentUrl, contextUrl, document };
+}
+
 const testRoutes = {
   "GET /_test/log": () => received,
   "GET /_test/sent": () => sent,
@@ -506,6 +514,7 @@ const testRoutes = {
   "POST /_test/delete": (ctx, body) => sendNoteDelete(ctx, body.to, body.noteId),
   "POST /_test/object": (ctx, body) => describeObject(ctx, body.target, body.fresh === true),
   "POST /_test/collection": (ctx, body) => describeCollection(ctx, body.target),
+  "POST /_test/document": (ctx, body) => loadDocument(ctx, body.url),
 };
 
 // Answers 200 with the route's JSON, 400 with {error, fedifyLog} (what Fedify logged meanwhile).

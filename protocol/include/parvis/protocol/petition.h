@@ -18,8 +18,9 @@
 
 namespace parvis::protocol {
 
-// The JSON-LD context of documents that use the extension.
-std::string_view PetitionContextJson();
+// The JSON-LD context of documents that use the extension (petitions,
+// consultations): ActivityStreams and every parvis: term.
+std::string_view CivicContextJson();
 
 // Lifecycle: draft -> open -> successful | expired | withdrawn -> answered.
 enum class PetitionState { kDraft, kOpen, kSuccessful, kExpired, kWithdrawn, kAnswered };

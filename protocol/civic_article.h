@@ -1,0 +1,33 @@
+// Internal to protocol/: what the Articles of petitions and consultations
+// share (the Parvis context, the members of an Article, its audience).
+#ifndef PARVIS_PROTOCOL_CIVIC_ARTICLE_H_
+#define PARVIS_PROTOCOL_CIVIC_ARTICLE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace parvis::protocol {
+
+using CivicWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void WriteMember(CivicWriter& writer, const char* key, std::string_view value);
+// "@context": the Parvis context (CivicContextJson).
+void WriteCivicContext(CivicWriter& writer);
+// Public, cc the organiser's followers.
+void WriteCivicAudience(CivicWriter& writer, std::string_view followers);
+
+struct CivicArticleHead {
+  std::string_view id, organiser, followers, title, content;
+  int64_t published = 0, updated = 0;
+};
+// @context, id, type Article, attributedTo, name, content, url (the id),
+// published, updated (when set), to and cc.
+void WriteCivicArticleHead(CivicWriter& writer, const CivicArticleHead& head);
+
+}  // namespace parvis::protocol
+
+#endif  // PARVIS_PROTOCOL_CIVIC_ARTICLE_H_
