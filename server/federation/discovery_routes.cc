@@ -82,7 +82,9 @@ http::Response NodeInfoDocument(const DiscoveryContext& context) {
       .editor_contact = settings.editor_contact,
       .registration_mode = RegistrationModeName(settings.registration),
       .federation_mode = FederationModeName(config.federation),
-      .civic_features = {},
+      // What the civic wing offers (docs/protocol.md): other software can
+      // tell a Parvis node's extensions from this list.
+      .civic_features = {"sectors", "petitions", "signature-log", "consultations"},
   };
   // The civil-society / commercial rule, with the per-domain policy.
   info.sectors.commercial_domains = config.commercial_domains;

@@ -348,6 +348,9 @@ TEST_F(PetitionFederationTest, CommandsRefuseBadInput) {
     http::Response response = Control(a_, "POST", c.path, c.body);
     EXPECT_EQ(response.status, c.status) << c.path << " " << c.body.substr(0, 200) << " -> " << response.body;
   }
+  // NodeInfo names the civic features, so other software can tell.
+  std::string nodeinfo = BodyOf(a_.Get("/nodeinfo/2.1"));
+  EXPECT_THAT(nodeinfo, HasSubstr(R"("civicFeatures":["sectors","petitions","signature-log","consultations")"));
   // Drafts are not public and cannot be signed.
   http::Response created = Control(a_, "POST", "/control/petitions/create",
                                    R"({"account":"assoc","title":"t","text":"x","addressee":"a","threshold":3,"deadline":")" +
