@@ -55,8 +55,8 @@ trap cleanup EXIT
 # The fan-out runs first, on a node whose inbox queue is empty: the Follows
 # would otherwise wait behind the ingest backlog. The ingest runs then wait
 # at most DRAIN_SECONDS for the node to process it: the timed phases are
-# kept short (REQUESTS) because the node processes much slower than it
-# accepts, and it does not stop until its inbox queue is empty.
+# kept short (REQUESTS) because the node processes slower than it accepts
+# (a stop leaves what is still queued for the next start).
 
 # Each follower host keeps connections open with the node: both ends need
 # about two descriptors per follower host.
