@@ -4,6 +4,7 @@
 //   parvis-loadgen fanout  --node-port P --node-pid PID --account NAME --post-command CMD ...
 //   parvis-loadgen startup --parvis BIN --data-dir DIR [--empty] ...
 //   parvis-loadgen fill    --data-dir DIR [--objects N]
+//   parvis-loadgen petitions [--signatures N] [--threads T]
 //   parvis-loadgen free-port
 //
 // Figures go to standard output as `RESULT label.name value` lines.
@@ -93,6 +94,12 @@ int main(int argc, char** argv) {
   startup_cmd->add_option("--runs", startup.runs, "Starts to make")->check(CLI::Range(1, 100));
   startup_cmd->add_option("--idle-ms", startup.idle_ms, "Wait before reading idle memory");
 
+  parvis::bench::PetitionOptions petition_options;
+  CLI::App* petitions_cmd = app.add_subcommand(
+      "petitions", "Time petition signatures on the home node's path, then check the count is exact");
+  petitions_cmd->add_option("--label", petition_options.label, "Prefix of the RESULT names");
+  petitions_cmd->add_option("--signatures", petition_options.signatures, "Signatures to record");
+  petitions_cmd->add_option("--threads", petition_options.threads, "Threads signing at once");
   parvis::bench::FillOptions fill;
   CLI::App* fill_cmd =
       app.add_subcommand("fill", "Write remote notes into a stopped node's database");
@@ -109,6 +116,7 @@ int main(int argc, char** argv) {
   if (fanout_cmd->parsed()) return parvis::bench::RunFanout(fanout);
   if (startup_cmd->parsed()) return parvis::bench::RunStartup(startup);
   if (fill_cmd->parsed()) return parvis::bench::RunFill(fill);
+  if (petitions_cmd->parsed()) return parvis::bench::RunPetitions(petition_options);
   if (port_cmd->parsed()) return FreePort();
   return 2;
 }

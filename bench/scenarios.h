@@ -79,6 +79,16 @@ struct FillOptions {
 };
 int RunFill(const FillOptions& options);
 
+// Petition signatures through the home node's decision path, on a real store
+// in a temporary directory, from `threads` threads; then a tenth withdrawn;
+// then the log replayed: the final count must be exact.
+struct PetitionOptions {
+  std::string label = "petitions";
+  uint64_t signatures = 50000;
+  unsigned threads = 2;
+};
+int RunPetitions(const PetitionOptions& options);
+
 }  // namespace parvis::bench
 
 #endif  // PARVIS_BENCH_SCENARIOS_H_

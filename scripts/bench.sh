@@ -177,6 +177,9 @@ if [ -n "${BENCH_FILL_OBJECTS:-}" ]; then
   "$LOADGEN" startup --label startup_filled --parvis "$PARVIS" --data-dir "$PARVIS_DATA_DIR" \
     --runs "$RUNS" | tee -a "$RESULTS" | grep -v '^RESULT' || true
 fi
+echo "== petition signatures (home node's decision path, real store), then withdrawals, then the log replayed"
+loadgen petitions --signatures "${BENCH_SIGNATURES:-50000}" --threads 2
+
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # The table: what, figure, target, verdict.
@@ -225,6 +228,7 @@ TABLE="$WORK/table.md"
   fi
   echo "| follows accepted: $(fmt "$(R fanout_rsa.accepts)" 1 0) Follow → Accept delivered (rsa / ed25519 followers) | $(fmt "$(R fanout_rsa.accepts_per_s)" 1 0)/s / $(fmt "$(R fanout_ed25519.accepts_per_s)" 1 0)/s | | |"
   echo "| fan-out of one post to $(fmt "$(R fanout_rsa.distinct_hosts)" 1 0) shared inboxes, node signing rsa-sha256 | $(fmt "$(R fanout_rsa.per_s)" 1 0)/s, done in $(fmt "$(R fanout_rsa.finish_seconds)" 1 2) s ($(fmt "$(R fanout_rsa.deliveries_verified)" 1 0) verified deliveries) | ≥ 3,000/s | $(verdict "$(R fanout_rsa.per_s)" ">=" 3000) |"
+  echo "| petition signatures: $(fmt "$(R petitions.signatures)" 1 0) from distinct actors on 2 threads (log entry, signer record, count, receipt in one write each), then $(fmt "$(R petitions.withdrawals)" 1 0) withdrawals | $(fmt "$(R petitions.signatures_per_s)" 1 0)/s, withdrawals $(fmt "$(R petitions.withdrawals_per_s)" 1 0)/s; final count $(fmt "$(R petitions.final_count)" 1 0), $( [ "$(R petitions.exact)" = "1" ] && echo "exact (log of $(fmt "$(R petitions.log_entries)" 1 0) entries replayed in $(fmt "$(R petitions.log_replay_seconds)" 1 2) s)" || echo "**NOT exact**") | ≥ 5,000/s, exact count | $(verdict "$(R petitions.signatures_per_s)" ">=" 5000) |"
   echo "| the same, node signing RFC 9421 ed25519 | $(fmt "$(R fanout_ed25519.per_s)" 1 0)/s, done in $(fmt "$(R fanout_ed25519.finish_seconds)" 1 2) s ($(fmt "$(R fanout_ed25519.deliveries_verified)" 1 0) verified) | | |"
 } >"$TABLE"
 
