@@ -245,6 +245,63 @@ int SimpleCommand(const std::string& config_file, CliStreams& streams, const std
   return kExitOk;
 }
 
+// What `parvis admin petition ...` was given.
+struct PetitionArgs {
+  std::string account, id, title, addressee, deadline, format = "csv";
+  uint64_t threshold = 0;
+  bool hide_names = false, open = false, anonymous = false;
+};
+
+// admin petition create: the text is all of standard input; the deadline a
+// date (the end of that day, UTC) or an RFC 3339 time.
+int PetitionCreate(const std::string& config_file, CliStreams& streams, const PetitionArgs& args) {
+  std::string deadline = args.deadline.size() == 10 ? args.deadline + "T23:59:59Z" : args.deadline;
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.StartObject();
+  for (auto [key, value] : {std::pair{"account", args.account}, std::pair{"title", args.title},
+                            std::pair{"addressee", args.addressee}, std::pair{"deadline", deadline},
+                            std::pair{"text", ReadText(streams)}}) {
+    writer.Key(key);
+    writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+  }
+  writer.Key("threshold");
+  writer.Uint64(args.threshold);
+  writer.Key("showsNames");
+  writer.Bool(!args.hide_names);
+  writer.EndObject();
+  Result<http::Response> created =
+      RunControl(config_file, streams, "/control/petitions/create", buffer.GetString());
+  if (!created || created->status != 201) {
+    streams.err << "parvis: cannot create the petition: "
+                << (created ? ErrorText(*created) : created.error().message) << "\n";
+    return kExitFailure;
+  }
+  if (!args.open) {
+    streams.out << created->body << "\n";
+    return kExitOk;
+  }
+  Result<rapidjson::Document> doc = protocol::ParseJson(created->body, {});
+  std::string id = doc ? protocol::StringMember(*doc, "id").value_or("") : "";
+  return SimpleCommand(config_file, streams, "/control/petitions/open",
+                       JsonObject({{"account", args.account}, {"id", id}}), 200) == kExitOk
+             ? kExitOk
+             : kExitFailure;
+}
+
+int PetitionExport(const std::string& config_file, CliStreams& streams, const PetitionArgs& args) {
+  Result<http::Response> response = RunControl(
+      config_file, streams,
+      "/control/petitions/signatures?account=" + args.account + "&format=" + args.format + "&id=" + args.id, "",
+      "GET");
+  if (!response || response->status != 200) {
+    streams.err << "parvis: " << (response ? ErrorText(*response) : response.error().message) << "\n";
+    return kExitFailure;
+  }
+  streams.out << response->body;
+  return kExitOk;
+}
+
 int ListFollows(const std::string& config_file, CliStreams& streams, const std::string& name) {
   Result<http::Response> response = RunControl(
       config_file, streams, "/control/follows?account=" + name, "", "GET");
@@ -545,6 +602,48 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   CLI::App* config_keys =
       config_cmd->add_subcommand("keys", "Print every configuration key as a Markdown table row.");
 
+  PetitionArgs petition_args;
+  CLI::App* petition = admin->add_subcommand("petition", "Petitions: start, open, sign, answer, export.");
+  petition->require_subcommand(1);
+  CLI::App* petition_create = petition->add_subcommand(
+      "create", "Start a petition by NAME (an association, group or public body); its text is read from standard input.");
+  petition_create->add_option("NAME", petition_args.account, "Local account name")->required();
+  petition_create->add_option("--title", petition_args.title, "Its title")->required();
+  petition_create->add_option("--addressee", petition_args.addressee, "Who must answer it")->required();
+  petition_create->add_option("--threshold", petition_args.threshold, "Signatures needed")->required();
+  petition_create->add_option("--deadline", petition_args.deadline, "Closing date (YYYY-MM-DD, UTC) or RFC 3339 time")
+      ->required();
+  petition_create->add_flag("--hide-names", petition_args.hide_names, "Publish no signer's name");
+  petition_create->add_flag("--open", petition_args.open, "Open it for signatures at once");
+  add_config(petition_create);
+  std::map<std::string, CLI::App*> petition_changes;
+  for (const char* change : {"open", "withdraw", "answer"}) {
+    CLI::App* command = petition->add_subcommand(
+        change, std::string(change == std::string("answer") ? "Attach the addressee's answer (standard input) to"
+                                                             : change == std::string("open") ? "Open" : "Withdraw") +
+                    " one of NAME's petitions.");
+    command->add_option("NAME", petition_args.account, "Local account name")->required();
+    command->add_option("ID", petition_args.id, "The petition's id (URL)")->required();
+    add_config(command);
+    petition_changes[change] = command;
+  }
+  std::map<std::string, CLI::App*> petition_signing;
+  for (const char* change : {"sign", "unsign"}) {
+    CLI::App* command = petition->add_subcommand(
+        change, change == std::string("sign") ? "NAME signs a petition of this node or another."
+                                             : "NAME withdraws its signature.");
+    command->add_option("NAME", petition_args.account, "Local account name")->required();
+    command->add_option("URL", petition_args.id, "The petition's id (URL)")->required();
+    if (change == std::string("sign")) command->add_flag("--anonymous", petition_args.anonymous, "Be counted without your name");
+    add_config(command);
+    petition_signing[change] = command;
+  }
+  CLI::App* petition_export = petition->add_subcommand("export", "Print the signatures of one of NAME's petitions.");
+  petition_export->add_option("NAME", petition_args.account, "Local account name")->required();
+  petition_export->add_option("ID", petition_args.id, "The petition's id (URL)")->required();
+  petition_export->add_option("--format", petition_args.format, "csv or json")->check(CLI::IsMember({"csv", "json"}));
+  add_config(petition_export);
+
   std::string petition_url;
   bool verify_private = false;
   CLI::App* verify_petition = app.add_subcommand(
@@ -581,6 +680,26 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   }
   if (serve->parsed()) return RunServe(config_file, streams);
   if (verify_petition->parsed()) return VerifyPetitionCommand(streams, petition_url, verify_private);
+  if (petition_create->parsed()) return PetitionCreate(config_file, streams, petition_args);
+  if (petition_export->parsed()) return PetitionExport(config_file, streams, petition_args);
+  for (const auto& [change, command] : petition_changes) {
+    if (!command->parsed()) continue;
+    if (change == "answer") {
+      return SimpleCommand(config_file, streams, "/control/petitions/answer",
+                           JsonObject({{"account", petition_args.account}, {"id", petition_args.id},
+                                       {"text", ReadText(streams)}}),
+                           200);
+    }
+    return SimpleCommand(config_file, streams, "/control/petitions/" + change,
+                         JsonObject({{"account", petition_args.account}, {"id", petition_args.id}}), 200);
+  }
+  for (const auto& [change, command] : petition_signing) {
+    if (!command->parsed()) continue;
+    return SimpleCommand(config_file, streams, "/control/petitions/" + change,
+                         JsonObject({{"account", petition_args.account}, {"petition", petition_args.id}},
+                                    {{"anonymous", petition_args.anonymous}}),
+                         200);
+  }
   if (create_user->parsed()) return CreateUser(config_file, streams, name, kind, make_admin);
   if (backup->parsed()) return Backup(config_file, streams, backup_dir);
   if (follow->parsed()) return FollowCommand(config_file, streams, "follow", follow_name, follow_target);

@@ -151,12 +151,12 @@ civic::DigestInputs DigestInputsOf(const PagesContext& context, ReaderFacts& fac
                 (petition->deadline == 0 || petition->deadline > now);
     inputs[DigestInput::kPetitionNearThreshold] =
         civic::NearThreshold(open, petition->count, petition->threshold) ? 1 : 0;
+    // The Article's `updated`: when its home node last changed it.
+    Result<int64_t> updated =
+        protocol::ParseRfc3339(protocol::StringMember(item.object.object, "updated").value_or(""));
     auto signature = facts.signatures.find(item.id);
     inputs[DigestInput::kSignedPetitionChanged] =
-        signature != facts.signatures.end() && petition->updated != 0 &&
-                petition->updated >= signature->second.at
-            ? 1
-            : 0;
+        signature != facts.signatures.end() && updated && *updated >= signature->second.at ? 1 : 0;
   }
   int64_t published = PublishedAt(item.object);
   inputs[DigestInput::kAgeHours] = published > 0 && now > published ? static_cast<double>(now - published) / 3600.0 : 0;

@@ -13,6 +13,7 @@ const PAGES = [
   { name: 'profile', path: '/@alice', heading: /alice/ },
   { name: 'about', path: '/about', heading: /About/ },
   { name: 'commercial', path: '/commercial', heading: /Commercial/ },
+  { name: 'timelines', path: '/timelines', heading: /How timelines are ordered/ },
 ];
 
 let nodes = [];

@@ -1,8 +1,10 @@
 // Crash safety: a real `parvis serve` process under mixed load — signed
-// activities arriving, posts fanned out to followers on another server — is
-// killed with SIGKILL at random moments and started again, several times.
-// Afterwards every activity that got a 2xx is stored exactly once, and every
-// post the CLI acknowledged reached the followers' server at least once.
+// activities arriving, petition signatures from other servers, posts fanned
+// out to followers on another server — is killed with SIGKILL at random
+// moments and started again, several times. Afterwards every activity that
+// got a 2xx is stored exactly once, every acknowledged signature is counted
+// exactly once (and the log proves the count), and every post the CLI
+// acknowledged reached the followers' server at least once.
 #include <signal.h>
 
 #include <atomic>
@@ -17,6 +19,8 @@
 #include <gtest/gtest.h>
 
 #include "parvis/protocol/json.h"
+#include "parvis/protocol/petition.h"
+#include "parvis/protocol/timestamps.h"
 #include "parvis/storage.h"
 #include "support/eventually.h"
 #include "support/raw_http.h"
@@ -106,6 +110,20 @@ TEST(CrashSafetyTest, KilledAtRandomMomentsItLosesNothingAcknowledged) {
     return false;
   }));
 
+  // A petition of this node, opened through the CLI, that other servers'
+  // actors sign during the load.
+  ASSERT_EQ(node.Admin({"admin", "create-user", "assoc", "--kind", "organization", "--password-stdin"},
+                       "a long passphrase\n").exit_code, 0);
+  ProcessResult created = node.Admin({"admin", "petition", "create", "assoc", "--title", "Crash", "--addressee",
+                                      "Nobody", "--threshold", "1000", "--deadline", protocol::FormatRfc3339Utc(std::time(nullptr) + 86400), "--open"},
+                                     "Sign it while the node crashes.");
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  std::string petition = "http://127.0.0.1:" + std::to_string(node.port()) + "/petitions/1";
+  std::vector<PeerActor> signers;
+  for (int i = 0; i < 60; ++i) signers.push_back(peer.AddActor("signer" + std::to_string(i)));
+  size_t next_signer = 0;
+  std::set<std::string> signed_ok;  // signers whose Sign got a 2xx
+
   std::set<std::string> acknowledged;  // activity ids that got a 2xx
   std::set<std::string> posted;        // note ids the CLI returned
   std::mt19937 random(20261122);
@@ -131,6 +149,28 @@ TEST(CrashSafetyTest, KilledAtRandomMomentsItLosesNothingAcknowledged) {
         }
       }
     });
+    // Petition signatures, one per signer, on their own thread.
+    std::thread signing([&] {
+      // A share of the signers each round, spread over the round, so that
+      // kills land among signatures.
+      size_t last = std::min(signers.size(), static_cast<size_t>(round + 1) * signers.size() / 4);
+      while (!stop.load() && next_signer < last) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(random() % 40));
+        const PeerActor& signer = signers[next_signer];
+        RawConnection connection(node.port());
+        if (!connection.ok()) continue;
+        std::string sign = protocol::SignActivityJson(signer.id + "/signatures/1", signer.id, petition,
+                                                      "http://127.0.0.1:" + std::to_string(node.port()) + "/users/assoc",
+                                                      next_signer % 2 == 0);
+        connection.Send(RemotePeer::SignedPost(signer, node.port(), "/inbox", sign));
+        int status = StatusOf(connection.ReadToEnd());
+        if (status >= 200 && status < 300) {
+          std::lock_guard lock(mutex);
+          signed_ok.insert(signer.id);
+        }
+        if (status != 0) ++next_signer;  // answered: the next signer; cut off: this one again
+      }
+    });
     // Posts with fan-out, through the CLI and the control socket.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(300 + random() % 900);
     while (std::chrono::steady_clock::now() < deadline) {
@@ -142,10 +182,12 @@ TEST(CrashSafetyTest, KilledAtRandomMomentsItLosesNothingAcknowledged) {
     node.Kill();
     stop = true;
     ingest.join();
+    signing.join();
     ASSERT_TRUE(node.Start()) << "restart " << round;
   }
   ASSERT_GT(acknowledged.size(), 10u);
   ASSERT_GT(posted.size(), 2u);
+  ASSERT_GT(signed_ok.size(), 3u);
   std::printf("crash safety: 4 SIGKILLs, %zu activities and %zu posts acknowledged\n",
               acknowledged.size(), posted.size());
 
@@ -209,6 +251,37 @@ TEST(CrashSafetyTest, KilledAtRandomMomentsItLosesNothingAcknowledged) {
     return true;
   });
   EXPECT_EQ(queued, 0u);
+
+  // Every acknowledged signature is counted, once; the log proves the count.
+  std::map<std::string, int> live;  // signer actor -> live signatures
+  (void)(*store)->Scan(storage::Family::kPetitions, "s/" + storage::EncodeUint64(1),
+                       [&](std::string_view, std::string_view value) {
+                         Result<rapidjson::Document> doc = protocol::ParseJson(value, {});
+                         if (doc && doc->IsObject()) ++live[protocol::StringMember(*doc, "actor").value_or("")];
+                         return true;
+                       });
+  for (const std::string& signer : signed_ok) EXPECT_EQ(live[signer], 1) << signer;
+  std::vector<protocol::SignatureEntry> entries;
+  (void)(*store)->Scan(storage::Family::kPetitions, "l/" + storage::EncodeUint64(1),
+                       [&](std::string_view, std::string_view value) {
+                         Result<rapidjson::Document> doc = protocol::ParseJson(value, {});
+                         if (doc) {
+                           if (Result<protocol::SignatureEntry> entry = protocol::ReadSignatureEntry(*doc)) {
+                             entries.push_back(*entry);
+                           }
+                         }
+                         return true;
+                       });
+  Result<protocol::TallyCheck> tally = protocol::VerifySignatureLog(petition, entries);
+  ASSERT_TRUE(tally.has_value()) << tally.error().message;
+  EXPECT_EQ(tally->count, live.size());
+  EXPECT_GE(tally->count, signed_ok.size());
+  Result<std::optional<std::string>> record =
+      (*store)->Get(storage::Family::kPetitions, "p/" + storage::EncodeUint64(1));
+  ASSERT_TRUE(record.has_value() && record->has_value());
+  EXPECT_THAT(**record, ::testing::HasSubstr("\"count\":" + std::to_string(tally->count) + ","));
+  std::printf("crash safety: %zu signatures acknowledged, %llu counted\n", signed_ok.size(),
+              static_cast<unsigned long long>(tally->count));
 }
 
 }  // namespace

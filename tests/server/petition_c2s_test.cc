@@ -141,7 +141,7 @@ TEST_F(PetitionC2sTest, SignUndoAndAnswerThroughTheOutbox) {
   std::string signed_here = PostOutbox(a, "alix", alix, R"({"type":"Sign","object":")" + id + R"("})");
   ASSERT_EQ(StatusOf(signed_here), 201) << signed_here;
   std::string sign_id = HeaderOf(signed_here, "Location");
-  EXPECT_THAT(sign_id, ::testing::StartsWith(a.base() + "/users/alix/signatures/"));
+  EXPECT_THAT(sign_id, ::testing::StartsWith(a.base() + "/users/alix/signatures/")) << signed_here;
   EXPECT_THAT(BodyOf(signed_here), HasSubstr(R"("state":"signed")"));
   EXPECT_EQ(Count(id), 1u);
   EXPECT_EQ(State(id), "successful");
