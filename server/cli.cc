@@ -644,6 +644,40 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   petition_export->add_option("--format", petition_args.format, "csv or json")->check(CLI::IsMember({"csv", "json"}));
   add_config(petition_export);
 
+  // Consultations: the same shape of commands.
+  struct {
+    std::string account, target, title, deadline, choice;
+    bool members = false;
+  } consultation_args;
+  CLI::App* consultation = admin->add_subcommand("consultation", "Consultations: open, propose, vote, comment.");
+  consultation->require_subcommand(1);
+  CLI::App* consultation_create = consultation->add_subcommand(
+      "create", "Open a consultation by NAME (an association, group or public body); its text is read from standard input.");
+  consultation_create->add_option("NAME", consultation_args.account, "Local account name")->required();
+  consultation_create->add_option("--title", consultation_args.title, "The question")->required();
+  consultation_create->add_option("--deadline", consultation_args.deadline, "Closing date (YYYY-MM-DD, UTC) or RFC 3339 time")
+      ->required();
+  consultation_create->add_flag("--members", consultation_args.members,
+                                "Only this node's accounts and the organiser's followers take part");
+  add_config(consultation_create);
+  CLI::App* consultation_propose = consultation->add_subcommand(
+      "propose", "NAME proposes (text from standard input) to a consultation of this node or another.");
+  consultation_propose->add_option("NAME", consultation_args.account, "Local account name")->required();
+  consultation_propose->add_option("URL", consultation_args.target, "The consultation's id (URL)")->required();
+  add_config(consultation_propose);
+  CLI::App* consultation_vote = consultation->add_subcommand("vote", "NAME votes on a proposal, or withdraws its vote.");
+  consultation_vote->add_option("NAME", consultation_args.account, "Local account name")->required();
+  consultation_vote->add_option("PROPOSAL", consultation_args.target, "The proposal's id (URL)")->required();
+  consultation_vote->add_option("CHOICE", consultation_args.choice, "for, against, abstain or withdraw")
+      ->required()
+      ->check(CLI::IsMember({"for", "against", "abstain", "withdraw"}));
+  add_config(consultation_vote);
+  CLI::App* consultation_comment = consultation->add_subcommand(
+      "comment", "NAME comments on a proposal; the text is read from standard input.");
+  consultation_comment->add_option("NAME", consultation_args.account, "Local account name")->required();
+  consultation_comment->add_option("PROPOSAL", consultation_args.target, "The proposal's id (URL)")->required();
+  add_config(consultation_comment);
+
   std::string petition_url;
   bool verify_private = false;
   CLI::App* verify_petition = app.add_subcommand(
@@ -681,6 +715,49 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   if (serve->parsed()) return RunServe(config_file, streams);
   if (verify_petition->parsed()) return VerifyPetitionCommand(streams, petition_url, verify_private);
   if (petition_create->parsed()) return PetitionCreate(config_file, streams, petition_args);
+  if (consultation_create->parsed()) {
+    std::string deadline = consultation_args.deadline.size() == 10 ? consultation_args.deadline + "T23:59:59Z"
+                                                                    : consultation_args.deadline;
+    return SimpleCommand(config_file, streams, "/control/consultations/create",
+                         JsonObject({{"account", consultation_args.account},
+                                     {"title", consultation_args.title},
+                                     {"text", ReadText(streams)},
+                                     {"deadline", deadline},
+                                     {"participation", consultation_args.members ? "members" : "anyone"}}),
+                         201);
+  }
+  if (consultation_propose->parsed()) {
+    return SimpleCommand(config_file, streams, "/control/consultations/propose",
+                         JsonObject({{"account", consultation_args.account},
+                                     {"consultation", consultation_args.target},
+                                     {"text", ReadText(streams)}}),
+                         200);
+  }
+  if (consultation_comment->parsed()) {
+    return SimpleCommand(config_file, streams, "/control/consultations/comment",
+                         JsonObject({{"account", consultation_args.account},
+                                     {"proposal", consultation_args.target},
+                                     {"text", ReadText(streams)}}),
+                         200);
+  }
+  if (consultation_vote->parsed()) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    writer.StartObject();
+    writer.Key("account");
+    writer.String(consultation_args.account.c_str());
+    writer.Key("proposal");
+    writer.String(consultation_args.target.c_str());
+    writer.Key("choice");
+    // "withdraw" is a null choice.
+    if (consultation_args.choice == "withdraw") {
+      writer.Null();
+    } else {
+      writer.String(consultation_args.choice.c_str());
+    }
+    writer.EndObject();
+    return SimpleCommand(config_file, streams, "/control/consultations/vote", buffer.GetString(), 200);
+  }
   if (petition_export->parsed()) return PetitionExport(config_file, streams, petition_args);
   for (const auto& [change, command] : petition_changes) {
     if (!command->parsed()) continue;

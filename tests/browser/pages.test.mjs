@@ -1,4 +1,4 @@
-// The pages that exist so far, the home page and a profile page, in headless Chromium with
+// The public pages (home, profile, about, streams, petitions, consultations), in headless Chromium with
 // JavaScript on and off: landmarks, no console error, a strict Content-Security-Policy, no
 // serious or critical accessibility violation; screenshots to docs/screenshots/.
 import assert from 'node:assert/strict';
@@ -14,6 +14,10 @@ const PAGES = [
   { name: 'about', path: '/about', heading: /About/ },
   { name: 'commercial', path: '/commercial', heading: /Commercial/ },
   { name: 'timelines', path: '/timelines', heading: /How timelines are ordered/ },
+  { name: 'petitions', path: '/petitions', heading: /Petitions/ },
+  { name: 'petition', path: '/petitions/1', heading: /Open the library on Sundays/ },
+  { name: 'consultations', path: '/consultations', heading: /Consultations/ },
+  { name: 'consultation', path: '/consultations/1', heading: /What should the park become/ },
 ];
 
 let nodes = [];
@@ -22,6 +26,18 @@ let browser;
 before(async () => {
   nodes = await startNodes(1);
   nodes[0].createUser('alice');
+  // An association with a petition (signed once) and a consultation (one
+  // proposal, one vote), so that their pages show real content.
+  nodes[0].createUser('assoc', { kind: 'organization' });
+  const deadline = new Date(Date.now() + 30 * 86400 * 1000).toISOString().slice(0, 10);
+  nodes[0].admin(['petition', 'create', 'assoc', '--title', 'Open the library on Sundays', '--addressee',
+    'Mairie', '--threshold', '10', '--deadline', deadline, '--open'], 'We ask the **city** to open it.\n');
+  nodes[0].admin(['petition', 'sign', 'alice', nodes[0].url('/petitions/1')]);
+  nodes[0].admin(['consultation', 'create', 'assoc', '--title', 'What should the park become?', '--deadline',
+    deadline], 'Tell us.\n');
+  nodes[0].admin(['consultation', 'propose', 'alice', nodes[0].url('/consultations/1')], 'A garden\n');
+  nodes[0].admin(['consultation', 'vote', 'assoc', nodes[0].url('/consultations/1/proposals/0'), 'for']);
+  nodes[0].admin(['consultation', 'comment', 'assoc', nodes[0].url('/consultations/1/proposals/0')], 'Yes!\n');
   browser = await launchChromium();
 });
 

@@ -1,4 +1,5 @@
-// `parvis admin petition ...` and `parvis verify-petition`, run as an
+// `parvis admin petition ...`, `parvis admin consultation ...` and
+// `parvis verify-petition`, run as an
 // operator would: on a stopped node's data directory, then through a
 // serving node's control socket.
 #include <chrono>
@@ -130,6 +131,26 @@ TEST(PetitionCliTest, StartOpenSignExportAndVerify) {
   EXPECT_EQ(Parvis({"admin", "petition", "export", "assoc", id, "--format", "xml"}, env).exit_code, 2);
   ProcessResult answered = Parvis({"admin", "petition", "answer", "assoc", id}, env, "Oui, en mai.\n");
   EXPECT_EQ(answered.exit_code, 0) << answered.err;
+
+  // Consultations through the same socket.
+  ProcessResult consultation = Parvis({"admin", "consultation", "create", "assoc", "--title", "Which colour?",
+                                       "--deadline", deadline},
+                                      env, "Pick one.\n");
+  ASSERT_EQ(consultation.exit_code, 0) << consultation.err;
+  std::string question = base + "/consultations/1";
+  EXPECT_EQ(Parvis({"admin", "consultation", "create", "alix", "--title", "Q", "--deadline", deadline}, env, "x\n")
+                .exit_code,
+            1);  // a person opens none
+  ASSERT_EQ(Parvis({"admin", "consultation", "propose", "alix", question}, env, "Green\n").exit_code, 0);
+  std::string proposal = question + "/proposals/0";
+  EXPECT_EQ(Parvis({"admin", "consultation", "vote", "alix", proposal, "for"}, env).exit_code, 0);
+  EXPECT_EQ(Parvis({"admin", "consultation", "vote", "alix", proposal, "maybe"}, env).exit_code, 2);
+  EXPECT_EQ(Parvis({"admin", "consultation", "vote", "alix", proposal, "withdraw"}, env).exit_code, 0);
+  ProcessResult none = Parvis({"admin", "consultation", "vote", "alix", proposal, "withdraw"}, env);
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_THAT(none.err, HasSubstr("no vote to withdraw"));
+  EXPECT_EQ(Parvis({"admin", "consultation", "comment", "alix", proposal}, env, "Nice\n").exit_code, 0);
+  EXPECT_EQ(Parvis({"admin", "consultation", "comment", "alix", question + "/proposals/7"}, env, "x\n").exit_code, 1);
 
   ProcessResult verified = Parvis({"verify-petition", id, "--allow-private-addresses"}, env);
   EXPECT_EQ(verified.exit_code, 0) << verified.err;
