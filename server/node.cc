@@ -9,6 +9,7 @@
 
 #include "parvis/storage.h"
 #include "server/accounts/account_service.h"
+#include "server/civic/consultation_c2s.h"
 #include "server/civic/petition_c2s.h"
 #include "server/civic/civic_extensions.h"
 #include "server/civic/consultation_routes.h"
@@ -85,6 +86,8 @@ struct Node::Impl {
   std::unique_ptr<civic::ConsultationService> consultations;
   std::unique_ptr<civic::CivicExtensions> civic_extensions;
   std::unique_ptr<civic::PetitionC2s> petition_c2s;
+  std::unique_ptr<civic::ConsultationC2s> consultation_c2s;
+  std::unique_ptr<civic::CivicC2s> civic_c2s;
   std::unique_ptr<federation::ReplayPruner> pruner;
   accounts::RateLimiter limiter;
   std::atomic<bool> serving{false};
@@ -176,8 +179,11 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .now = UnixNow,
   };
   impl->petitions = std::make_unique<civic::PetitionService>(civic_context);
-  impl->petition_c2s = std::make_unique<civic::PetitionC2s>(*impl->petitions, impl->config);
   impl->consultations = std::make_unique<civic::ConsultationService>(civic_context);
+  impl->petition_c2s = std::make_unique<civic::PetitionC2s>(*impl->petitions, impl->config);
+  impl->consultation_c2s = std::make_unique<civic::ConsultationC2s>(*impl->consultations);
+  impl->civic_c2s = std::make_unique<civic::CivicC2s>(
+      std::vector<federation::C2sExtension*>{impl->petition_c2s.get(), impl->consultation_c2s.get()});
   impl->civic_extensions = std::make_unique<civic::CivicExtensions>(
       std::vector<federation::ActivityExtension*>{impl->petitions.get(), impl->consultations.get()});
   civic::AddConsultationRoutes(impl->public_router, impl->control_router,
@@ -258,7 +264,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                                                  .accounts = impl->accounts.get(),
                                                  .posts = impl->posts.get(),
                                                  .follows = follow_context,
-                                                 .extension = impl->petition_c2s.get()});
+                                                 .extension = impl->civic_c2s.get()});
   federation::AddDiscoveryRoutes(impl->public_router,
                                  {.config = &impl->config,
                                   .accounts = impl->accounts.get(),

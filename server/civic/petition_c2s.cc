@@ -1,6 +1,7 @@
 #include "server/civic/petition_c2s.h"
 
 #include "parvis/protocol/json.h"
+#include "server/civic/activity_members.h"
 #include "parvis/protocol/note_text.h"
 #include "parvis/protocol/remote_actor.h"
 #include "parvis/protocol/timestamps.h"
@@ -15,18 +16,6 @@ namespace asio = boost::asio;
 using federation::JsonString;
 using http::Response;
 
-std::string IdMember(const rapidjson::Value& object, const char* name) {
-  auto it = object.FindMember(name);
-  if (it == object.MemberEnd()) return "";
-  return protocol::FirstId(it->value).value_or("");
-}
-
-const rapidjson::Value* ObjectMember(const rapidjson::Value& object, const char* name) {
-  auto it = object.FindMember(name);
-  return it != object.MemberEnd() && it->value.IsObject() ? &it->value : nullptr;
-}
-
-bool IsUrl(std::string_view text) { return text.starts_with("https://") || text.starts_with("http://"); }
 
 // The text of an Article or an answer: source.content (text/plain or
 // text/markdown, kept as Markdown), else content with its markup removed.

@@ -218,5 +218,39 @@ TEST_F(FedifyPetitionsTest, FedifyReadsAPetitionAndItsSignatureLog) {
   EXPECT_EQ(tally->count, 1u);
 }
 
+// Fedify dereferences a consultation (an Article with its proposals and results) and one of
+// its proposals (a Note in reply to it, attributed to the organiser) without complaint.
+TEST_F(FedifyPetitionsTest, FedifyReadsAConsultationAndAProposal) {
+  std::string created = Outbox(
+      "assoc", R"({"type":"Create","object":{"type":"Article","name":"What should the park become?",)"
+               R"("content":"<p>Tell us.</p>","consultation":{"endTime":")" + Deadline(86400) + R"("}}})");
+  ASSERT_EQ(StatusOf(created), 201) << created;
+  const std::string id = HeaderOf(created, "Location");
+  std::string offered = Outbox("alix", R"({"type":"Offer","target":)" + JsonString(id) +
+                                           R"(,"object":{"type":"Note","content":"A garden"}})");
+  ASSERT_EQ(StatusOf(offered), 201) << offered;
+  const std::string proposal = HeaderOf(offered, "Location");
+  std::string voted = Outbox("alix", R"({"type":"Vote","object":)" + JsonString(proposal) + R"(,"choice":"for"})");
+  ASSERT_EQ(StatusOf(voted), 202) << voted;
+
+  rapidjson::Document object = PeerPost("object", R"({"fresh":true,"target":)" + JsonString(id) + "}");
+  ASSERT_TRUE(Member(object, "found").IsTrue()) << ToJson(object);
+  EXPECT_EQ(StringMember(object, "type"), "Article");
+  EXPECT_EQ(StringMember(object, "name"), "What should the park become?");
+  EXPECT_THAT(Strings(Member(object, "attributedTo")), ElementsAre(assoc_));
+  EXPECT_THAT(StringMember(object, "content"), HasSubstr("1 proposals"));
+  Report("consultation as Fedify's lookupObject parsed it: " + ToJson(object));
+
+  rapidjson::Document note = PeerPost("object", R"({"fresh":true,"target":)" + JsonString(proposal) + "}");
+  ASSERT_TRUE(Member(note, "found").IsTrue()) << ToJson(note);
+  EXPECT_EQ(StringMember(note, "type"), "Note");
+  EXPECT_EQ(StringMember(note, "id"), proposal);
+  EXPECT_THAT(StringMember(note, "content"), HasSubstr("A garden"));
+  Report("proposal as Fedify's lookupObject parsed it: " + ToJson(note));
+  // The results are in the document Fedify's loader fetched.
+  rapidjson::Document raw = PeerPost("document", R"({"url":)" + JsonString(id) + "}");
+  EXPECT_THAT(ToJson(Member(raw, "document")), HasSubstr("\"votesFor\":1"));
+}
+
 }  // namespace
 }  // namespace parvis::testing

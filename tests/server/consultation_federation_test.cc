@@ -4,9 +4,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/timestamps.h"
 #include "support/eventually.h"
+#include "support/node_steps.h"
+#include "support/raw_http.h"
 #include "support/test_node.h"
 #include "support/web_client.h"
 
@@ -15,6 +19,8 @@ namespace {
 
 using ::parvis::testing::BodyOf;
 using ::parvis::testing::Eventually;
+using ::parvis::testing::Fetch;
+using ::parvis::testing::IssueToken;
 using ::parvis::testing::LocationOf;
 using ::parvis::testing::StatusOf;
 using ::parvis::testing::TestNode;
@@ -215,6 +221,72 @@ TEST_F(ConsultationFederationTest, ThePagesWorkWithoutJavaScript) {
   EXPECT_TRUE(Eventually([&] { return BodyOf(bea.Get(remote)).find("For (counted)") != std::string::npos; }));
   EXPECT_THAT(BodyOf(bea.Get("/consultations")), HasSubstr("Consultations"));
   EXPECT_EQ(StatusOf(bea.Post("/consultations/vote", {{"proposal", id + "/proposals/0"}, {"choice", "for"}}, false)), 403);
+}
+
+// Scripts drive consultations through the C2S outbox with a bearer token.
+TEST_F(ConsultationFederationTest, ScriptsTakePartThroughTheOutbox) {
+  std::string assoc = IssueToken(a_, "assoc"), alix = IssueToken(a_, "alix"), bea = IssueToken(b_, "bea");
+  auto post = [](TestNode& node, const std::string& name, const std::string& token, const std::string& body) {
+    return Fetch(node.port(), "POST", "/users/" + name + "/outbox",
+                 "Content-Type: application/activity+json\r\nAuthorization: Bearer " + token + "\r\n", body);
+  };
+  auto location = [](const std::string& response) {
+    std::smatch match;
+    static const std::regex kLocation("\r\nLocation: ([^\r]+)\r\n", std::regex::icase);
+    return std::regex_search(response, match, kLocation) ? match[1].str() : std::string();
+  };
+  std::string created = post(a_, "assoc", assoc,
+                             R"({"type":"Create","object":{"type":"Article","name":"Benches or trees?",)"
+                             R"("content":"<p>Say</p>","consultation":{"endTime":")" +
+                                 Deadline(3600) + R"("}}})");
+  ASSERT_EQ(StatusOf(created), 201) << created;
+  std::string id = location(created);
+  ASSERT_EQ(id, a_.base() + "/consultations/1");
+  std::string offered = post(a_, "alix", alix,
+                             R"({"type":"Offer","target":")" + id + R"(","object":{"type":"Note","content":"Trees"}})");
+  ASSERT_EQ(StatusOf(offered), 201) << offered;
+  std::string proposal = location(offered);
+  EXPECT_EQ(proposal, id + "/proposals/0");
+  // From node B: an Offer sent on (202), a Vote, a comment, an Undo.
+  EXPECT_EQ(StatusOf(post(b_, "bea", bea,
+                          R"({"type":"Offer","target":")" + id + R"(","object":{"type":"Note","content":"Benches"}})")),
+            202);
+  EXPECT_EQ(StatusOf(post(b_, "bea", bea, R"({"type":"Vote","object":")" + proposal + R"(","choice":"against"})")),
+            202);
+  EXPECT_EQ(StatusOf(post(b_, "bea", bea,
+                          R"({"type":"Create","object":{"type":"Note","content":"Shade!","inReplyTo":")" + proposal +
+                              R"("}})")),
+            202);
+  EXPECT_EQ(StatusOf(post(a_, "alix", alix, R"({"type":"Vote","object":")" + proposal + R"(","choice":"for"})")), 202);
+  std::string path = id.substr(a_.base().size());
+  EXPECT_TRUE(Eventually([&] { return Tally(a_, path, 0) == "1/1/0/1" && Tally(a_, path, 1) == "0/0/0/0"; }))
+      << Tally(a_, path, 0) << " " << Tally(a_, path, 1);
+  EXPECT_EQ(StatusOf(post(b_, "bea", bea, R"({"type":"Undo","object":{"type":"Vote","object":")" + proposal + R"("}})")),
+            202);
+  EXPECT_TRUE(Eventually([&] { return Tally(a_, path, 0) == "1/0/0/1"; })) << Tally(a_, path, 0);
+  // Refusals.
+  struct Case {
+    std::string name, token, body;
+    int status;
+  };
+  std::vector<Case> cases = {
+      {"alix", alix, R"({"type":"Create","object":{"type":"Article","name":"Q","content":"x","consultation":{"endTime":")" + Deadline(99) + R"("}}})", 400},
+      {"assoc", assoc, R"({"type":"Create","object":{"type":"Article","name":"Q","content":"x","consultation":{"endTime":"later"}}})", 400},
+      {"assoc", assoc, R"({"type":"Create","object":{"type":"Article","name":"Q","content":"x","consultation":7}})", 400},
+      {"alix", alix, R"({"type":"Offer","target":"nowhere","object":{"type":"Note","content":"x"}})", 400},
+      {"alix", alix, R"({"type":"Offer","target":")" + id + R"("})", 400},
+      {"alix", alix, R"({"type":"Offer","target":")" + id + R"(","object":{"type":"Note","content":""}})", 400},
+      {"alix", alix, R"({"type":"Vote","object":")" + proposal + R"(","choice":"yes"})", 400},
+      {"alix", alix, R"({"type":"Vote","object":")" + id + R"(/proposals/9","choice":"for"})", 404},
+      {"alix", alix, R"({"type":"Vote","object":42,"choice":"for"})", 400},
+  };
+  for (const Case& c : cases) {
+    std::string answer = post(a_, c.name, c.token, c.body);
+    EXPECT_EQ(StatusOf(answer), c.status) << c.body << " -> " << BodyOf(answer);
+  }
+  EXPECT_EQ(StatusOf(post(a_, "alix", "pvs_" + std::string(64, '0'), R"({"type":"Vote","object":")" + proposal +
+                                                                         R"(","choice":"for"})")),
+            401);
 }
 
 }  // namespace
