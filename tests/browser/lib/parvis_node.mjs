@@ -64,7 +64,14 @@ export class ParvisNode {
     this.stdout = '';
     this.stderr = '';
     this.exited = new Promise((resolveExit) => {
-      child.once('exit', (code, signal) => resolveExit({ code, signal }));
+      child.once('exit', (code, signal) => {
+        // A node that dies during a test says so at once, with its last words: later
+        // failures (connection refused) would not tell why.
+        if (!this.stopping) {
+          process.stderr.write(`parvis on ${this.baseUrl} died (${code ?? signal}); stderr:\n${this.stderr}\n`);
+        }
+        resolveExit({ code, signal });
+      });
     });
     child.stdout.setEncoding('utf8').on('data', (chunk) => { this.stdout += chunk; });
     child.stderr.setEncoding('utf8').on('data', (chunk) => { this.stderr += chunk; });
@@ -98,6 +105,7 @@ export class ParvisNode {
   // did not exit cleanly (a sanitizer report aborts it), with what it wrote on stderr.
   async stop() {
     if (!running.has(this)) return;
+    this.stopping = true;
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
     let timer;
     const killed = new Promise((resolveKill) => {
