@@ -447,11 +447,11 @@ Result<std::vector<protocol::SignatureEntry>> PetitionService::Log(uint64_t numb
                                                                    size_t max) const {
   std::vector<protocol::SignatureEntry> entries;
   Status bad = Ok();
-  Status scanned = impl_->context.store->Scan(
-      Family::kPetitions, "l/" + storage::EncodeUint64(number), [&](std::string_view key, std::string_view value) {
+  // Straight to entry `from`: a page of a long log costs its own entries only.
+  Status scanned = impl_->context.store->ScanFrom(
+      Family::kPetitions, "l/" + storage::EncodeUint64(number), LogKey(number, from),
+      [&](std::string_view, std::string_view value) {
         if (entries.size() >= max) return false;
-        uint64_t index = storage::DecodeUint64(key.substr(10));
-        if (index < from) return true;
         Result<rapidjson::Document> doc = protocol::ParseJson(value, {});
         Result<protocol::SignatureEntry> entry =
             doc ? protocol::ReadSignatureEntry(*doc) : Result<protocol::SignatureEntry>(std::unexpected(doc.error()));
