@@ -41,4 +41,36 @@ void WriteCivicArticleHead(CivicWriter& writer, const CivicArticleHead& head) {
   WriteCivicAudience(writer, head.followers);
 }
 
+void WriteCivicAnswerHead(CivicWriter& writer, std::string_view type, std::string_view id,
+                          std::string_view actor, std::string_view to, const rapidjson::Value& answered,
+                          std::initializer_list<const char*> keys) {
+  WriteCivicContext(writer);
+  WriteMember(writer, "id", id);
+  WriteMember(writer, "type", type);
+  WriteMember(writer, "actor", actor);
+  writer.Key("to");
+  writer.StartArray();
+  writer.String(to.data(), static_cast<rapidjson::SizeType>(to.size()));
+  writer.EndArray();
+  writer.Key("object");
+  writer.StartObject();
+  for (const char* key : keys) {
+    auto it = answered.IsObject() ? answered.FindMember(key) : answered.MemberEnd();
+    if (it == answered.MemberEnd()) continue;
+    writer.Key(key);
+    it->value.Accept(writer);
+  }
+  writer.EndObject();
+}
+
+uint64_t ReadUintMember(const rapidjson::Value& object, const char* key, bool& ok) {
+  auto it = object.FindMember(key);
+  if (it == object.MemberEnd()) return 0;
+  if (!it->value.IsUint64()) {
+    ok = false;
+    return 0;
+  }
+  return it->value.GetUint64();
+}
+
 }  // namespace parvis::protocol

@@ -37,16 +37,6 @@ void ProposalMembers(Writer& writer, const ProposalDocument& p) {
   writer.Uint64(p.comments);
 }
 
-uint64_t Count(const rapidjson::Value& object, const char* key, bool& ok) {
-  auto it = object.FindMember(key);
-  if (it == object.MemberEnd()) return 0;
-  if (!it->value.IsUint64()) {
-    ok = false;
-    return 0;
-  }
-  return it->value.GetUint64();
-}
-
 // The line every reader shows under the text.
 std::string StatusLine(const ConsultationDocument& c) {
   std::string html = "<p><strong>Consultation</strong> · " + std::to_string(c.proposals.size()) + " proposals · " +
@@ -147,8 +137,8 @@ Result<ConsultationDocument> ReadConsultationArticle(const rapidjson::Value& art
       p.proposer = StringMember(item, "proposer").value_or("");
       p.content = StringMember(item, "content").value_or("");
       bool ok = true;
-      p.votes = {Count(item, "votesFor", ok), Count(item, "votesAgainst", ok), Count(item, "votesAbstain", ok)};
-      p.comments = Count(item, "commentCount", ok);
+      p.votes = {ReadUintMember(item, "votesFor", ok), ReadUintMember(item, "votesAgainst", ok), ReadUintMember(item, "votesAbstain", ok)};
+      p.comments = ReadUintMember(item, "commentCount", ok);
       if (!ok || p.id.empty()) return invalid("a proposal has no id or a count that is not a whole number");
       c.proposals.push_back(std::move(p));
     }
@@ -204,23 +194,8 @@ std::string ConsultationAnswerJson(std::string_view id, std::string_view organis
   rapidjson::StringBuffer buffer;
   Writer writer(buffer);
   writer.StartObject();
-  Context(writer);
-  Member(writer, "id", id);
-  Member(writer, "type", accepted ? "Accept" : "Reject");
-  Member(writer, "actor", organiser);
-  writer.Key("to");
-  writer.StartArray();
-  writer.String(to.data(), static_cast<rapidjson::SizeType>(to.size()));
-  writer.EndArray();
-  writer.Key("object");
-  writer.StartObject();
-  for (const char* key : {"id", "type", "actor", "object", "target", "choice"}) {
-    auto it = answered.IsObject() ? answered.FindMember(key) : answered.MemberEnd();
-    if (it == answered.MemberEnd()) continue;
-    writer.Key(key);
-    it->value.Accept(writer);
-  }
-  writer.EndObject();
+  WriteCivicAnswerHead(writer, accepted ? "Accept" : "Reject", id, organiser, to, answered,
+                       {"id", "type", "actor", "object", "target", "choice"});
   if (accepted && !result.empty()) Member(writer, "result", result);
   if (!accepted) Member(writer, "summary", result);
   writer.EndObject();

@@ -38,16 +38,6 @@ std::string StatusLine(const PetitionDocument& petition) {
   return html;
 }
 
-uint64_t UintMember(const rapidjson::Value& object, const char* key, bool& ok) {
-  auto it = object.FindMember(key);
-  if (it == object.MemberEnd()) return 0;
-  if (!it->value.IsUint64()) {
-    ok = false;
-    return 0;
-  }
-  return it->value.GetUint64();
-}
-
 }  // namespace
 
 std::string_view CivicContextJson() { return kContext; }
@@ -127,9 +117,9 @@ Result<PetitionDocument> ReadPetitionArticle(const rapidjson::Value& article) {
   doc.state = *state;
   doc.addressee = StringMember(p, "addressee").value_or("");
   bool ok = true;
-  doc.threshold = UintMember(p, "threshold", ok);
-  doc.count = UintMember(p, "signatureCount", ok);
-  doc.entries = UintMember(p, "logEntries", ok);
+  doc.threshold = ReadUintMember(p, "threshold", ok);
+  doc.count = ReadUintMember(p, "signatureCount", ok);
+  doc.entries = ReadUintMember(p, "logEntries", ok);
   if (!ok) return invalid("threshold, signatureCount or logEntries is not a whole number");
   if (std::optional<std::string> end = StringMember(p, "endTime")) {
     Result<int64_t> seconds = ParseRfc3339(*end);
@@ -174,25 +164,8 @@ std::string SignatureAnswerJson(std::string_view id, std::string_view organiser,
   rapidjson::StringBuffer buffer;
   Writer writer(buffer);
   writer.StartObject();
-  Context(writer);
-  Member(writer, "id", id);
-  Member(writer, "type", receipt != nullptr ? "Accept" : "Reject");
-  Member(writer, "actor", organiser);
-  writer.Key("to");
-  writer.StartArray();
-  writer.String(signer.data(), static_cast<rapidjson::SizeType>(signer.size()));
-  writer.EndArray();
-  // The answered activity as its sender wrote it, minus anything else:
-  // enough for the sender to recognise it.
-  writer.Key("object");
-  writer.StartObject();
-  for (const char* key : {"id", "type", "actor", "object"}) {
-    auto it = answered.IsObject() ? answered.FindMember(key) : answered.MemberEnd();
-    if (it == answered.MemberEnd()) continue;
-    writer.Key(key);
-    it->value.Accept(writer);
-  }
-  writer.EndObject();
+  WriteCivicAnswerHead(writer, receipt != nullptr ? "Accept" : "Reject", id, organiser, signer, answered,
+                       {"id", "type", "actor", "object"});
   if (receipt != nullptr) {
     writer.Key("receipt");
     writer.StartObject();
@@ -219,8 +192,8 @@ std::optional<SignatureReceipt> ReadSignatureReceipt(const rapidjson::Value& acc
   receipt.petition = StringMember(r, "petition").value_or("");
   receipt.hash = StringMember(r, "hash").value_or("");
   bool ok = true;
-  receipt.index = UintMember(r, "index", ok);
-  receipt.count = UintMember(r, "signatureCount", ok);
+  receipt.index = ReadUintMember(r, "index", ok);
+  receipt.count = ReadUintMember(r, "signatureCount", ok);
   if (!ok || receipt.petition.empty() || receipt.hash.size() != 64) return std::nullopt;
   return receipt;
 }

@@ -169,7 +169,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .now = UnixNow,
       .on_public_object = on_public_object,
   });
-  civic::PetitionContext civic_context{
+  civic::CivicContext civic_context{
       .config = &impl->config,
       .store = impl->store.get(),
       .accounts = impl->accounts.get(),

@@ -17,6 +17,14 @@ Status CheckLength(std::string_view what, std::string_view text, size_t max) {
   return Ok();
 }
 
+Status CheckDeadline(std::string_view what, int64_t deadline, int64_t now) {
+  constexpr int64_t kLongest = 2 * 366 * 86400;
+  if (deadline <= now || deadline > now + kLongest) {
+    return Fail(ErrorCode::kInvalidArgument, std::string(what) + " must be in the future and within two years");
+  }
+  return Ok();
+}
+
 std::optional<uint64_t> ParseDecimal(std::string_view digits) {
   if (digits.empty() || digits.size() > 18 || (digits[0] == '0' && digits.size() > 1)) return std::nullopt;
   uint64_t value = 0;

@@ -19,6 +19,10 @@ bool MayOrganise(accounts::AccountKind kind);
 // kInvalidArgument "WHAT must be 1 to MAX characters" unless 1..max code points.
 Status CheckLength(std::string_view what, std::string_view text, size_t max);
 
+// kInvalidArgument "WHAT must be in the future and within two years"
+// unless now < deadline <= now + two years.
+Status CheckDeadline(std::string_view what, int64_t deadline, int64_t now);
+
 // A whole decimal number as written in a path ("12"; no sign, no leading
 // zero but "0", at most 18 digits).
 std::optional<uint64_t> ParseDecimal(std::string_view digits);

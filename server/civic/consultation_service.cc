@@ -9,8 +9,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <spdlog/spdlog.h>
 
 #include "parvis/protocol/digest.h"
@@ -24,6 +22,7 @@
 #include "parvis/protocol/remote_actor.h"
 #include "server/civic/civic_audience.h"
 #include "server/civic/civic_rules.h"
+#include "server/civic/record_json.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/follow_store.h"
 #include "server/federation/paged_collection.h"
@@ -38,7 +37,6 @@ using storage::Family;
 
 namespace {
 
-constexpr int64_t kMaxSeconds = 2 * 366 * 86400;
 constexpr uint64_t kMaxProposals = 500;
 constexpr uint64_t kMaxComments = 1000;
 
@@ -52,36 +50,9 @@ std::string MineKey(storage::AccountId account, std::string_view proposal) {
 }
 std::string DirtyKey(uint64_t n) { return "d/" + Num(n); }
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-std::string S(const rapidjson::Value& v, const char* k) { return protocol::StringMember(v, k).value_or(""); }
-int64_t I(const rapidjson::Value& v, const char* k) {
-  auto it = v.FindMember(k);
-  return it != v.MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : 0;
-}
-
-// Records are small JSON objects of strings and integers.
-class RecordWriter {
- public:
-  RecordWriter() : writer_(buffer_) { writer_.StartObject(); }
-  RecordWriter& Str(const char* key, std::string_view value) {
-    writer_.Key(key);
-    writer_.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-    return *this;
-  }
-  RecordWriter& Int(const char* key, int64_t value) {
-    writer_.Key(key);
-    writer_.Int64(value);
-    return *this;
-  }
-  std::string Done() {
-    writer_.EndObject();
-    return buffer_.GetString();
-  }
-
- private:
-  rapidjson::StringBuffer buffer_;
-  Writer writer_;
-};
+// Short names for the record readers of record_json.h.
+constexpr auto S = RecordString;
+constexpr auto I = RecordInt;
 
 std::string EncodeConsultation(const Consultation& c) {
   return RecordWriter()
@@ -102,8 +73,8 @@ std::string EncodeConsultation(const Consultation& c) {
 }
 
 Result<Consultation> DecodeConsultation(std::string_view bytes) {
-  Result<rapidjson::Document> d = protocol::ParseJson(bytes, {});
-  if (!d || !d->IsObject()) return Fail(ErrorCode::kCorruption, "stored consultation is not JSON");
+  Result<rapidjson::Document> d = ParseRecord(bytes, "consultation");
+  if (!d) return std::unexpected(d.error());
   Consultation c;
   c.number = static_cast<uint64_t>(I(*d, "number"));
   c.account = static_cast<uint64_t>(I(*d, "account"));
@@ -135,8 +106,8 @@ std::string EncodeProposal(const Proposal& p) {
 }
 
 Result<Proposal> DecodeProposal(std::string_view bytes) {
-  Result<rapidjson::Document> d = protocol::ParseJson(bytes, {});
-  if (!d || !d->IsObject()) return Fail(ErrorCode::kCorruption, "stored proposal is not JSON");
+  Result<rapidjson::Document> d = ParseRecord(bytes, "proposal");
+  if (!d) return std::unexpected(d.error());
   Proposal p;
   p.index = static_cast<uint64_t>(I(*d, "index"));
   p.proposer = S(*d, "proposer");
@@ -176,7 +147,7 @@ std::string IdOf(const rapidjson::Value& activity, const char* key) {
 }  // namespace
 
 struct ConsultationService::Impl {
-  explicit Impl(PetitionContext c) : context(std::move(c)), urls(context.config->base_url) {}
+  explicit Impl(CivicContext c) : context(std::move(c)), urls(context.config->base_url) {}
 
   std::string Id(uint64_t number) const { return context.config->base_url + "/consultations/" + std::to_string(number); }
   std::string ProposalId(uint64_t number, uint64_t index) const {
@@ -373,13 +344,13 @@ struct ConsultationService::Impl {
     co_return doc->organiser;
   }
 
-  PetitionContext context;
+  CivicContext context;
   federation::ActorUrls urls;
   std::mutex mutex;
   std::unique_ptr<asio::steady_timer> timer;
 };
 
-ConsultationService::ConsultationService(PetitionContext context)
+ConsultationService::ConsultationService(CivicContext context)
     : impl_(std::make_shared<Impl>(std::move(context))) {}
 ConsultationService::~ConsultationService() { Stop(); }
 
@@ -412,9 +383,7 @@ asio::awaitable<Result<uint64_t>> ConsultationService::Create(const accounts::Ac
     co_return Fail(ErrorCode::kInvalidArgument, "participation is anyone or members");
   }
   int64_t now = impl_->context.now();
-  if (draft.deadline <= now || draft.deadline > now + kMaxSeconds) {
-    co_return Fail(ErrorCode::kInvalidArgument, "the closing date must be in the future and within two years");
-  }
+  if (Status ok = CheckDeadline("the closing date", draft.deadline, now); !ok) co_return std::unexpected(ok.error());
   Result<uint64_t> number = impl_->context.store->NextSequence("consultations");
   if (!number) co_return std::unexpected(number.error());
   Consultation c{.number = *number,
@@ -485,8 +454,8 @@ Result<std::optional<MyVote>> ConsultationService::Mine(storage::AccountId accou
       impl_->context.store->Get(Family::kConsultations, MineKey(account, proposal_id));
   if (!bytes) return std::unexpected(bytes.error());
   if (!bytes->has_value()) return std::optional<MyVote>();
-  Result<rapidjson::Document> d = protocol::ParseJson(**bytes, {});
-  if (!d || !d->IsObject()) return Fail(ErrorCode::kCorruption, "stored vote is not JSON");
+  Result<rapidjson::Document> d = ParseRecord(**bytes, "vote");
+  if (!d) return std::unexpected(d.error());
   MyVote vote{.choice = protocol::ParseVoteChoice(S(*d, "choice")).value_or(VoteChoice::kAbstain),
               .state = S(*d, "state"),
               .refusal = S(*d, "refusal")};

@@ -24,7 +24,9 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "parvis/protocol/consultation.h"
-#include "server/civic/petition_service.h"
+#include "server/civic/civic_context.h"
+#include "server/federation/activity_extension.h"
+#include "server/http/event_loop.h"
 
 namespace parvis::civic {
 
@@ -72,7 +74,7 @@ struct MyVote {
 
 class ConsultationService : public federation::ActivityExtension {
  public:
-  explicit ConsultationService(PetitionContext context);
+  explicit ConsultationService(CivicContext context);
   ~ConsultationService() override;
 
   // Opens a consultation at once and sends its Create to the followers.

@@ -21,7 +21,7 @@ namespace parvis::civic {
 using AlsoWrite = std::function<Status(const protocol::SignatureReceipt&, storage::Batch&)>;
 
 struct PetitionService::Impl {
-  explicit Impl(PetitionContext c) : context(std::move(c)), urls(context.config->base_url) {}
+  explicit Impl(CivicContext c) : context(std::move(c)), urls(context.config->base_url) {}
 
   std::string Id(uint64_t number) const;
   Result<std::optional<Petition>> Load(uint64_t number) const;
@@ -61,7 +61,7 @@ struct PetitionService::Impl {
   // The local account `actor_id` names, if any.
   std::optional<accounts::Account> LocalAccount(std::string_view actor_id) const;
 
-  PetitionContext context;
+  CivicContext context;
   federation::ActorUrls urls;
   // Serialises every change to this node's petitions and logs.
   std::mutex mutex;

@@ -32,7 +32,6 @@ using storage::Family;
 
 namespace {
 
-constexpr int64_t kMaxPetitionSeconds = 2 * 366 * 86400;
 constexpr uint64_t kMaxThreshold = 100'000'000;
 
 }  // namespace
@@ -271,7 +270,7 @@ asio::awaitable<Status> PetitionService::Impl::Announce(const Petition& petition
   co_return Ok();
 }
 
-PetitionService::PetitionService(PetitionContext context)
+PetitionService::PetitionService(CivicContext context)
     : impl_(std::make_shared<Impl>(std::move(context))) {}
 
 PetitionService::~PetitionService() { Stop(); }
@@ -288,9 +287,7 @@ Result<uint64_t> PetitionService::Create(const accounts::Account& organiser, con
     return Fail(ErrorCode::kInvalidArgument, "the threshold must be 1 to 100000000 signatures");
   }
   int64_t now = impl_->context.now();
-  if (draft.deadline <= now || draft.deadline > now + kMaxPetitionSeconds) {
-    return Fail(ErrorCode::kInvalidArgument, "the deadline must be in the future and within two years");
-  }
+  if (Status ok = CheckDeadline("the deadline", draft.deadline, now); !ok) return std::unexpected(ok.error());
   Result<uint64_t> number = impl_->context.store->NextSequence("petitions");
   if (!number) return std::unexpected(number.error());
   Petition petition{.number = *number,

@@ -28,6 +28,7 @@
 #include "parvis/protocol/petition.h"
 #include "parvis/storage.h"
 #include "server/accounts/account_service.h"
+#include "server/civic/civic_context.h"
 #include "server/federation/activity_extension.h"
 #include "server/federation/actor_directory.h"
 #include "server/federation/delivery_queue.h"
@@ -35,16 +36,6 @@
 #include "server/http/event_loop.h"
 
 namespace parvis::civic {
-
-struct PetitionContext {
-  const Config* config;
-  storage::Store* store;
-  accounts::AccountService* accounts;
-  federation::ActorDirectory* directory;
-  federation::DeliveryQueue* deliveries;
-  federation::PostService* posts;  // fetches remote petitions
-  std::function<int64_t()> now;
-};
 
 // What an organiser writes.
 struct PetitionDraft {
@@ -107,7 +98,7 @@ struct ExportedSignature {
 
 class PetitionService : public federation::ActivityExtension {
  public:
-  explicit PetitionService(PetitionContext context);
+  explicit PetitionService(CivicContext context);
   ~PetitionService() override;
 
   // Petitions are written by associations, citizen groups and public

@@ -1,56 +1,18 @@
 #include "server/civic/petition_store.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
-#include "parvis/protocol/json.h"
+#include "server/civic/record_json.h"
 
 namespace parvis::civic {
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 using protocol::PetitionState;
 
-void Str(Writer& w, const char* key, std::string_view value) {
-  w.Key(key);
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
-void Int(Writer& w, const char* key, int64_t value) {
-  w.Key(key);
-  w.Int64(value);
-}
-void Uint(Writer& w, const char* key, uint64_t value) {
-  w.Key(key);
-  w.Uint64(value);
-}
-void Bool(Writer& w, const char* key, bool value) {
-  w.Key(key);
-  w.Bool(value);
-}
-
-std::string S(const rapidjson::Value& doc, const char* key) {
-  return protocol::StringMember(doc, key).value_or("");
-}
-int64_t I(const rapidjson::Value& doc, const char* key) {
-  auto it = doc.FindMember(key);
-  return it != doc.MemberEnd() && it->value.IsInt64() ? it->value.GetInt64() : 0;
-}
-uint64_t U(const rapidjson::Value& doc, const char* key) {
-  auto it = doc.FindMember(key);
-  return it != doc.MemberEnd() && it->value.IsUint64() ? it->value.GetUint64() : 0;
-}
-bool B(const rapidjson::Value& doc, const char* key) {
-  auto it = doc.FindMember(key);
-  return it != doc.MemberEnd() && it->value.IsBool() && it->value.GetBool();
-}
-
-Result<rapidjson::Document> Parse(std::string_view bytes, const char* what) {
-  Result<rapidjson::Document> doc = protocol::ParseJson(bytes, {.max_bytes = 1 << 20});
-  if (!doc || !doc->IsObject()) {
-    return Fail(ErrorCode::kCorruption, std::string("stored ") + what + " record is not JSON");
-  }
-  return doc;
-}
+// Short names for the record readers of record_json.h.
+constexpr auto S = RecordString;
+constexpr auto I = RecordInt;
+constexpr auto U = RecordUint;
+constexpr auto B = RecordBool;
+constexpr auto Parse = ParseRecord;
 
 constexpr const char* kMineStates[] = {"pending", "signed", "refused", "withdrawing", "withdrawn"};
 
@@ -74,33 +36,30 @@ const char* MySignatureStateName(MySignatureState state) {
 }
 
 std::string EncodePetition(const Petition& p) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  Uint(w, "number", p.number);
-  Uint(w, "account", p.account);
-  Str(w, "organiser", p.organiser);
-  Str(w, "organiserName", p.organiser_name);
-  Str(w, "title", p.title);
-  Str(w, "source", p.source);
-  Str(w, "content", p.content);
-  Str(w, "addressee", p.addressee);
-  Uint(w, "threshold", p.threshold);
-  Int(w, "deadline", p.deadline);
-  Bool(w, "showsNames", p.shows_names);
-  Str(w, "state", protocol::PetitionStateName(p.stored_state));
-  Int(w, "published", p.published);
-  Int(w, "updated", p.updated);
-  Uint(w, "count", p.count);
-  Uint(w, "entries", p.entries);
-  Str(w, "head", p.head);
-  Str(w, "answer", p.answer);
-  Str(w, "answerSource", p.answer_source);
-  Int(w, "answered", p.answered);
-  Str(w, "secret", p.secret);
-  Int(w, "notified", p.notified);
-  w.EndObject();
-  return buffer.GetString();
+  return RecordWriter()
+      .Uint("number", p.number)
+      .Uint("account", p.account)
+      .Str("organiser", p.organiser)
+      .Str("organiserName", p.organiser_name)
+      .Str("title", p.title)
+      .Str("source", p.source)
+      .Str("content", p.content)
+      .Str("addressee", p.addressee)
+      .Uint("threshold", p.threshold)
+      .Int("deadline", p.deadline)
+      .Bool("showsNames", p.shows_names)
+      .Str("state", protocol::PetitionStateName(p.stored_state))
+      .Int("published", p.published)
+      .Int("updated", p.updated)
+      .Uint("count", p.count)
+      .Uint("entries", p.entries)
+      .Str("head", p.head)
+      .Str("answer", p.answer)
+      .Str("answerSource", p.answer_source)
+      .Int("answered", p.answered)
+      .Str("secret", p.secret)
+      .Int("notified", p.notified)
+      .Done();
 }
 
 Result<Petition> DecodePetition(std::string_view bytes) {
@@ -135,16 +94,13 @@ Result<Petition> DecodePetition(std::string_view bytes) {
 }
 
 std::string EncodeSigner(const SignerRecord& s) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  Str(w, "actor", s.actor);
-  Uint(w, "index", s.index);
-  Bool(w, "anonymous", s.anonymous);
-  Str(w, "activity", s.activity);
-  Int(w, "at", s.at);
-  w.EndObject();
-  return buffer.GetString();
+  return RecordWriter()
+      .Str("actor", s.actor)
+      .Uint("index", s.index)
+      .Bool("anonymous", s.anonymous)
+      .Str("activity", s.activity)
+      .Int("at", s.at)
+      .Done();
 }
 
 Result<SignerRecord> DecodeSigner(std::string_view bytes) {
@@ -158,20 +114,17 @@ Result<SignerRecord> DecodeSigner(std::string_view bytes) {
 }
 
 std::string EncodeMine(const MySignature& m, std::string_view organiser) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  Str(w, "petition", m.petition);
-  Str(w, "organiser", organiser);
-  Str(w, "state", MySignatureStateName(m.state));
-  Bool(w, "anonymous", m.anonymous);
-  Str(w, "activity", m.activity);
-  Uint(w, "index", m.index);
-  Str(w, "hash", m.hash);
-  Str(w, "refusal", m.refusal);
-  Int(w, "at", m.at);
-  w.EndObject();
-  return buffer.GetString();
+  return RecordWriter()
+      .Str("petition", m.petition)
+      .Str("organiser", organiser)
+      .Str("state", MySignatureStateName(m.state))
+      .Bool("anonymous", m.anonymous)
+      .Str("activity", m.activity)
+      .Uint("index", m.index)
+      .Str("hash", m.hash)
+      .Str("refusal", m.refusal)
+      .Int("at", m.at)
+      .Done();
 }
 
 Result<MySignature> DecodeMine(std::string_view bytes, std::string* organiser) {

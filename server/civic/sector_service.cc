@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 
 #include "parvis/protocol/json.h"
+#include "parvis/protocol/note_text.h"
 #include "parvis/protocol/remote_actor.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/domain_policy.h"
@@ -30,11 +31,7 @@ bool Covers(std::string_view domain, std::string_view host) {
          host[host.size() - domain.size() - 1] == '.';
 }
 
-size_t CountCharacters(std::string_view text) {
-  size_t count = 0;
-  for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  return count;
-}
+using protocol::CountCharacters;
 
 std::string EncodeChange(const SectorChange& change) {
   rapidjson::StringBuffer buffer;
