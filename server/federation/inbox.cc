@@ -138,6 +138,15 @@ boost::asio::awaitable<http::Response> Inbox::Receive(http::Request& request,
   // Remembered past the acceptance window, so it cannot come back.
   batch.Put(Family::kReplay, fingerprint,
             storage::EncodeUint64(static_cast<uint64_t>(now + 2 * protocol::kDefaultSignatureSkewSeconds)));
+  if (context_.direct) {
+    if (std::optional<http::Response> taken = context_.direct->Take(request.json, *envelope, batch)) {
+      if (taken->status / 100 != 2) co_return *std::move(taken);
+      if (Status written = context_.store->Write(batch); !written) {
+        co_return Refuse(503, "storage unavailable");
+      }
+      co_return *std::move(taken);
+    }
+  }
   Result<std::optional<std::string>> known = context_.store->Get(Family::kActivities, envelope->id);
   if (!known) co_return Refuse(503, "storage unavailable");
   if (!known->has_value()) {

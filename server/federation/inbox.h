@@ -19,6 +19,7 @@
 #include "server/accounts/account_service.h"
 #include "server/accounts/rate_limiter.h"
 #include "server/federation/actor_directory.h"
+#include "server/federation/direct_delivery.h"
 #include "server/federation/domain_policy.h"
 #include "server/federation/signature_verifier.h"
 #include "server/http/router.h"
@@ -40,6 +41,8 @@ struct InboxContext {
   std::function<int64_t()> now;
   // Called after an activity was queued, so processing starts at once.
   std::function<void()> on_queued;
+  // Offered every verified activity before it is stored; may be null.
+  DirectDelivery* direct = nullptr;
 };
 
 class Inbox {

@@ -16,6 +16,10 @@ namespace mustache = kainjow::mustache;
 constexpr std::string_view kContentSecurityPolicy =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+// The same, letting the page's own scripts compile WebAssembly (libsodium): still no eval.
+constexpr std::string_view kContentSecurityPolicyWithWasm =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' https: data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 bool Secure(const Config& config) { return config.base_url.starts_with("https://"); }
 
@@ -23,6 +27,15 @@ bool Secure(const Config& config) { return config.base_url.starts_with("https://
 
 std::string T(const Visitor& visitor, const std::string& key) {
   return Translate(visitor.locale, key);
+}
+
+std::optional<accounts::Account> ScriptSessionAccount(const PagesContext& context, const http::Request& request) {
+  if (request.method != "GET" && request.method != "HEAD" &&
+      !PassesCsrfHeader(request, context.config->base_url)) {
+    return std::nullopt;
+  }
+  Visitor visitor = ReadVisitor(context, request);
+  return visitor.account;
 }
 
 Visitor ReadVisitor(const PagesContext& context, const http::Request& request) {
@@ -134,6 +147,12 @@ std::variant<Form, http::Response> ReadPostedForm(const PagesContext& context,
 std::string Field(const Form& form, const std::string& name) {
   auto it = form.find(name);
   return it == form.end() ? "" : it->second;
+}
+
+void AllowWebAssembly(http::Response& response) {
+  for (auto& [name, value] : response.headers) {
+    if (name == "Content-Security-Policy") value = std::string(kContentSecurityPolicyWithWasm);
+  }
 }
 
 http::Response MessagePage(const PagesContext& context, const Visitor& visitor, int status,

@@ -56,11 +56,21 @@ struct Visitor {
 // read as an anonymous visitor.
 Visitor ReadVisitor(const PagesContext& context, const http::Request& request);
 
+// The signed-in account of a script's request (JSON APIs called from pages):
+// the session's account, if any, provided a request that changes something
+// passes PassesCsrfHeader.
+std::optional<accounts::Account> ScriptSessionAccount(const PagesContext& context, const http::Request& request);
+
 // `templates/NAME.html` rendered with `data` (plus the visitor, the strings
 // `t.*` of its language, `csrf`, the node's name), inside the layout.
 http::Response RenderPage(const PagesContext& context, const Visitor& visitor,
                           std::string_view name, const std::string& title,
                           kainjow::mustache::data data, int status = 200);
+
+// Lets a page rendered by RenderPage compile WebAssembly ('wasm-unsafe-eval'
+// in its Content-Security-Policy; eval stays forbidden). Only /messages needs
+// it, for libsodium.
+void AllowWebAssembly(http::Response& response);
 
 // The page that says only `message` (an error or a notice), with a link back.
 http::Response MessagePage(const PagesContext& context, const Visitor& visitor, int status,

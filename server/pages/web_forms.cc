@@ -76,16 +76,27 @@ std::string SetCookie(std::string_view name, std::string_view value, std::string
   return cookie;
 }
 
-bool PassesCsrf(const http::Request& request, const std::map<std::string, std::string>& form,
-                std::string_view base_url) {
+namespace {
+
+bool TokenMatchesCookie(const http::Request& request, std::string_view token, std::string_view base_url) {
   std::optional<std::string> cookie = CookieValue(request, kCsrfCookie);
-  auto field = form.find("csrf");
-  if (!cookie || cookie->size() < 32 || field == form.end() || field->second.size() != cookie->size()) {
-    return false;
-  }
-  if (sodium_memcmp(cookie->data(), field->second.data(), cookie->size()) != 0) return false;
+  if (!cookie || cookie->size() < 32 || token.size() != cookie->size()) return false;
+  if (sodium_memcmp(cookie->data(), token.data(), cookie->size()) != 0) return false;
   std::optional<std::string_view> origin = request.Header("origin");
   return !origin || *origin == OriginOf(base_url);
+}
+
+}  // namespace
+
+bool PassesCsrf(const http::Request& request, const std::map<std::string, std::string>& form,
+                std::string_view base_url) {
+  auto field = form.find("csrf");
+  return field != form.end() && TokenMatchesCookie(request, field->second, base_url);
+}
+
+bool PassesCsrfHeader(const http::Request& request, std::string_view base_url) {
+  std::optional<std::string_view> header = request.Header(kCsrfHeader);
+  return header && TokenMatchesCookie(request, *header, base_url);
 }
 
 std::string UrlEncode(std::string_view text) {

@@ -38,6 +38,12 @@ std::string SetCookie(std::string_view name, std::string_view value, std::string
 bool PassesCsrf(const http::Request& request, const std::map<std::string, std::string>& form,
                 std::string_view base_url);
 
+// For scripts: true if the X-Parvis-CSRF header matches the CSRF cookie (the
+// page hands scripts the token in <meta name="csrf-token">) and the Origin,
+// if any, is `base_url`'s.
+inline constexpr std::string_view kCsrfHeader = "x-parvis-csrf";
+bool PassesCsrfHeader(const http::Request& request, std::string_view base_url);
+
 // `text` percent-encoded for a query parameter (all but unreserved characters).
 std::string UrlEncode(std::string_view text);
 

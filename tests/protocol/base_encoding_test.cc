@@ -4,6 +4,7 @@
 
 #include "parvis/protocol/base58.h"
 #include "parvis/protocol/base64.h"
+#include "parvis/protocol/hex.h"
 
 namespace parvis::protocol {
 namespace {
@@ -130,3 +131,17 @@ TEST(Multibase, OnlyBase58BtcIsUnderstood) {
 
 }  // namespace
 }  // namespace parvis::protocol
+
+TEST(Hex, DecodesWhatEncodeHexWrites) {
+  const std::string bytes("\x00\x01\xfe\xff", 4);
+  EXPECT_EQ(parvis::protocol::EncodeHex(bytes), "0001feff");
+  EXPECT_EQ(parvis::protocol::DecodeHex("0001feff"), bytes);
+  EXPECT_EQ(parvis::protocol::DecodeHex("0001FEFF"), bytes);
+  EXPECT_EQ(parvis::protocol::DecodeHex(""), std::string());
+}
+
+TEST(Hex, RefusesMalformedText) {
+  for (const char* text : {"0", "abc", "zz", "00 1", "0x00", "00\n"}) {
+    EXPECT_FALSE(parvis::protocol::DecodeHex(text).has_value()) << text;
+  }
+}

@@ -140,6 +140,7 @@ TEST(FamilyTest, NamesAreFixed) {
       {Family::kSectors, "sectors"},
       {Family::kPetitions, "petitions"},
       {Family::kConsultations, "consultations"},
+      {Family::kMessages, "messages"},
       {Family::kReplay, "replay"},
   };
   ASSERT_EQ(AllFamilies().size(), cases.size());

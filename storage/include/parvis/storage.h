@@ -58,6 +58,7 @@ enum class Family {
   kSectors,         // "actor/" + actor id -> moderator's sector; "log/" + 8-byte sequence -> reclassification
   kPetitions,       // petitions, their signature logs and signers; an account's own signatures (docs/storage.md)
   kConsultations,   // consultations, proposals, votes, comments; an account's own votes (docs/storage.md)
+  kMessages,        // encrypted messaging: key directories, prekeys, waiting ciphertexts, backups (docs/storage.md)
   kReplay,          // signature fingerprint -> expiry (seconds, 8-byte big-endian)
   // kReplay stays last: store_impl.h sizes its handle table from it. Add new
   // families before it, and to AllFamilies().

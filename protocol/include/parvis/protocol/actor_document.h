@@ -26,6 +26,7 @@ struct LocalActor {
   std::string icon_url;         // avatar; empty: none
   std::string icon_media_type;  // its type ("image/png")
   std::string sector;           // "civic" or "commercial" (parvis:sector); empty: omitted
+  std::string e2ee_keys;        // key directory for encrypted messages (parvis:e2eeKeys); empty: omitted
 };
 
 // Compact JSON with @context.
