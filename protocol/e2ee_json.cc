@@ -253,6 +253,16 @@ std::string WriteClaimAnswer(const std::vector<ClaimedDevice>& devices) {
   return Text(buffer);
 }
 
+Result<PrekeyBundle> BundleFor(const KeyDirectory& directory, const ClaimedDevice& claimed) {
+  for (const auto& device : directory.devices) {
+    if (device.keys.id == claimed.id) {
+      return PrekeyBundle{device.keys, claimed.signed_prekey, claimed.one_time_prekey};
+    }
+  }
+  return Fail(ErrorCode::kNotFound,
+              "device " + claimed.id + " is not in the key directory of " + directory.owner);
+}
+
 Result<EncryptedEnvelope> ParseEncryptedEnvelope(std::string_view json) {
   PARVIS_E2EE_TRY(document, internal::ParseObject(json, "the envelope"));
   const std::string where = "envelope";

@@ -1,3 +1,4 @@
+// Strict JSON member readers and writer helpers for the e2ee documents.
 #include "e2ee_json_fields.h"
 
 #include "e2ee_bytes.h"

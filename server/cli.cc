@@ -24,6 +24,7 @@
 #include "server/http/event_loop.h"
 #include "server/http/http_client.h"
 #include "server/http/local_client.h"
+#include "server/msg_command.h"
 #include "server/node.h"
 
 #ifndef PARVIS_VERSION
@@ -685,6 +686,7 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   verify_petition->add_option("URL", petition_url, "The petition's id (URL)")->required();
   verify_petition->add_flag("--allow-private-addresses", verify_private,
                             "Allow loopback and private addresses (tests, local networks)");
+  MsgCommands msg(app);
   app.add_subcommand("version", "Print the version.");
 
   try {
@@ -713,6 +715,7 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
     return kExitOk;
   }
   if (serve->parsed()) return RunServe(config_file, streams);
+  if (msg.parsed()) return msg.Run(streams);
   if (verify_petition->parsed()) return VerifyPetitionCommand(streams, petition_url, verify_private);
   if (petition_create->parsed()) return PetitionCreate(config_file, streams, petition_args);
   if (consultation_create->parsed()) {

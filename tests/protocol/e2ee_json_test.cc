@@ -181,6 +181,24 @@ TEST(E2eeKeyDirectory, SixtyFourDevicesAtMost) {
   EXPECT_EQ(parsed.error().code, ErrorCode::kLimitExceeded);
 }
 
+TEST(E2eeClaimAnswer, BundleComesFromTheDirectoryAndTheClaim) {
+  auto directory = ParseKeyDirectory(GoodDirectory());
+  ASSERT_TRUE(directory.has_value());
+  // GoodDirectory's devices are Counter("device N") with signed prekey 7 from Counter("spk").
+  const DeviceSecrets device = GenerateDevice(Counter("device 0"));
+  ClaimedDevice claimed{device.id,
+                        SignPrekey(PrekeyKind::kSigned, device, GeneratePrekey(7, Counter("spk"))),
+                        SignPrekey(PrekeyKind::kOneTime, device, GeneratePrekey(9, Counter("o")))};
+  auto bundle = BundleFor(*directory, claimed);
+  ASSERT_TRUE(bundle.has_value()) << bundle.error().message;
+  EXPECT_EQ(bundle->device.identity_key, device.identity.public_key);
+  EXPECT_TRUE(Session::Initiate(GenerateDhKeyPair(Counter("a")), *bundle).has_value());
+  claimed.id = GenerateDeviceId(Counter("unknown"));
+  auto missing = BundleFor(*directory, claimed);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
 TEST(E2eeClaimAnswer, RoundTripsAndRejectsMalformed) {
   const DeviceSecrets bob = GenerateDevice(Counter("bob"));
   std::vector<ClaimedDevice> devices = {

@@ -437,6 +437,10 @@ std::string BuildE2eeVectors() {
   root.Str("producedBy",
            "tests/protocol/e2ee_vector_builder.cc (PARVIS_WRITE_E2EE_VECTORS=path "
            "parvis_protocol_tests --gtest_filter=E2eeVectors.Write)");
+  root.Str("independentCheck",
+           "tests/vectors/check_e2ee_v1.py FILE: a Python implementation written from "
+           "docs/e2ee.md alone (hashlib, the cryptography package, libargon2) that recomputes "
+           "every value here");
   AddKdf(root);
   AddKeysAndSignatures(root);
   AddX3dh(root);

@@ -364,6 +364,11 @@ struct ClaimedDevice {
 };
 Result<std::vector<ClaimedDevice>> ParseClaimAnswer(std::string_view json);
 std::string WriteClaimAnswer(const std::vector<ClaimedDevice>& devices);
+// The X3DH bundle of `claimed`, with the device's keys from `directory`
+// (which the caller has checked with VerifyKeyDirectory). kNotFound when the
+// directory does not list the device. Session::Initiate checks the prekey
+// signatures.
+Result<PrekeyBundle> BundleFor(const KeyDirectory& directory, const ClaimedDevice& claimed);
 
 // The EncryptedMessage object of section 7. Entries hold decoded bodies.
 struct EnvelopeEntry {
