@@ -220,7 +220,11 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .extension = impl->civic_extensions.get(),
   });
   federation::InboxProcessor* processor = impl->processor.get();
-  impl->pruner = std::make_unique<federation::ReplayPruner>(*impl->store, *impl->loop, UnixNow);
+  messaging::MessagingService* messages = impl->messaging.get();
+  impl->pruner = std::make_unique<federation::ReplayPruner>(*impl->store, *impl->loop, UnixNow, [messages] {
+    Result<uint64_t> pruned = messages->Prune();
+    if (!pruned) spdlog::warn("pruning encrypted messages: {}", pruned.error().message);
+  });
   impl->inbox = std::make_unique<federation::Inbox>(federation::InboxContext{
       .config = &impl->config,
       .store = impl->store.get(),

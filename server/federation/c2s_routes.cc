@@ -5,7 +5,7 @@
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/note_text.h"
 #include "parvis/protocol/remote_actor.h"
-#include "server/accounts/token_store.h"
+#include "server/accounts/bearer_auth.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/inbox_items.h"
 #include "server/federation/paged_collection.h"
@@ -16,12 +16,6 @@ namespace {
 using storage::Family;
 
 constexpr size_t kInboxPageSize = 20;
-
-http::Response Unauthorized(std::string_view message) {
-  http::Response response = http::Response::JsonError(401, message);
-  response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"parvis\", error=\"invalid_token\"");
-  return response;
-}
 
 // The account named in the path, if the request carries one of its tokens.
 std::variant<accounts::Account, http::Response> Authenticate(const C2sContext& context,
@@ -34,16 +28,11 @@ std::variant<accounts::Account, http::Response> Authenticate(const C2sContext& c
     if (found->has_value()) account = **found;
   }
   if (!account) return http::Response::JsonError(404, "no such account");
-  std::optional<std::string_view> header = request.Header("authorization");
-  if (!header) return Unauthorized("a bearer token is required (parvis admin token NAME)");
-  std::string scheme = protocol::LowerAscii(header->substr(0, 7));
-  if (scheme != "bearer ") return Unauthorized("the Authorization header must be: Bearer TOKEN");
-  std::string_view token = header->substr(7);
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  Result<std::optional<storage::AccountId>> owner = accounts::TokenStore(*context.store).Verify(token);
-  if (!owner) return http::Response::JsonError(503, "storage unavailable");
-  if (!owner->has_value()) return Unauthorized("the token is unknown or revoked");
-  if (**owner != account->id) {
+  std::optional<std::variant<accounts::Account, http::Response>> bearer =
+      accounts::BearerAccount(*context.store, *context.accounts, request);
+  if (!bearer) return accounts::BearerUnauthorized("a bearer token is required (parvis admin token NAME)");
+  if (auto* refused = std::get_if<http::Response>(&*bearer)) return *std::move(refused);
+  if (std::get<accounts::Account>(*bearer).id != account->id) {
     return http::Response::JsonError(403, "the token belongs to another account");
   }
   return *std::move(account);

@@ -30,8 +30,8 @@ Result<size_t> PruneReplayFingerprints(storage::Store& store, int64_t now, size_
 }
 
 struct ReplayPruner::Impl {
-  Impl(storage::Store& s, http::EventLoop& l, std::function<int64_t()> n)
-      : store(s), timer(l.context()), now(std::move(n)) {}
+  Impl(storage::Store& s, http::EventLoop& l, std::function<int64_t()> n, std::function<void()> a)
+      : store(s), timer(l.context()), now(std::move(n)), also(std::move(a)) {}
 
   // The coroutine holds no reference to the Impl. The pruner goes before
   // the event loop (Node's destructor resets it after the loop stopped):
@@ -41,6 +41,7 @@ struct ReplayPruner::Impl {
     for (;;) {
       Result<size_t> pruned = PruneReplayFingerprints(self->store, self->now());
       if (!pruned) spdlog::warn("replay pruning: {}", pruned.error().message);
+      if (self->also) self->also();
       self->timer.expires_after(std::chrono::minutes(10));
       auto [ec] = co_await self->timer.async_wait(asio::as_tuple(asio::use_awaitable));
       if (ec) co_return;
@@ -50,10 +51,12 @@ struct ReplayPruner::Impl {
   storage::Store& store;
   asio::steady_timer timer;
   std::function<int64_t()> now;
+  std::function<void()> also;
 };
 
-ReplayPruner::ReplayPruner(storage::Store& store, http::EventLoop& loop, std::function<int64_t()> now)
-    : impl_(std::make_unique<Impl>(store, loop, std::move(now))) {}
+ReplayPruner::ReplayPruner(storage::Store& store, http::EventLoop& loop, std::function<int64_t()> now,
+                           std::function<void()> also)
+    : impl_(std::make_unique<Impl>(store, loop, std::move(now), std::move(also))) {}
 
 ReplayPruner::~ReplayPruner() = default;
 

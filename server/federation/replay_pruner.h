@@ -22,7 +22,10 @@ class ReplayPruner {
  public:
   // `store` must outlive the pruner; the pruner must be destroyed before
   // `loop` is, or after the loop stopped running.
-  ReplayPruner(storage::Store& store, http::EventLoop& loop, std::function<int64_t()> now);
+  // `also` (may be empty) runs at every round too: other records with an
+  // expiry (encrypted messages nobody fetched) are pruned on the same timer.
+  ReplayPruner(storage::Store& store, http::EventLoop& loop, std::function<int64_t()> now,
+               std::function<void()> also = {});
   ~ReplayPruner();
 
   // Prunes every ten minutes on the loop, until the loop stops.

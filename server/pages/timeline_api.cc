@@ -10,7 +10,7 @@
 #include "parvis/protocol/note.h"
 #include "parvis/protocol/note_text.h"
 #include "parvis/protocol/sector.h"
-#include "server/accounts/token_store.h"
+#include "server/accounts/bearer_auth.h"
 #include "server/civic/timeline_ordering.h"
 #include "server/pages/timeline_reader.h"
 #include "server/pages/translations.h"
@@ -28,30 +28,15 @@ void String(JsonWriter& writer, std::string_view text) {
   writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
-http::Response Unauthorized(std::string_view message) {
-  http::Response response = http::Response::JsonError(401, message);
-  response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"parvis\", error=\"invalid_token\"");
-  return response;
-}
-
 // The reader: the owner of a bearer token, else the session's account, else
 // nobody. A token that does not verify is refused outright.
 std::variant<Visitor, http::Response> Authenticate(const PagesContext& context, const http::Request& request) {
-  std::optional<std::string_view> header = request.Header("authorization");
-  if (!header) return ReadVisitor(context, request);
-  if (protocol::LowerAscii(header->substr(0, 7)) != "bearer ") {
-    return Unauthorized("the Authorization header must be: Bearer TOKEN");
-  }
-  std::string_view token = header->substr(7);
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  Result<std::optional<storage::AccountId>> owner = accounts::TokenStore(*context.store).Verify(token);
-  if (!owner) return http::Response::JsonError(503, "storage unavailable");
-  if (!owner->has_value()) return Unauthorized("the token is unknown or revoked");
-  Result<std::optional<accounts::Account>> account = context.accounts->FindById(**owner);
-  if (!account) return http::Response::JsonError(503, "storage unavailable");
-  if (!account->has_value()) return Unauthorized("the token's account is gone");
+  std::optional<std::variant<accounts::Account, http::Response>> bearer =
+      accounts::BearerAccount(*context.store, *context.accounts, request);
+  if (!bearer) return ReadVisitor(context, request);
+  if (auto* refused = std::get_if<http::Response>(&*bearer)) return *std::move(refused);
   Visitor visitor;
-  visitor.account = **account;
+  visitor.account = std::get<accounts::Account>(*bearer);
   visitor.locale = "en";
   return visitor;
 }
@@ -138,7 +123,7 @@ http::Response ReadApi(const PagesContext& context, http::Request& request) {
   if (auto* refused = std::get_if<http::Response>(&authenticated)) return std::move(*refused);
   const Visitor& visitor = std::get<Visitor>(authenticated);
   if (*kind == TimelineKind::kHome && !visitor.account) {
-    return Unauthorized("the home timeline needs a bearer token (parvis admin token NAME) or a session");
+    return accounts::BearerUnauthorized("the home timeline needs a bearer token (parvis admin token NAME) or a session");
   }
   std::optional<civic::Ordering> ordering =
       civic::ParseOrdering(request.QueryParam("order").value_or("chronological"));

@@ -94,6 +94,11 @@ function conversation(page, peer) {
   return page.locator(`section.conversation[data-peer="${peer}"]`);
 }
 
+// The 60 digits in what `parvis msg verify` prints (the actor's address has digits too).
+function safetyNumberOf(output) {
+  return output.split('\n').filter((line) => /^\s+[0-9 ]+$/.test(line)).join('').replace(/\s/g, '');
+}
+
 // Runs `parvis msg read --json` until a message arrives; returns the messages.
 async function cliReadUntil(state, predicate, what) {
   const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
@@ -192,6 +197,8 @@ test('alice (browser, node A) and bob (parvis msg, node B) exchange encrypted me
     const csp = (await page.request.get(nodeA.url('/messages'))).headers()['content-security-policy'];
     assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
     assert.doesNotMatch(csp, /'unsafe-eval'|'unsafe-inline'/);
+    const homeCsp = (await page.request.get(nodeA.url('/home'))).headers()['content-security-policy'];
+    assert.doesNotMatch(homeCsp, /wasm/, 'only /messages may compile WebAssembly');
     await setUpNewKeys(page);
     assert.equal(await page.locator('#msg-devices li').count(), 1, 'one device: this browser');
 
@@ -222,7 +229,7 @@ test('alice (browser, node A) and bob (parvis msg, node B) exchange encrypted me
     assert.equal(await conversation(page, bob).locator('li.incoming .sender').last().innerText(), bob);
 
     // The safety numbers agree; alice marks bob's key as verified.
-    const cliNumber = msg(['verify', '--state', bobState, alice]).replace(/[^0-9]/g, '').slice(-60);
+    const cliNumber = safetyNumberOf(msg(['verify', '--state', bobState, alice]));
     const pageNumber = (await conversation(page, bob).locator('code.safety-number').innerText()).replace(/\s/g, '');
     assert.equal(pageNumber.length, 60);
     assert.equal(pageNumber, cliNumber, 'the browser and parvis msg verify show the same safety number');
@@ -294,6 +301,28 @@ test('alice (browser, node A) and bob (parvis msg, node B) exchange encrypted me
     assert.equal(await page.locator('#msg-devices li').count(), 1);
     await other.locator('#msg-error', { hasText: js('err_revoked') }).waitFor({ timeout: 15000 });
 
+    // bob replaces his key (a new device, without the backup): alice is warned, and his
+    // message waits on the node until she accepts the new key.
+    const bobNewState = join(cliDir, 'bob-new.json');
+    msg(['keys', '--init', '--state', bobNewState, '--node', nodeB.baseUrl, '--account', 'bob', '--token', token,
+         '--reset', '--allow-private-addresses']);
+    const afterReset = 'My new key: compare the numbers again, please.';
+    msg(['send', '--state', bobNewState, '--to', alice], afterReset);
+    const warning = conversation(page, bob).locator('.key-changed');
+    await warning.locator('p', { hasText: js('held', { count: 1 }) }).waitFor({ timeout: DELIVERY_TIMEOUT_MS });
+    assert.ok((await warning.innerText()).includes(js('key_changed', { actor: bob })), 'the warning explains');
+    assert.equal(await warning.getAttribute('role'), 'alert');
+    assert.equal(await conversation(page, bob).locator('li', { hasText: afterReset }).count(), 0, 'held');
+    const newNumber = (await warning.locator('code.new-safety-number').innerText()).replace(/\s/g, '');
+    assert.equal(newNumber, safetyNumberOf(msg(['verify', '--state', bobNewState, alice])),
+                 'the new safety number is the one of bob\'s new device');
+    assert.notEqual(newNumber, pageNumber);
+    await warning.getByRole('button', { name: js('accept_key'), exact: true }).click();
+    await conversation(page, bob).locator('li.incoming', { hasText: afterReset }).waitFor({ timeout: 10000 });
+    assert.equal(await conversation(page, bob).locator('.key-changed').count(), 0);
+    assert.equal(await conversation(page, bob).locator('.not-verified').innerText(), js('not_verified'));
+    assert.equal((await conversation(page, bob).locator('code.safety-number').innerText()).replace(/\s/g, ''), newNumber);
+
     assert.deepEqual(errors.filter((e) => !/404/.test(e)), [], 'console errors on the first browser');
     assert.deepEqual(otherErrors.filter((e) => !/40[14]/.test(e)), [], 'console errors on the second browser');
   } finally {
@@ -302,7 +331,7 @@ test('alice (browser, node A) and bob (parvis msg, node B) exchange encrypted me
   }
 });
 
-test('has no serious or critical accessibility violation (axe-core), set up or not', { timeout: 60000 },
+test('has no serious or critical accessibility violation (axe-core), set up or not; fits 320 px', { timeout: 60000 },
      async () => {
   // Only this context bypasses the page's CSP, so that axe's source can be injected.
   const context = await newContext(browser, { bypassCSP: true });
@@ -320,6 +349,9 @@ test('has no serious or critical accessibility violation (axe-core), set up or n
     await conversation(page, alice).waitFor();
     violations = await axeScan(page);
     assert.equal(violations.length, 0, `axe violations (conversations):\n${formatViolations(violations)}`);
+    await page.setViewportSize({ width: 320, height: 640 });
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth),
+              'no horizontal scrolling at 320 px');
   } finally {
     await context.close();
   }

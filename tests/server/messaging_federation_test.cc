@@ -13,6 +13,8 @@
 
 #include "parvis/protocol/e2ee.h"
 #include "parvis/protocol/json.h"
+#include "server/accounts/account_service.h"
+#include "server/messaging/message_store.h"
 #include "server/messaging/msg_client.h"
 #include "support/eventually.h"
 #include "support/node_steps.h"
@@ -419,6 +421,70 @@ TEST_F(MessagingFederationTest, HostileClientRequestsGetClearErrorsAndChangeNoth
   EXPECT_EQ(BodyOf(b_.Get("/users/bob/e2ee")), directory_before);
   // A lower version of the list is refused; the client state is intact and works.
   ASSERT_TRUE(bob->Devices().has_value());
+}
+
+}  // namespace
+}  // namespace parvis
+
+namespace parvis {
+namespace {
+
+// What a hostile or broken node could hand Bob's device: the same ciphertext
+// again, a ciphertext with one byte changed, a truncated one, one claiming
+// another sender. Bob's client rejects each, and the session still works.
+TEST_F(MessagingFederationTest, TheClientRejectsReplayedTamperedAndTruncatedEnvelopes) {
+  auto alice = NewDevice(a_, alice_token_, alice_, "alice.json");
+  auto bob = NewDevice(b_, bob_token_, bob_, "bob.json");
+  ASSERT_TRUE(alice && bob);
+  ASSERT_TRUE(alice->Send({bob_}, "genuine").has_value());
+  // Take the ciphertext as the node holds it, before Bob reads it.
+  messaging::MessageStore store(b_.node().store());
+  parvis::accounts::AccountService service(b_.node().store(), [] { return int64_t{0}; });
+  Result<std::optional<parvis::accounts::Account>> account = service.FindByName("bob");
+  ASSERT_TRUE(account && account->has_value());
+  std::vector<messaging::WaitingMessage> waiting;
+  ASSERT_TRUE(Eventually([&] {
+    Result<std::vector<messaging::WaitingMessage>> found = store.Waiting((*account)->id, bob->device_id(), 10);
+    if (found) waiting = *found;
+    return waiting.size() == 1;
+  }));
+  ASSERT_EQ(ReadAtLeast(*bob, 1).at(0).content, "genuine");
+
+  messaging::WaitingMessage original = waiting[0];
+  Result<std::string> bytes = e2ee::DecodeBase64Url(original.body);
+  ASSERT_TRUE(bytes.has_value());
+  std::vector<std::pair<std::string, messaging::WaitingMessage>> forged;
+  forged.push_back({"replayed", original});
+  for (size_t at : {size_t{0}, size_t{1}, size_t{3}, size_t{40}, bytes->size() / 2, bytes->size() - 1}) {
+    std::string changed = *bytes;
+    changed[at] = static_cast<char>(changed[at] ^ 0x01);
+    messaging::WaitingMessage message = original;
+    message.body = e2ee::EncodeBase64Url(changed);
+    forged.push_back({"byte " + std::to_string(at) + " changed", message});
+  }
+  for (size_t length : {size_t{0}, size_t{10}, bytes->size() - 16, bytes->size() - 1}) {
+    messaging::WaitingMessage message = original;
+    message.body = e2ee::EncodeBase64Url(bytes->substr(0, length));
+    forged.push_back({"cut to " + std::to_string(length) + " bytes", message});
+  }
+  messaging::WaitingMessage other_sender = original;
+  other_sender.from = b_.base() + "/users/bob";
+  forged.push_back({"another sender", other_sender});
+  messaging::WaitingMessage not_base64 = original;
+  not_base64.body = "%%%";
+  forged.push_back({"not base64url", not_base64});
+  for (const auto& [name, message] : forged) {
+    storage::Batch batch;
+    ASSERT_TRUE(store.PutMessage(batch, (*account)->id, bob->device_id(), message).has_value());
+    ASSERT_TRUE(b_.node().store().Write(batch).has_value());
+    Result<messaging::ReadOutcome> read = bob->Read();
+    ASSERT_TRUE(read.has_value()) << name << ": " << read.error().message;
+    EXPECT_TRUE(read->messages.empty()) << name << " was accepted: " << read->messages.at(0).content;
+    EXPECT_EQ(read->rejected.size(), 1u) << name;
+  }
+  // The session survived every attempt.
+  ASSERT_TRUE(alice->Send({bob_}, "still fine").has_value());
+  EXPECT_EQ(ReadAtLeast(*bob, 1).at(0).content, "still fine");
 }
 
 }  // namespace

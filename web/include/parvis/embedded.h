@@ -14,10 +14,13 @@ struct File {
   std::string_view bytes;
 };
 
-// Every file under web/templates and web/static.
+// Every file under web/templates, web/static (sub-folders too, such as
+// "static/e2ee/parvis-e2ee.js") and web/i18n.
 std::span<const File> web();
 
-// The file at `path` in web(), if any.
+// The file at `path` in web(), or else among the browser libraries embedded
+// from web/node_modules when the build found them
+// ("static/vendor-libsodium-wrappers.mjs"; see web/CMakeLists.txt), if any.
 std::optional<std::string_view> FindWebFile(std::string_view path);
 
 }  // namespace parvis::embedded

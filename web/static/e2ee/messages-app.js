@@ -315,6 +315,7 @@ async function poll() {
   const directories = new Map();
   let rejected = 0;
   const news = [];
+  const warningsBefore = keyWarnings();
   for (const changed of changedKeys.values()) changed.held = 0;
   for (const item of waiting?.messages ?? []) {
     const { id, from, senderDevice, body } = item;
@@ -329,6 +330,8 @@ async function poll() {
         changedKeys.get(from).held += 1;
         continue;
       }
+      // Held too while the sender's node cannot be reached: it may answer later.
+      if (directory instanceof ApiError && directory.status >= 500) continue;
       acknowledged.push(id);
       rejected += 1;
       continue;
@@ -349,7 +352,14 @@ async function poll() {
     status(t("status_new", { actor: news[news.length - 1].from }));
   }
   if (rejected) showError(t("err_rejected", { count: rejected }));
-  if (news.length || changedKeys.size) await render();
+  // Rendered only when something changed, so that focus and screen readers are left alone.
+  if (news.length || keyWarnings() !== warningsBefore) await render();
+}
+
+// What the key-change warnings show, to tell whether they changed.
+function keyWarnings() {
+  return JSON.stringify([...changedKeys].map(([who, changed]) => [who, changed.held,
+                                                                  e2ee.b64encode(changed.accountKey)]));
 }
 
 async function receiveOne(from, senderDevice, body, directory) {
