@@ -30,6 +30,8 @@ PACKAGES=(
   chromium                     # headless browser for the page tests (tests/browser)
   clang                        # libFuzzer targets (tests/fuzz, scripts/fuzz.sh)
   libclang-rt-14-dev           # libFuzzer and sanitizer runtimes for clang
+  python3-cryptography         # independent check of the e2ee test vectors (tests/vectors)
+  libargon2-1                  # its Argon2id
 )
 
 # Operators may name more packages to install alongside (space-separated).

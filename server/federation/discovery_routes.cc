@@ -84,7 +84,7 @@ http::Response NodeInfoDocument(const DiscoveryContext& context) {
       .federation_mode = FederationModeName(config.federation),
       // What the civic wing offers (docs/protocol.md): other software can
       // tell a Parvis node's extensions from this list.
-      .civic_features = {"sectors", "petitions", "signature-log", "consultations"},
+      .civic_features = {"sectors", "petitions", "signature-log", "consultations", "e2ee-messages-v1"},
   };
   // The civil-society / commercial rule, with the per-domain policy.
   info.sectors.commercial_domains = config.commercial_domains;

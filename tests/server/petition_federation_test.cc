@@ -350,7 +350,7 @@ TEST_F(PetitionFederationTest, CommandsRefuseBadInput) {
   }
   // NodeInfo names the civic features, so other software can tell.
   std::string nodeinfo = BodyOf(a_.Get("/nodeinfo/2.1"));
-  EXPECT_THAT(nodeinfo, HasSubstr(R"("civicFeatures":["sectors","petitions","signature-log","consultations")"));
+  EXPECT_THAT(nodeinfo, HasSubstr(R"("civicFeatures":["sectors","petitions","signature-log","consultations","e2ee-messages-v1")"));
   // Drafts are not public and cannot be signed.
   http::Response created = Control(a_, "POST", "/control/petitions/create",
                                    R"({"account":"assoc","title":"t","text":"x","addressee":"a","threshold":3,"deadline":")" +

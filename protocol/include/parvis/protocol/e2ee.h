@@ -356,7 +356,7 @@ std::string WritePrekeyUpload(std::string_view device_id, const SignedPrekey& si
 
 // The claim answer: {"devices":[{"id":"…","signedPrekey":{"id","key",
 // "signature"},"oneTimePrekey":{…}}]} (oneTimePrekey absent when none was
-// left). The spec names the members but not this wrapper; see the report.
+// left). docs/e2ee.md §7 names the members but not this wrapper.
 struct ClaimedDevice {
   std::string id;
   SignedPrekey signed_prekey;
