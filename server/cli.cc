@@ -591,6 +591,14 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   revoke_token->add_option("ID", token_id, "The token's id, as `admin tokens` lists it")
       ->required();
   add_config(revoke_token);
+  bool delete_confirmed = false;
+  CLI::App* delete_account = admin->add_subcommand(
+      "delete-account",
+      "Delete NAME for good: its content goes at once, servers that know it get Delete, its keys and "
+      "records are erased once that is delivered. Needs the node serving.");
+  delete_account->add_option("NAME", follow_name, "Local account name")->required();
+  delete_account->add_flag("--yes", delete_confirmed, "Confirm: this cannot be undone")->required();
+  add_config(delete_account);
 
   CLI::App* backup = app.add_subcommand(
       "backup", "Write a consistent copy of the database to DIR (also while serving).");
@@ -789,6 +797,9 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   if (follows->parsed()) return ListFollows(config_file, streams, follow_name);
   if (token->parsed()) return IssueToken(config_file, streams, follow_name, token_label);
   if (tokens->parsed()) return ListTokens(config_file, streams, follow_name);
+  if (delete_account->parsed()) {
+    return SimpleCommand(config_file, streams, "/control/accounts/delete", JsonObject({{"account", follow_name}}), 200);
+  }
   if (revoke_token->parsed()) return RevokeToken(config_file, streams, follow_name, token_id);
   if (post->parsed()) {
     return WriteCommand(config_file, streams, "/control/post",

@@ -25,6 +25,7 @@
 #include "server/federation/actor_directory.h"
 #include "server/federation/c2s_routes.h"
 #include "server/federation/replay_pruner.h"
+#include "server/federation/account_deletion.h"
 #include "server/pages/about_pages.h"
 #include "server/pages/account_pages.h"
 #include "server/pages/admin_pages.h"
@@ -221,9 +222,12 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
   });
   federation::InboxProcessor* processor = impl->processor.get();
   messaging::MessagingService* messages = impl->messaging.get();
-  impl->pruner = std::make_unique<federation::ReplayPruner>(*impl->store, *impl->loop, UnixNow, [messages] {
+  storage::Store* database = impl->store.get();
+  impl->pruner = std::make_unique<federation::ReplayPruner>(*impl->store, *impl->loop, UnixNow, [messages, database] {
     Result<uint64_t> pruned = messages->Prune();
     if (!pruned) spdlog::warn("pruning encrypted messages: {}", pruned.error().message);
+    Result<std::vector<storage::AccountId>> erased = federation::FinishErasures(*database);
+    if (!erased) spdlog::warn("finishing account erasures: {}", erased.error().message);
   });
   impl->inbox = std::make_unique<federation::Inbox>(federation::InboxContext{
       .config = &impl->config,
@@ -259,6 +263,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .serving = &impl->serving,
       .now = UnixNow};
   federation::AddFollowCommands(impl->control_router, follow_context);
+  federation::AddAccountDeletionCommands(impl->control_router, follow_context);
   pages::PagesContext pages_context{.config = &impl->config,
                                     .store = impl->store.get(),
                                     .accounts = impl->accounts.get(),

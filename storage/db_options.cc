@@ -15,6 +15,7 @@ constexpr size_t kInfoLogFilesKept = 2;
 constexpr size_t kInfoLogFileBytes = 1 << 20;
 constexpr int kMemtablesPerFamily = 2;
 constexpr double kBloomBitsPerKey = 10;
+constexpr uint64_t kManifestBytes = 64 << 10;
 
 rocksdb::ColumnFamilyOptions FamilyBase(const StoreOptions& options,
                                         const std::shared_ptr<rocksdb::Cache>& cache, bool bloom) {
@@ -23,6 +24,11 @@ rocksdb::ColumnFamilyOptions FamilyBase(const StoreOptions& options,
   family.max_write_buffer_number = kMemtablesPerFamily;
   // Keeps level sizes proportional to the data, so small databases stay few files.
   family.level_compaction_dynamic_level_bytes = true;
+  // Blocks are stored as written: sealed values do not compress, and an
+  // erasure can be checked by searching the files for what was erased
+  // (compressed blocks would hide it as well as what was kept).
+  family.compression = rocksdb::kNoCompression;
+  family.bottommost_compression = rocksdb::kNoCompression;
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
@@ -54,6 +60,10 @@ DbOptions MakeDbOptions(const StoreOptions& options) {
   // Recycled WAL files would keep old records (and destroyed data keys) past
   // their end; obsolete WAL files are deleted instead.
   db.recycle_log_file_num = 0;
+  // The MANIFEST names the first and last key of every file, deleted ones
+  // included, until it is rewritten: a small limit makes it roll (and the
+  // old one go) soon after an erasure. Opening the database rewrites it too.
+  db.max_manifest_file_size = kManifestBytes;
 
   out.lookup_family = FamilyBase(options, out.block_cache, /*bloom=*/true);
   out.scan_family = FamilyBase(options, out.block_cache, /*bloom=*/false);

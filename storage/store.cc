@@ -241,6 +241,22 @@ Status Store::DestroyDataKey(AccountId account) try {
   return std::unexpected(Unexpected("destroying a data key", e));
 }
 
+Status Store::CompactAll() try {
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  rocksdb::Status s = impl_->db->Flush(flush, impl_->all_handles);
+  if (!s.ok()) return std::unexpected(FromRocksStatus(s, "compacting the database (flush)"));
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (rocksdb::ColumnFamilyHandle* handle : impl_->all_handles) {
+    s = impl_->db->CompactRange(compact, handle, nullptr, nullptr);
+    if (!s.ok()) return std::unexpected(FromRocksStatus(s, "compacting the database"));
+  }
+  return Ok();
+} catch (const std::exception& e) {
+  return std::unexpected(Unexpected("compacting the database", e));
+}
+
 Status Store::Checkpoint(const std::string& dir) try {
   if (dir.empty()) return Fail(ErrorCode::kInvalidArgument, "the checkpoint path is empty");
   std::error_code ec;

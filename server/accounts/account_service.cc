@@ -1,5 +1,7 @@
 #include "server/accounts/account_service.h"
 
+#include "server/accounts/account_erasure.h"
+
 #include <sodium.h>
 
 #include <cctype>
@@ -199,6 +201,12 @@ Result<Account> AccountService::Create(const NewAccount& request) {
   if (existing->has_value()) {
     return Fail(ErrorCode::kAlreadyExists, "the name " + request.name + " is taken");
   }
+  // Other servers still know a deleted account's actor: no one else gets it.
+  Result<std::optional<int64_t>> deleted = DeletedAt(request.name);
+  if (!deleted) return std::unexpected(deleted.error());
+  if (deleted->has_value()) {
+    return Fail(ErrorCode::kAlreadyExists, "the name " + request.name + " belonged to a deleted account");
+  }
   Result<uint64_t> id = store_.NextSequence("account_id");
   if (!id) return std::unexpected(id.error());
 
@@ -397,6 +405,21 @@ Status AccountService::Reject(storage::AccountId id) {
     batch.Delete(Family::kAccountPrivate, storage::AccountKey(id, record));
   }
   return store_.Write(batch);
+}
+
+Result<std::optional<int64_t>> AccountService::DeletedAt(std::string_view name) const {
+  return ErasedSince(store_, name);
+}
+
+Status AccountService::StripProfile(storage::AccountId id) {
+  return Change(id, [](Account& account) {
+    account.display_name.clear();
+    account.bio.clear();
+    account.locale.clear();
+    account.email.clear();
+    account.avatar_type.clear();
+    return Ok();
+  });
 }
 
 Result<std::vector<Account>> AccountService::Pending() const {

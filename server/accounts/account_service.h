@@ -124,6 +124,12 @@ class AccountService {
   // Removes a waiting registration and everything it had (kInvalidArgument
   // for an approved account: that is account deletion, not a refusal).
   Status Reject(storage::AccountId id);
+  // When the account named `name` was deleted (its name stays taken, and
+  // its actor answers 410); nullopt if it never was.
+  Result<std::optional<int64_t>> DeletedAt(std::string_view name) const;
+  // Empties the account record of everything personal (display name, bio,
+  // language, email, avatar), for an account being erased.
+  Status StripProfile(storage::AccountId id);
   // Registrations waiting for an admin, oldest first.
   Result<std::vector<Account>> Pending() const;
 

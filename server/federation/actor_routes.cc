@@ -6,6 +6,7 @@
 
 
 #include "parvis/protocol/actor_document.h"
+#include "parvis/protocol/timestamps.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/fetch_gate.h"
 
@@ -60,6 +61,18 @@ std::variant<accounts::Account, http::Response> FindAccount(const ActorContext& 
   if (!accounts::ValidateAccountName(name)) return http::Response::JsonError(404, "no such account");
   Result<std::optional<accounts::Account>> found = context.accounts->FindByName(name);
   if (!found) return http::Response::JsonError(503, "storage unavailable");
+  if (!found->has_value()) {
+    // A deleted account's actor is gone for good: 410 with a Tombstone.
+    Result<std::optional<int64_t>> deleted = context.accounts->DeletedAt(name);
+    if (deleted && deleted->has_value()) {
+      const std::string id = ActorUrls(context.config->base_url).Actor(name);
+      http::Response gone = ActivityJson(
+          R"({"@context":"https://www.w3.org/ns/activitystreams","id":")" + id +
+          R"(","type":"Tombstone","formerType":"Person","deleted":")" + protocol::FormatRfc3339Utc(**deleted) + R"("})");
+      gone.status = 410;
+      return gone;
+    }
+  }
   // A registration waiting for approval is not published.
   if (!found->has_value() || !(*found)->approved) return http::Response::JsonError(404, "no such account");
   return std::move(**found);

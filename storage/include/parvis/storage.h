@@ -188,6 +188,11 @@ class Store {
   // Succeeds if the account has no key (so an interrupted erasure can be retried).
   Status DestroyDataKey(AccountId account);
 
+  // Flushes every family and rewrites each whole to the bottom level, so
+  // that deleted records leave the files: their SST files and the WAL files
+  // that held them are deleted (account erasure). Slow: seconds per GB.
+  Status CompactAll();
+
   // Writes a consistent snapshot of every family to `dir`, which must not
   // exist (kAlreadyExists); missing parent directories are created. Safe
   // while the node is serving.

@@ -1,0 +1,83 @@
+// `parvis admin delete-account`: refused without --yes or with the node
+// stopped; done once through the serving node's control socket; the actor
+// then answers 410.
+#include <chrono>
+#include <map>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "support/raw_http.h"
+#include "support/subprocess.h"
+#include "support/temp_dir.h"
+
+namespace parvis {
+namespace {
+
+using ::parvis::testing::Process;
+using ::parvis::testing::ProcessResult;
+using ::parvis::testing::RunProcess;
+using ::parvis::testing::TempDir;
+using ::testing::HasSubstr;
+using namespace std::chrono_literals;
+
+ProcessResult Parvis(std::vector<std::string> rest, const std::map<std::string, std::string>& env,
+                     const std::string& input = "") {
+  rest.insert(rest.begin(), PARVIS_BINARY_PATH);
+  return RunProcess(rest, env, input);
+}
+
+uint16_t FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+TEST(DeleteAccountCliTest, NeedsConfirmationAndAServingNodeThenTheActorIsGone) {
+  TempDir dir;
+  uint16_t port = FreePort();
+  std::map<std::string, std::string> env = {{"PARVIS_DATA_DIR", dir.Sub("data")},
+                                            {"PARVIS_LISTEN_PORT", std::to_string(port)},
+                                            {"PARVIS_BASE_URL", "http://127.0.0.1:" + std::to_string(port)},
+                                            {"PARVIS_LOG_LEVEL", "warn"}};
+  ASSERT_EQ(Parvis({"admin", "create-user", "alix", "--kind", "person", "--password-stdin"}, env, "a long passphrase\n")
+                .exit_code,
+            0);
+  ProcessResult unconfirmed = Parvis({"admin", "delete-account", "alix"}, env);
+  EXPECT_EQ(unconfirmed.exit_code, 2);
+  EXPECT_THAT(unconfirmed.err, HasSubstr("--yes"));
+  ProcessResult stopped = Parvis({"admin", "delete-account", "alix", "--yes"}, env);
+  EXPECT_EQ(stopped.exit_code, 1);
+  EXPECT_THAT(stopped.err, HasSubstr("serving"));
+
+  Process node({PARVIS_BINARY_PATH, "serve"}, env);
+  ASSERT_TRUE(node.WaitForLine(std::regex("listening on"), 30s).has_value());
+  EXPECT_EQ(testing::StatusOf(testing::Fetch(port, "GET", "/users/alix", "Accept: application/activity+json\r\n")), 200);
+  ProcessResult deleted = Parvis({"admin", "delete-account", "alix", "--yes"}, env);
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.err;
+  EXPECT_THAT(deleted.out, HasSubstr("\"account\":\"alix\""));
+  EXPECT_EQ(testing::StatusOf(testing::Fetch(port, "GET", "/users/alix", "Accept: application/activity+json\r\n")), 410);
+  ProcessResult again = Parvis({"admin", "delete-account", "alix", "--yes"}, env);
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_THAT(again.err, HasSubstr("no such account"));
+  ProcessResult reuse = Parvis({"admin", "create-user", "alix", "--kind", "person", "--password-stdin"}, env,
+                               "a long passphrase\n");
+  EXPECT_EQ(reuse.exit_code, 1);
+  EXPECT_THAT(reuse.err, HasSubstr("deleted account"));
+}
+
+}  // namespace
+}  // namespace parvis
