@@ -15,12 +15,14 @@
 #include <unistd.h>
 
 #include "support/raw_http.h"
+#include "support/parvis_process.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
 
 namespace parvis {
 namespace {
 
+using ::parvis::testing::Parvis;
 using ::parvis::testing::Process;
 using ::parvis::testing::ProcessResult;
 using ::parvis::testing::RunProcess;
@@ -28,27 +30,11 @@ using ::parvis::testing::TempDir;
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
-ProcessResult Parvis(std::vector<std::string> rest, const std::map<std::string, std::string>& env,
-                     const std::string& input = "") {
-  rest.insert(rest.begin(), PARVIS_BINARY_PATH);
-  return RunProcess(rest, env, input);
-}
 
-uint16_t FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
 
 TEST(DeleteAccountCliTest, NeedsConfirmationAndAServingNodeThenTheActorIsGone) {
   TempDir dir;
-  uint16_t port = FreePort();
+  uint16_t port = testing::FreeLoopbackPort();
   std::map<std::string, std::string> env = {{"PARVIS_DATA_DIR", dir.Sub("data")},
                                             {"PARVIS_LISTEN_PORT", std::to_string(port)},
                                             {"PARVIS_BASE_URL", "http://127.0.0.1:" + std::to_string(port)},

@@ -20,12 +20,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "support/parvis_process.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
 
 namespace parvis {
 namespace {
 
+using ::parvis::testing::Parvis;
 using ::parvis::testing::Process;
 using ::parvis::testing::ProcessResult;
 using ::parvis::testing::RunProcess;
@@ -36,27 +38,11 @@ using namespace std::chrono_literals;
 const std::string kBinary = PARVIS_BINARY_PATH;
 using Env = std::map<std::string, std::string>;
 
-ProcessResult Parvis(std::vector<std::string> rest, const Env& env = {}, const std::string& input = "") {
-  rest.insert(rest.begin(), kBinary);
-  return RunProcess(rest, env, input);
-}
-
-uint16_t FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
 
 // A node process with one account and a token for it.
 struct NodeProcess {
   NodeProcess(const TempDir& dir, const std::string& name, const std::string& account) {
-    uint16_t port = FreePort();
+    uint16_t port = testing::FreeLoopbackPort();
     base = "http://127.0.0.1:" + std::to_string(port);
     data = dir.Sub(name);
     env = {{"PARVIS_DATA_DIR", data},

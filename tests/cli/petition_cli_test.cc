@@ -16,12 +16,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "support/parvis_process.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
 
 namespace parvis {
 namespace {
 
+using ::parvis::testing::Parvis;
 using ::parvis::testing::Process;
 using ::parvis::testing::ProcessResult;
 using ::parvis::testing::RunProcess;
@@ -32,23 +34,7 @@ using namespace std::chrono_literals;
 const std::string kBinary = PARVIS_BINARY_PATH;
 using Env = std::map<std::string, std::string>;
 
-ProcessResult Parvis(std::vector<std::string> rest, const Env& env, const std::string& input = "") {
-  rest.insert(rest.begin(), kBinary);
-  return RunProcess(rest, env, input);
-}
 
-// A loopback port nobody listens on now (this binary links no server code).
-uint16_t FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
 
 // The day `days` from now, as YYYY-MM-DD (UTC).
 std::string DayFromNow(int days) {
@@ -62,7 +48,7 @@ std::string DayFromNow(int days) {
 
 TEST(PetitionCliTest, StartOpenSignExportAndVerify) {
   TempDir dir;
-  uint16_t port = FreePort();
+  uint16_t port = testing::FreeLoopbackPort();
   std::string base = "http://127.0.0.1:" + std::to_string(port);
   Env env = {{"PARVIS_DATA_DIR", dir.Sub("data")},
              {"PARVIS_LISTEN_PORT", std::to_string(port)},
