@@ -18,6 +18,7 @@ import { openHistory } from "./message-history.js";
 const POLL_MS = 3000;
 const PREKEY_BATCH = 20;
 const PREKEY_LOW_WATER = 10;
+const PREKEY_CHECK_POLLS = 10;
 const SIGNED_PREKEY_ID = 1;
 
 const root = document.getElementById("messages-app");
@@ -29,7 +30,7 @@ const $ = (id) => document.getElementById(id);
 
 let e2ee;        // parvis-e2ee.js, initialised
 let keys;        // KeyStore
-let history;     // History
+let messageLog;  // History (message-history.js)
 let device;      // this browser's device { id, signing, identity }
 let pollTimer = null;
 
@@ -88,7 +89,7 @@ function action(fn) {
       console.warn("Parvis messages:", error);
       showError(explain(error));
       // A key change found on the way shows its warning at once.
-      if (changedKeys.size && history) await render().catch(() => {});
+      if (changedKeys.size && messageLog) await render().catch(() => {});
     }
   };
 }
@@ -133,8 +134,8 @@ async function fetchDirectory(who) {
 }
 
 // `who`'s directory, its device list verified with its account key and checked against the
-// pinned key (pinned the first time). Returns { accountKey, version, devices (verified, with
-// their directory entries) }, or throws an AppError; a changed key is recorded in changedKeys.
+// pinned key (pinned the first time). Returns { accountKey, version, devices: [{ id,
+// signingKey, identityKey }] }, or throws; a changed key is recorded in changedKeys.
 async function trustedDirectory(who) {
   const directory = await fetchDirectory(who);
   if (!directory) throw new AppError(t("err_not_found", { actor: who }));
@@ -150,17 +151,13 @@ async function trustedDirectory(who) {
     throw new AppError(t("err_key_changed", { actor: who }));
   }
   changedKeys.delete(who);
-  const entries = new Map(directory.deviceList.devices.map((d) => [d.id, d]));
-  return {
-    accountKey, version: list.version,
-    devices: list.devices.map((d) => ({ ...d, entry: entries.get(d.id) })),
-  };
+  return { accountKey, version: list.version, devices: list.devices };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Setting up this browser (sections 3 and 9)
 
-async function generatePrekeys(first, count) {
+function generatePrekeys(first, count) {
   const out = [];
   for (let id = first; id < first + count; id++) {
     out.push(e2ee.generatePrekey(e2ee.ONE_TIME_PREKEY, device.id, id, device.signing.secretKey));
@@ -188,8 +185,8 @@ async function becomeDevice(accountKey, others, version, reset) {
   const signedPrekey = e2ee.generatePrekey(e2ee.SIGNED_PREKEY, device.id, SIGNED_PREKEY_ID,
                                            device.signing.secretKey);
   await keys.putPrekeys(actor, e2ee.SIGNED_PREKEY, [signedPrekey]);
-  const first = await history.reservePrekeyIds(actor, PREKEY_BATCH, SIGNED_PREKEY_ID + 1);
-  const oneTime = await generatePrekeys(first, PREKEY_BATCH);
+  const first = await messageLog.reservePrekeyIds(actor, PREKEY_BATCH, SIGNED_PREKEY_ID + 1);
+  const oneTime = generatePrekeys(first, PREKEY_BATCH);
   await keys.putPrekeys(actor, e2ee.ONE_TIME_PREKEY, oneTime);
   const devices = [...others, { id: device.id, signingKey: device.signing.publicKey,
                                 identityKey: device.identity.publicKey }];
@@ -298,11 +295,11 @@ async function send(recipientText, content) {
     }
   }
   await api("POST", "/api/e2ee/messages", { to: [recipient], senderDevice: device.id, entries });
-  await history.add(actor, { id: message.id, peer: recipient, from: actor, to: message.to, sent: message.sent,
+  await messageLog.add(actor, { id: message.id, peer: recipient, from: actor, to: message.to, sent: message.sent,
                              content, outgoing: true });
   await refreshPeer(recipient);
-  status(t("status_sent", { actor: recipient }));
   await render();
+  status(t("status_sent", { actor: recipient }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -347,13 +344,11 @@ async function poll() {
   }
   if (acknowledged.length) await api("POST", "/api/e2ee/messages/ack", { device: device.id, ids: acknowledged });
   await replenishPrekeys();
-  if (news.length) {
-    for (const message of news) await refreshPeer(message.peer);
-    status(t("status_new", { actor: news[news.length - 1].from }));
-  }
-  if (rejected) showError(t("err_rejected", { count: rejected }));
+  for (const message of news) await refreshPeer(message.peer);
   // Rendered only when something changed, so that focus and screen readers are left alone.
   if (news.length || keyWarnings() !== warningsBefore) await render();
+  if (news.length) status(t("status_new", { actor: news[news.length - 1].from }));
+  if (rejected) showError(t("err_rejected", { count: rejected }));
 }
 
 // What the key-change warnings show, to tell whether they changed.
@@ -378,21 +373,28 @@ async function receiveOne(from, senderDevice, body, directory) {
   const message = e2ee.decodePlaintext(plaintext);
   e2ee.acceptIncoming(message, { deliveredBy: from, senderDevice,
                                  currentDeviceIds: directory.devices.map((d) => d.id) });
-  if (await history.has(actor, message.id)) throw new Error(`message ${message.id} was received before`);
+  if (await messageLog.has(actor, message.id)) throw new Error(`message ${message.id} was received before`);
   // A message from one of this account's other devices belongs to its recipient's conversation.
   const peer = from === actor ? message.to.find((who) => who !== actor) : from;
   if (!peer) return null;
   const stored = { id: message.id, peer, from, to: message.to, sent: message.sent, content: message.content,
                    outgoing: from === actor };
-  await history.add(actor, stored);
+  await messageLog.add(actor, stored);
   return stored;
 }
 
+// Tops up this device's one-time prekeys on the node when fewer than PREKEY_LOW_WATER wait
+// there (claims spend them even when no message follows, so the node's count is the one that
+// matters), at the first poll and then every PREKEY_CHECK_POLLS polls.
+let polls = 0;
 async function replenishPrekeys() {
+  if (polls++ % PREKEY_CHECK_POLLS !== 0) return;
+  const directory = await fetchDirectory(actor);
+  const mine = directory?.deviceList?.devices?.find((d) => d.id === device.id);
+  if (!mine || (mine.oneTimePrekeys ?? 0) >= PREKEY_LOW_WATER) return;
   const ids = await keys.prekeyIds(actor, e2ee.ONE_TIME_PREKEY);
-  if (ids.length >= PREKEY_LOW_WATER) return;
-  const first = await history.reservePrekeyIds(actor, PREKEY_BATCH, Math.max(SIGNED_PREKEY_ID, ...ids) + 1);
-  const fresh = await generatePrekeys(first, PREKEY_BATCH);
+  const first = await messageLog.reservePrekeyIds(actor, PREKEY_BATCH, Math.max(SIGNED_PREKEY_ID, ...ids) + 1);
+  const fresh = generatePrekeys(first, PREKEY_BATCH);
   await keys.putPrekeys(actor, e2ee.ONE_TIME_PREKEY, fresh);
   await api("POST", "/api/e2ee/prekeys", { device: device.id, oneTimePrekeys: fresh.map(e2ee.prekeyToJson) });
 }
@@ -432,8 +434,8 @@ async function refreshPeer(who) {
 async function markVerified(who) {
   await keys.markVerified(actor, who);
   await refreshPeer(who);
-  status(t("status_verified", { actor: who }));
   await render();
+  status(t("status_verified", { actor: who }));
 }
 
 async function acceptKey(who) {
@@ -443,8 +445,8 @@ async function acceptKey(who) {
   for (const { device: id } of await keys.sessionsOf(actor, who)) await keys.deleteSession(actor, who, id);
   changedKeys.delete(who);
   await refreshPeer(who);
-  status(t("status_key_accepted", { actor: who }));
   await render();
+  status(t("status_key_accepted", { actor: who }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -459,8 +461,8 @@ async function revoke(id) {
   await publish(accountKey, directory.version + 1, kept, false);
   await keys.observePeer(actor, actor, accountKey.publicKey, directory.version + 1);
   await keys.deleteSession(actor, actor, id);
-  status(t("status_revoked", { device: id }));
   await renderDevices();
+  status(t("status_revoked", { device: id }));
 }
 
 async function backup() {
@@ -499,7 +501,7 @@ function when(sent) {
 }
 
 async function render() {
-  const all = await history.messages(actor);
+  const all = await messageLog.messages(actor);
   const byPeer = new Map();
   for (const message of all) {
     if (!byPeer.has(message.peer)) byPeer.set(message.peer, []);
@@ -529,7 +531,8 @@ async function render() {
       warning.append(element("p", {}, [button(t("accept_key"), () => acceptKey(who))]));
       section.append(warning);
     }
-    if (info) {
+    // While a key change waits, only the new key's number matters.
+    if (info && !changed) {
       const details = element("div", { className: "safety" }, [
         element("p", {}, [element("strong", { text: `${t("safety_number")}: ` }),
                           element("code", { text: e2ee.formatSafetyNumber(info.number), className: "safety-number" })]),
@@ -539,7 +542,7 @@ async function render() {
                             className: info.verified ? "verified" : "not-verified" }),
         ]),
       ]);
-      if (!info.verified && !changed) {
+      if (!info.verified) {
         details.lastChild.append(" ", button(t("mark_verified"), () => markVerified(who)));
       }
       section.append(details);
@@ -592,6 +595,7 @@ function showSetup(published) {
   $("msg-setup-new").hidden = Boolean(published);
   $("msg-restore-form").hidden = !published;
   $("msg-reset").hidden = !published;
+  root.removeAttribute("aria-busy");
   status("");
 }
 
@@ -607,30 +611,32 @@ async function start() {
   }
   $("msg-setup").hidden = true;
   $("msg-main").hidden = false;
-  await renderDevices();
-  await render();
-  status(t("status_ready"));
-  await poll();
-  schedulePoll();
+  root.setAttribute("aria-busy", "true");
+  try {
+    await renderDevices();
+    await render();
+    status(t("status_ready"));
+    await poll();
+  } finally {
+    // Busy until the first fetch of waiting messages is done.
+    root.removeAttribute("aria-busy");
+    schedulePoll();
+  }
 }
 
 async function main() {
   if (!root || !actor) return;
   $("msg-loading").hidden = false;
+  root.setAttribute("aria-busy", "true");
   e2ee = await loadE2ee();
   $("msg-loading").hidden = true;
   if (!e2ee || !globalThis.indexedDB) {
     $("msg-unavailable").hidden = false;
+    root.removeAttribute("aria-busy");
     return;
   }
   keys = await openKeyStore();
-  history = await openHistory();
-  device = await keys.getDevice(actor);
-  if (!device) {
-    showSetup(await fetchDirectory(actor));
-  } else {
-    await serially(start);
-  }
+  messageLog = await openHistory();
 
   $("msg-create").addEventListener("click", action(() => createKeys(false)));
   $("msg-reset-button").addEventListener("click", action(async () => {
@@ -648,6 +654,13 @@ async function main() {
     $("msg-text").value = "";
   }));
   $("msg-backup-form").addEventListener("submit", action(backup));
+
+  device = await keys.getDevice(actor);
+  if (!device) {
+    showSetup(await fetchDirectory(actor));
+  } else {
+    await serially(start);
+  }
 }
 
 main().catch((error) => {
