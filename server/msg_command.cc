@@ -154,7 +154,7 @@ struct MsgCommands::Impl {
   std::string state, node, account, token, actor, revoke;
   std::vector<std::string> to, text;
   bool init = false, restore = false, reset = false, backup = false, json = false, confirm = false,
-       allow_private = false;
+       allow_private = false, accept_new_key = false;
 
   int Fail(CliStreams& streams, const Error& error) const {
     streams.err << "parvis: " << error.message << "\n";
@@ -197,6 +197,8 @@ MsgCommands::MsgCommands(CLI::App& app) : impl_(std::make_unique<Impl>()) {
   state(a.verify);
   a.verify->add_option("ACTOR", a.actor, "The other account's actor id")->required();
   a.verify->add_flag("--confirm", a.confirm, "The numbers matched when compared in person or by another channel");
+  a.verify->add_flag("--accept-new-key", a.accept_new_key,
+                     "ACTOR's account key changed: trust the new one (compare the new number first)");
   a.devices = a.msg->add_subcommand("devices", "List the account's devices, or revoke one.");
   state(a.devices);
   a.devices->add_option("--revoke", a.revoke, "The id of a device to revoke (not this one)");
@@ -319,12 +321,25 @@ int MsgCommands::Impl::Read(CliStreams& streams, MessagingClient& client) {
   for (const messaging::RejectedMessage& rejected : outcome->rejected) {
     streams.err << "parvis: rejected a message from " << rejected.from << ": " << rejected.reason << "\n";
   }
+  for (const messaging::RejectedMessage& held : outcome->held) {
+    streams.err << "parvis: holding a message from " << held.from << ": " << held.reason << "\n";
+  }
   return kExitOk;
 }
 
 int MsgCommands::Impl::Verify(CliStreams& streams, MessagingClient& client) {
+  if (accept_new_key) {
+    if (Status accepted = client.AcceptNewKey(actor); !accepted) return Fail(streams, accepted.error());
+    streams.out << "the new account key of " << actor << " is trusted; held messages will be read\n";
+  }
   Result<messaging::PeerKeys> peer = client.Peer(actor);
   if (!peer) return Fail(streams, peer.error());
+  if (peer->key_changed) {
+    streams.out << "WARNING: the account key of " << actor << " changed since you first saw it.\n"
+                << "new safety number:\n  " << Grouped(peer->safety_number) << "\n"
+                << "compare it with the other person, then run with --accept-new-key\n";
+    return kExitFailure;
+  }
   if (confirm) {
     if (Status marked = client.MarkVerified(actor); !marked) return Fail(streams, marked.error());
     peer->verified = true;

@@ -32,6 +32,11 @@ constexpr uint32_t kPrekeyBatch = 20;
 constexpr size_t kPrekeyLowWater = 10;
 // Message ids remembered against replays.
 constexpr size_t kSeenKept = 5000;
+// One-time prekey secrets kept: claims that never led to a message leave
+// theirs behind; the oldest go first.
+constexpr size_t kPrekeySecretsKept = 400;
+// The error code that says "this contact's account key changed".
+constexpr ErrorCode kKeyChanged = ErrorCode::kUnsupported;
 
 Error Fail(std::string message, ErrorCode code = ErrorCode::kInvalidArgument) {
   return Error{code, std::move(message)};
@@ -388,7 +393,9 @@ Result<e2ee::KeyDirectory> TrustedDirectory(const Transport& transport, std::map
   auto pinned = peers.find(actor);
   if (pinned != peers.end() && pinned->second.account_key != directory->account_key) {
     return std::unexpected(Fail("the account key of " + actor +
-                                " changed since it was first seen: compare safety numbers (parvis msg verify) before trusting it"));
+                                    " changed since it was first seen: compare safety numbers (parvis msg verify), "
+                                    "then accept it (--accept-new-key)",
+                                kKeyChanged));
   }
   uint64_t min_version = pinned == peers.end() ? 1 : pinned->second.version;
   if (Status valid = e2ee::VerifyKeyDirectory(*directory, min_version); !valid) {
@@ -534,12 +541,16 @@ Result<ReadOutcome> MessagingClient::Read() {
     std::string sender_device = protocol::StringMember(item, "senderDevice").value_or("");
     std::string body = protocol::StringMember(item, "body").value_or("");
     if (id.empty()) continue;
-    acknowledged.push_back(id);
     auto reject = [&](std::string reason) { outcome.rejected.push_back({from, std::move(reason)}); };
     auto directory = directories.find(from);
     if (directory == directories.end()) {
       directory = directories.emplace(from, TrustedDirectory(transport_, s.peers, from)).first;
     }
+    if (!directory->second && directory->second.error().code == kKeyChanged) {
+      outcome.held.push_back({from, directory->second.error().message});
+      continue;
+    }
+    acknowledged.push_back(id);
     if (!directory->second) {
       reject(directory->second.error().message);
       continue;
@@ -635,14 +646,22 @@ Result<ReadOutcome> MessagingClient::Read() {
                                                .sent = message->sent,
                                                .content = message->content});
   }
-  // New one-time prekeys when few are left (their secrets saved first).
+  // New one-time prekeys when few are left on the node (claims that led to
+  // no message spend them too); their secrets are saved first.
   std::vector<e2ee::SignedPrekey> fresh;
-  if (s.one_time_prekeys.size() < kPrekeyLowWater) {
+  size_t on_node = s.one_time_prekeys.size();
+  if (Result<e2ee::KeyDirectory> own = FetchDirectory(transport_, s.actor)) {
+    for (const e2ee::DirectoryDevice& device : own->devices) {
+      if (device.keys.id == s.device.id) on_node = device.one_time_prekeys;
+    }
+  }
+  if (on_node < kPrekeyLowWater) {
     for (uint32_t i = 0; i < kPrekeyBatch; ++i) {
       e2ee::PrekeySecret secret = e2ee::GeneratePrekey(s.next_prekey_id++);
       fresh.push_back(e2ee::SignPrekey(e2ee::PrekeyKind::kOneTime, s.device, secret));
       s.one_time_prekeys[secret.id] = secret;
     }
+    while (s.one_time_prekeys.size() > kPrekeySecretsKept) s.one_time_prekeys.erase(s.one_time_prekeys.begin());
   }
   if (Status saved = WriteStateFile(state_file_, s.Serialize()); !saved) return std::unexpected(saved.error());
   if (!acknowledged.empty()) {
@@ -672,6 +691,15 @@ Result<PeerKeys> MessagingClient::Peer(const std::string& actor) {
   State& s = *state_;
   bool first_seen = false;
   Result<e2ee::KeyDirectory> directory = TrustedDirectory(transport_, s.peers, actor, &first_seen);
+  if (!directory && directory.error().code == kKeyChanged) {
+    Result<e2ee::KeyDirectory> published = FetchDirectory(transport_, actor);
+    if (!published) return std::unexpected(published.error());
+    if (Status valid = e2ee::VerifyKeyDirectory(*published, 1); !valid) return std::unexpected(valid.error());
+    return PeerKeys{.actor = actor,
+                    .safety_number = e2ee::SafetyNumber(s.actor, s.account.public_key, actor, published->account_key),
+                    .verified = false,
+                    .key_changed = true};
+  }
   if (!directory) return std::unexpected(directory.error());
   if (Status saved = WriteStateFile(state_file_, s.Serialize()); !saved) return std::unexpected(saved.error());
   return PeerKeys{.actor = actor,
@@ -685,6 +713,17 @@ Status MessagingClient::MarkVerified(const std::string& actor) {
   if (pinned == state_->peers.end()) return std::unexpected(Fail("no key is pinned for " + actor + " yet", ErrorCode::kNotFound));
   pinned->second.verified = true;
   return WriteStateFile(state_file_, state_->Serialize());
+}
+
+Status MessagingClient::AcceptNewKey(const std::string& actor) {
+  State& s = *state_;
+  if (actor == s.actor) return std::unexpected(Fail("your own account key is not accepted this way; restore it from the backup"));
+  Result<e2ee::KeyDirectory> published = FetchDirectory(transport_, actor);
+  if (!published) return std::unexpected(published.error());
+  if (Status valid = e2ee::VerifyKeyDirectory(*published, 1); !valid) return std::unexpected(valid.error());
+  s.peers[actor] = PeerPin{published->account_key, published->version, false};
+  s.sessions.erase(actor);
+  return WriteStateFile(state_file_, s.Serialize());
 }
 
 Result<std::vector<std::string>> MessagingClient::Devices() {

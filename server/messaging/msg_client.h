@@ -45,6 +45,9 @@ struct RejectedMessage {
 struct ReadOutcome {
   std::vector<ReceivedMessage> messages;
   std::vector<RejectedMessage> rejected;  // acknowledged too: they cannot become readable
+  // Left on the node, unread: their sender's account key changed since it
+  // was pinned. AcceptNewKey, after comparing safety numbers, releases them.
+  std::vector<RejectedMessage> held;
 };
 
 struct PeerKeys {
@@ -52,6 +55,7 @@ struct PeerKeys {
   std::string safety_number;  // 60 digits
   bool verified = false;      // confirmed out of band on this device
   bool first_seen = false;    // pinned just now (trust on first use)
+  bool key_changed = false;   // the published key is not the pinned one; the number is the new key's
 };
 
 class MessagingClient {
@@ -80,6 +84,9 @@ class MessagingClient {
   Result<PeerKeys> Peer(const std::string& actor);
   // Records `actor`'s pinned key as checked out of band.
   Status MarkVerified(const std::string& actor);
+  // Pins `actor`'s newly published account key (after its safety number was
+  // compared) and forgets the sessions made with the old one.
+  Status AcceptNewKey(const std::string& actor);
   // Publishes the device list without `device_id` (not this device).
   Status Revoke(const std::string& device_id);
   // Stores the account key on the node, encrypted with `passphrase`.

@@ -205,6 +205,24 @@ TEST(MsgCliTest, TwoNodesExchangeMessagesAcrossDevicesAndRevocation) {
   EXPECT_EQ(phone_read.exit_code, 1);
   EXPECT_THAT(phone_read.err, HasSubstr("not in your device list"));
 
+  // Bob starts over with a new account key: Alice's client holds his
+  // message until she has compared and accepted the new safety number.
+  ASSERT_EQ(init(b, "bob", dir.Sub("bob-new.json"), {"--reset"}).exit_code, 0);
+  ASSERT_EQ(Parvis({"msg", "send", "--state", dir.Sub("bob-new.json"), "--to", a.actor, "after the reset"}).exit_code, 0);
+  ProcessResult held;
+  for (int i = 0; i < 100 && held.err.find("holding") == std::string::npos; ++i) {
+    held = Parvis({"msg", "read", "--state", alice});
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_THAT(held.err, HasSubstr("holding a message from " + b.actor));
+  EXPECT_THAT(held.out, ::testing::Not(HasSubstr("after the reset")));
+  ProcessResult warned = Parvis({"msg", "verify", "--state", alice, b.actor});
+  EXPECT_EQ(warned.exit_code, 1);
+  EXPECT_THAT(warned.out, HasSubstr("WARNING: the account key of " + b.actor + " changed"));
+  ProcessResult accepted = Parvis({"msg", "verify", "--state", alice, b.actor, "--accept-new-key"});
+  EXPECT_EQ(accepted.exit_code, 0) << accepted.err;
+  EXPECT_THAT(ReadUntil(alice, "after the reset").out, HasSubstr(b.actor + ": after the reset"));
+
   // A damaged key file is refused, not misread.
   {
     std::ofstream damage(alice, std::ios::trunc);

@@ -320,6 +320,12 @@ TEST_F(MessagingFederationTest, OneTimePrekeysAreHandedOutOnceAndClaimsAreSigned
       EXPECT_FALSE(claimed->at(0).one_time_prekey.has_value()) << "none left: set-up without DH4";
     }
   }
+  // Bob's client notices on its next read that the node has none left, and
+  // uploads more.
+  ASSERT_TRUE(bob->Read().has_value());
+  Result<e2ee::KeyDirectory> refilled = e2ee::ParseKeyDirectory(BodyOf(b_.Get("/users/bob/e2ee")));
+  ASSERT_TRUE(refilled.has_value());
+  EXPECT_EQ(refilled->devices[0].one_time_prekeys, 20u);
   // Unsigned claims at the node itself are refused, and so is a replayed one.
   std::string unsigned_claim = Fetch(b_.port(), "POST", "/users/bob/e2ee/claim", "Content-Type: application/json\r\n",
                                      R"({"devices":[")" + bob->device_id() + R"("]})");
