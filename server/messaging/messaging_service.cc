@@ -14,7 +14,9 @@
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/keys.h"
 #include "parvis/protocol/messaging_requests.h"
+#include "parvis/protocol/note_text.h"
 #include "server/federation/actor_urls.h"
+#include "server/federation/follow_commands.h"
 #include "server/federation/request_signer.h"
 
 namespace parvis::messaging {
@@ -250,6 +252,21 @@ boost::asio::awaitable<Outcome<std::string>> MessagingService::RemoteDirectoryUr
 }
 
 boost::asio::awaitable<Outcome<std::string>> MessagingService::DirectoryOf(std::string actor) {
+  if (Origin(actor).empty() && actor.find('@') != std::string::npos) {
+    // A handle (acct:name@host, @name@host, name@host): this node's own
+    // accounts directly, others by WebFinger.
+    std::string handle = actor.starts_with("acct:") ? actor.substr(5) : actor;
+    if (handle.starts_with("@")) handle.erase(0, 1);
+    const size_t at = handle.find('@');
+    if (at != std::string::npos && protocol::LowerAscii(handle.substr(at + 1)) == protocol::LowerAscii(context_.config->host)) {
+      actor = federation::ActorUrls(context_.config->base_url).Actor(handle.substr(0, at));
+    } else {
+      Result<std::string> found =
+          co_await federation::LookupAccount(*context_.client, actor, context_.config->allow_private_addresses);
+      if (!found) co_return std::unexpected(Failure(404, "cannot find " + actor + ": " + found.error().message));
+      actor = *std::move(found);
+    }
+  }
   Result<std::optional<accounts::Account>> local = LocalAccount(actor);
   if (!local) co_return std::unexpected(FromError(local.error()));
   if (local->has_value()) co_return DirectoryDocument(**local);

@@ -72,7 +72,9 @@ class MessagingService : public federation::DirectDelivery {
   Outcome<std::string> Claim(const accounts::Account& owner, const std::vector<std::string>& devices);
 
   // GET /api/e2ee/directory?actor=URL: a local account's directory, or a
-  // remote actor's, fetched from its node.
+  // remote actor's, fetched from its node. `actor` may also be a handle
+  // (acct:name@host, @name@host), found by WebFinger; the directory's
+  // `owner` gives the actor id.
   boost::asio::awaitable<Outcome<std::string>> DirectoryOf(std::string actor);
   // POST /api/e2ee/claim: a claim at `actor`'s node, signed by `caller`.
   boost::asio::awaitable<Outcome<std::string>> ClaimFrom(accounts::Account caller, std::string actor,

@@ -156,6 +156,14 @@ TEST_F(MessagingFederationTest, TwoAccountsOnTwoNodesTalkAndTheNodesNeverSeeTheT
   EXPECT_THAT(BodyOf(Api(b_, bob_token_, "GET", "/api/e2ee/messages?device=" + bob->device_id())),
               HasSubstr("\"messages\":[]"));
 
+  // A handle finds the same directory, through WebFinger for another node.
+  for (const std::string& handle : {"acct:bob@127.0.0.1:" + std::to_string(b_.port()),
+                                    "@bob@127.0.0.1:" + std::to_string(b_.port())}) {
+    std::string found = Api(a_, alice_token_, "GET", "/api/e2ee/directory?actor=" + handle);
+    EXPECT_EQ(StatusOf(found), 200) << handle << found;
+    EXPECT_THAT(BodyOf(found), HasSubstr("\"owner\":\"" + bob_ + "\""));
+  }
+  EXPECT_EQ(StatusOf(Api(a_, alice_token_, "GET", "/api/e2ee/directory?actor=@nobody@127.0.0.1:" + std::to_string(b_.port()))), 404);
   // Both sides compute the same safety number.
   Result<messaging::PeerKeys> from_alice = alice->Peer(bob_);
   Result<messaging::PeerKeys> from_bob = bob->Peer(alice_);
