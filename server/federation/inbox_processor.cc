@@ -373,6 +373,17 @@ Outcome InboxProcessor::Impl::OnActorDeleted(const std::string& actor, storage::
         return true;
       });
   if (!scanned) return Outcome::kRetry;
+  // What it wrote goes too (timelines skip the ids left behind), and its
+  // place on profile pages.
+  scanned = context.store->Scan(Family::kByAuthor, actor + "\n", [&](std::string_view key, std::string_view object_id) {
+    batch.Delete(Family::kByAuthor, key);
+    Result<std::optional<StoredObject>> object = context.posts->Get(std::string(object_id));
+    if (object && object->has_value() && !(*object)->local && (*object)->author == actor) {
+      batch.Delete(Family::kObjects, object_id);
+    }
+    return true;
+  });
+  if (!scanned) return Outcome::kRetry;
   // Its keys go too: nothing it signs can be checked any more.
   Result<std::optional<std::string>> known = context.store->Get(Family::kRemoteActors, actor);
   if (known && known->has_value()) {

@@ -353,6 +353,24 @@ TEST_F(FedifyPostsTest, ParvisStoresUpdatesAndDeletesAFedifyNote) {
   Report("Parvis's record after alice's Delete: " + last_record_);
 }
 
+// Alice deletes her account: Parvis forgets her notes, her place on profile pages and her
+// keys (issue: a Delete from another server is honoured).
+TEST_F(FedifyPostsTest, ParvisForgetsAnActorThatDeletesItself) {
+  const std::string first = AliceCreates("<p>FORGET-ME-one</p>");
+  const std::string second = AliceCreates("<p>FORGET-ME-two</p>");
+  for (const std::string& id : {first, second}) {
+    ASSERT_TRUE(EventuallyRecord(id, [](const rapidjson::Value& r) { return r.IsObject(); }).IsObject())
+        << last_record_;
+  }
+  rapidjson::Document deleted = PeerPost("delete-actor", JsonObject({{"to", camille_}}));
+  EXPECT_THAT(PostStatuses(StringMember(deleted, "deleteId")), ElementsAre(202));
+  for (const std::string& id : {first, second}) {
+    EXPECT_TRUE(Eventually([&] { return ObjectRecord(id).status == 404; }))
+        << id << " is still stored: " << ObjectRecord(id).body;
+  }
+  Report("after alice's Delete of herself: " + ObjectRecord(first).body);
+}
+
 // A Create from alice whose Note claims another author is taken (202: the request is signed
 // by alice) but not stored, whether the claimed author is on alice's server or on Parvis's.
 TEST_F(FedifyPostsTest, ParvisDoesNotStoreANoteAttributedToSomeoneElse) {

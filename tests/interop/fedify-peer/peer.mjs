@@ -418,6 +418,18 @@ async function sendNoteDelete(ctx, to, noteId) {
   return { deleteId: del.id.href, noteId };
 }
 
+// Alice deletes herself: a Delete whose object is her own actor (as Mastodon sends it when
+// an account is deleted), signed while her key is still served.
+async function sendActorDelete(ctx, to) {
+  const actor = await lookupActor(ctx, to);
+  const self = ctx.getActorUri("alice");
+  const del = new Delete({
+    id: new URL(`${self.href}#delete-${Date.now()}`), actor: self, object: self, to: actor.id,
+  });
+  await ctx.sendActivity({ identifier: "alice" }, actor, del, { immediate: true });
+  return { deleteId: del.id.href };
+}
+
 // What Fedify's lookupObject made of a URL: `found` false when it returned null; otherwise
 // the object's type, id and main properties, and its JSON-LD as Fedify re-serialises it.
 // The federation's document loader keeps what it fetched for 5 minutes (Fedify's kvCache);
@@ -512,6 +524,7 @@ const testRoutes = {
   "POST /_test/create": (ctx, body) => sendNote(ctx, body),
   "POST /_test/update": (ctx, body) => sendNoteUpdate(ctx, body.to, body.noteId, body.content ?? ""),
   "POST /_test/delete": (ctx, body) => sendNoteDelete(ctx, body.to, body.noteId),
+  "POST /_test/delete-actor": (ctx, body) => sendActorDelete(ctx, body.to),
   "POST /_test/object": (ctx, body) => describeObject(ctx, body.target, body.fresh === true),
   "POST /_test/collection": (ctx, body) => describeCollection(ctx, body.target),
   "POST /_test/document": (ctx, body) => loadDocument(ctx, body.url),
