@@ -25,7 +25,9 @@
 #include "server/federation/actor_directory.h"
 #include "server/federation/c2s_routes.h"
 #include "server/federation/replay_pruner.h"
+#include "server/accounts/session_store.h"
 #include "server/federation/account_deletion.h"
+#include "server/federation/federation_retention.h"
 #include "server/pages/about_pages.h"
 #include "server/pages/account_pages.h"
 #include "server/pages/admin_pages.h"
@@ -228,6 +230,13 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
     if (!pruned) spdlog::warn("pruning encrypted messages: {}", pruned.error().message);
     Result<std::vector<storage::AccountId>> erased = federation::FinishErasures(*database);
     if (!erased) spdlog::warn("finishing account erasures: {}", erased.error().message);
+    // The data policy's other durations (parvis/data_policy.h).
+    const int64_t now = UnixNow();
+    for (auto [what, pruned] : {std::pair{"received activities", federation::PruneReceivedActivities(*database, now)},
+                                std::pair{"failed deliveries", federation::PruneFailedDeliveries(*database, now)},
+                                std::pair{"sessions", accounts::SessionStore(*database).PruneExpired(now)}}) {
+      if (!pruned) spdlog::warn("pruning {}: {}", what, pruned.error().message);
+    }
   });
   impl->inbox = std::make_unique<federation::Inbox>(federation::InboxContext{
       .config = &impl->config,

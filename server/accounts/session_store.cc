@@ -98,6 +98,22 @@ Status SessionStore::End(std::string_view cookie) {
   return Remove(key, *session);
 }
 
+Result<size_t> SessionStore::PruneExpired(int64_t now) {
+  std::vector<std::pair<std::string, Session>> expired;
+  Status scanned = store_.Scan(Family::kSessions, "hash/", [&](std::string_view key, std::string_view value) {
+    Result<Session> session = Decode(value);
+    if (session && (now - session->seen > kSessionIdleSeconds || now - session->created > kSessionMaxAgeSeconds)) {
+      expired.emplace_back(std::string(key), *std::move(session));
+    }
+    return true;
+  });
+  if (!scanned) return std::unexpected(scanned.error());
+  for (const auto& [key, session] : expired) {
+    if (Status removed = Remove(key, session); !removed) return std::unexpected(removed.error());
+  }
+  return expired.size();
+}
+
 Status SessionStore::EndAll(storage::AccountId account) {
   storage::Batch batch;
   Status scanned = store_.Scan(Family::kSessions, storage::EncodeAccountId(account),

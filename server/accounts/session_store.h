@@ -14,12 +14,13 @@
 #include <string_view>
 
 #include "parvis/result.h"
+#include "parvis/data_policy.h"
 #include "parvis/storage.h"
 
 namespace parvis::accounts {
 
 inline constexpr int64_t kSessionIdleSeconds = 14 * 24 * 3600;
-inline constexpr int64_t kSessionMaxAgeSeconds = 90 * 24 * 3600;
+inline constexpr int64_t kSessionMaxAgeSeconds = RetentionSeconds("sessions");  // the data policy's
 
 struct Session {
   storage::AccountId account = 0;
@@ -44,6 +45,9 @@ class SessionStore {
   Status End(std::string_view cookie);
   // Ends every session of the account.
   Status EndAll(storage::AccountId account);
+  // Removes every session past its idle or total lifetime (the retention
+  // job); returns how many.
+  Result<size_t> PruneExpired(int64_t now);
 
  private:
   Status Remove(const std::string& hash, const Session& session);

@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "parvis/data_policy.h"
 #include "parvis/protocol/activity_envelope.h"
 #include "parvis/protocol/data_integrity.h"
 #include "parvis/protocol/http_signature.h"
@@ -11,6 +12,9 @@
 
 namespace parvis::federation {
 namespace {
+
+// The data policy publishes how long a signature's fingerprint is kept.
+static_assert(2 * protocol::kDefaultSignatureSkewSeconds == RetentionSeconds("signature_fingerprints"));
 
 using storage::Family;
 

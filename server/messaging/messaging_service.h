@@ -16,6 +16,7 @@
 #include <rapidjson/document.h>
 
 #include "parvis/config.h"
+#include "parvis/data_policy.h"
 #include "parvis/result.h"
 #include "parvis/storage.h"
 #include "server/accounts/account_service.h"
@@ -28,7 +29,7 @@
 namespace parvis::messaging {
 
 // A message nobody fetched is deleted after this long.
-inline constexpr int64_t kMessageLifetimeSeconds = 30 * 86400;
+inline constexpr int64_t kMessageLifetimeSeconds = RetentionSeconds("encrypted_messages");  // the data policy's
 // One-time prekeys that may wait per device.
 inline constexpr size_t kMaxWaitingPrekeys = 100;
 // Messages one GET returns.
