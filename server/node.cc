@@ -295,7 +295,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
          return pages::ScriptSessionAccount(pages_context, request);
        }});
   pages::AddAboutPages(impl->public_router, pages_context);
-  pages::AddAccountPages(impl->public_router, pages_context);
+  pages::AddAccountPages(impl->public_router, pages_context, follow_context);
   pages::AddTimelinePages(impl->public_router, pages_context, follow_context);
   pages::AddAdminPages(impl->public_router, pages_context);
   pages::AddProfilePages(impl->public_router, pages_context);

@@ -3,6 +3,7 @@
 #include "server/accounts/invite_store.h"
 #include "server/accounts/node_settings.h"
 #include "server/accounts/session_store.h"
+#include "server/federation/account_deletion.h"
 #include "server/pages/multipart_form.h"
 #include "server/pages/web_forms.h"
 
@@ -261,6 +262,38 @@ http::Response SavePassword(const PagesContext& context, const http::Request& re
   return response;
 }
 
+// POST /settings/delete: the account is deleted for good, once its password
+// and its name, typed again, confirm it.
+http::Response DeleteOwnAccount(const PagesContext& context, const federation::FollowCommandsContext& follows,
+                                const http::Request& request) {
+  Visitor visitor = ReadVisitor(context, request);
+  if (!visitor.account) return Redirect("/login");
+  auto read = ReadPostedForm(context, visitor, request);
+  if (auto* refused = std::get_if<http::Response>(&read)) return std::move(*refused);
+  const Form& form = std::get<Form>(read);
+  auto again = [&](int status, const std::string& error) {
+    mustache::data data = SettingsData(*visitor.account);
+    data.set("error", error);
+    return RenderPage(context, visitor, "settings", T(visitor, "settings"), std::move(data), status);
+  };
+  std::string key = "password/" + std::to_string(visitor.account->id);
+  if (int64_t wait = context.limiter->Attempt(key, kLoginPerName, context.now())) {
+    return again(429, T(visitor, "error_rate") + " " + Minutes(wait) + " min.");
+  }
+  Result<bool> matches = context.accounts->CheckPassword(*visitor.account, Field(form, "current"));
+  if (!matches) return again(503, T(visitor, "error_storage"));
+  if (!*matches) return again(401, T(visitor, "error_current_password"));
+  if (Field(form, "confirm_name") != visitor.account->name) return again(400, T(visitor, "error_delete_name"));
+  if (!follows.serving->load()) return again(503, T(visitor, "error_storage"));
+  Result<federation::DeletionOutcome> deleted = federation::DeleteAccount(follows, *visitor.account);
+  if (!deleted) return again(503, T(visitor, "error_storage"));
+  Visitor gone = visitor;
+  gone.account.reset();
+  http::Response response = MessagePage(context, gone, 200, T(gone, "account_deleted_title"), T(gone, "account_deleted_text"));
+  response.headers.emplace_back("Set-Cookie", SetCookie(kSessionCookie, "", "Lax", 0, Secure(context)));
+  return response;
+}
+
 // POST /settings/avatar (multipart): a new avatar, or none with "remove".
 http::Response SaveAvatar(const PagesContext& context, const http::Request& request) {
   Visitor visitor = ReadVisitor(context, request);
@@ -310,7 +343,8 @@ http::Response AvatarImage(const PagesContext& context, http::Request& request) 
 
 }  // namespace
 
-void AddAccountPages(http::Router& router, const PagesContext& context) {
+void AddAccountPages(http::Router& router, const PagesContext& context,
+                     const federation::FollowCommandsContext& follows) {
   router.Add("GET", "/register", [context](http::Request& r) { return RegisterPage(context, r); });
   router.Add("POST", "/register", [context](http::Request& r) { return Register(context, r); });
   router.Add("GET", "/login", [context](http::Request& r) { return LoginPage(context, r); });
@@ -321,6 +355,8 @@ void AddAccountPages(http::Router& router, const PagesContext& context) {
   router.Add("POST", "/settings/timelines", [context](http::Request& r) { return SaveTimelines(context, r); });
   router.Add("POST", "/settings/password", [context](http::Request& r) { return SavePassword(context, r); });
   router.Add("POST", "/settings/avatar", [context](http::Request& r) { return SaveAvatar(context, r); });
+  router.Add("POST", "/settings/delete",
+             [context, follows](http::Request& r) { return DeleteOwnAccount(context, follows, r); });
   router.Add("GET", "/media/avatars/{name}", [context](http::Request& r) { return AvatarImage(context, r); });
 }
 

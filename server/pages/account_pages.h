@@ -7,6 +7,7 @@
 #define PARVIS_SERVER_PAGES_ACCOUNT_PAGES_H_
 
 #include "server/http/router.h"
+#include "server/federation/follow_commands.h"
 #include "server/pages/page_renderer.h"
 
 namespace parvis::pages {
@@ -17,7 +18,10 @@ inline constexpr accounts::RateLimit kLoginPerClient{20, 15 * 60};
 inline constexpr accounts::RateLimit kRegisterPerClient{5, 60 * 60};
 
 // Everything in `context` must outlive the router.
-void AddAccountPages(http::Router& router, const PagesContext& context);
+// `follows` serves account deletion (POST /settings/delete), which tells the
+// servers that know the account.
+void AddAccountPages(http::Router& router, const PagesContext& context,
+                     const federation::FollowCommandsContext& follows);
 
 }  // namespace parvis::pages
 

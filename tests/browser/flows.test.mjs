@@ -535,3 +535,30 @@ describe('screenshots', () => {
     });
   }
 });
+
+test('a person deletes their account from the settings page: signed out, actor gone, name kept from reuse', async () => {
+  nodeA.createUser('leaving');
+  const context = await newContext(browser);
+  try {
+    const page = await context.newPage();
+    await logIn(page, nodeA, 'leaving');
+    await page.goto(nodeA.url('/settings'));
+    // A wrong confirmation changes nothing.
+    await page.locator('#delete_current').fill(TEST_PASSWORD);
+    await page.locator('#delete_name').fill('someone else');
+    let response = await follow(page, page.getByRole('button', { name: EN.delete_account_button, exact: true }));
+    assert.equal(response.status(), 400);
+    assert.match(await page.getByRole('alert').innerText(), new RegExp(EN.error_delete_name.slice(0, 20)));
+    await page.locator('#delete_current').fill(TEST_PASSWORD);
+    await page.locator('#delete_name').fill('leaving');
+    response = await follow(page, page.getByRole('button', { name: EN.delete_account_button, exact: true }));
+    assert.equal(response.status(), 200);
+    await page.getByRole('heading', { name: EN.account_deleted_title }).waitFor();
+    const actor = await page.request.get(nodeA.url('/users/leaving'), { headers: { Accept: 'application/activity+json' } });
+    assert.equal(actor.status(), 410);
+    await page.goto(nodeA.url('/settings'));
+    assert.equal(pathOf(page), '/login', 'the session ended with the account');
+  } finally {
+    await context.close();
+  }
+});

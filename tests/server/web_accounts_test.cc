@@ -383,3 +383,47 @@ TEST(WebAvatarTest, AnAvatarIsUploadedServedPublishedAndRemoved) {
 
 }  // namespace
 }  // namespace parvis
+
+namespace parvis {
+namespace {
+
+// Deleting one's own account from the settings page: the password and the
+// name typed again confirm it; afterwards the session is gone, the actor
+// answers 410 and the name cannot be registered again.
+TEST(WebAccountsTest, APersonDeletesTheirAccountFromTheSettingsPage) {
+  testing::TestNode node(std::map<std::string, std::string>{{"PARVIS_REGISTRATION", "open"}});
+  testing::WebClient browser(node.port());
+  ASSERT_THAT(Register(browser, "dana"), ::testing::HasSubstr("303"));
+  std::string settings = browser.Get("/settings");
+  ASSERT_THAT(settings, ::testing::HasSubstr("action=\"/settings/delete\""));
+  struct Case {
+    const char* name;
+    std::string password, confirm;
+    int status;
+  } refused[] = {
+      {"wrong password", "not the password", "dana", 401},
+      {"name not typed", "a long passphrase", "", 400},
+      {"another name", "a long passphrase", "Dana ", 400},
+  };
+  for (const Case& c : refused) {
+    std::string response = browser.Post("/settings/delete", {{"current", c.password}, {"confirm_name", c.confirm}});
+    EXPECT_EQ(testing::StatusOf(response), c.status) << c.name;
+  }
+  // Without the anti-forgery token nothing happens.
+  EXPECT_EQ(testing::StatusOf(browser.Post("/settings/delete", {{"current", "a long passphrase"}, {"confirm_name", "dana"}},
+                                           /*with_csrf=*/false)),
+            403);
+  EXPECT_EQ(testing::StatusOf(node.Get("/users/dana", "Accept: application/activity+json\r\n")), 200);
+
+  std::string deleted = browser.Post("/settings/delete", {{"current", "a long passphrase"}, {"confirm_name", "dana"}});
+  EXPECT_EQ(testing::StatusOf(deleted), 200) << deleted;
+  EXPECT_THAT(deleted, ::testing::HasSubstr("Account deleted"));
+  EXPECT_THAT(deleted, ::testing::HasSubstr("parvis_session=;"));
+  EXPECT_EQ(testing::StatusOf(node.Get("/users/dana", "Accept: application/activity+json\r\n")), 410);
+  EXPECT_THAT(browser.Get("/settings"), ::testing::HasSubstr("Location: /login"));
+  testing::WebClient other(node.port());
+  EXPECT_THAT(Register(other, "dana"), ::testing::Not(::testing::HasSubstr("303")));
+}
+
+}  // namespace
+}  // namespace parvis
