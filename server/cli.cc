@@ -591,6 +591,15 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   revoke_token->add_option("ID", token_id, "The token's id, as `admin tokens` lists it")
       ->required();
   add_config(revoke_token);
+  std::string export_file;
+  bool export_keys = false;
+  CLI::App* export_account = admin->add_subcommand(
+      "export", "Write everything NAME has to FILE (a tar archive with a README.txt describing each file).");
+  export_account->add_option("NAME", follow_name, "Local account name")->required();
+  export_account->add_option("FILE", export_file, "The archive to create (must not exist)")->required();
+  export_account->add_flag("--with-keys", export_keys,
+                           "Include the private keys, encrypted with a passphrase read from standard input");
+  add_config(export_account);
   bool delete_confirmed = false;
   CLI::App* delete_account = admin->add_subcommand(
       "delete-account",
@@ -797,6 +806,17 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   if (follows->parsed()) return ListFollows(config_file, streams, follow_name);
   if (token->parsed()) return IssueToken(config_file, streams, follow_name, token_label);
   if (tokens->parsed()) return ListTokens(config_file, streams, follow_name);
+  if (export_account->parsed()) {
+    std::vector<std::pair<std::string, std::string>> fields = {
+        {"account", follow_name}, {"file", std::filesystem::absolute(export_file).string()}};
+    if (export_keys) {
+      std::string passphrase;
+      std::getline(streams.in, passphrase);
+      if (!passphrase.empty() && passphrase.back() == '\r') passphrase.pop_back();
+      fields.emplace_back("passphrase", passphrase);
+    }
+    return SimpleCommand(config_file, streams, "/control/accounts/export", JsonObject(fields), 200);
+  }
   if (delete_account->parsed()) {
     return SimpleCommand(config_file, streams, "/control/accounts/delete", JsonObject({{"account", follow_name}}), 200);
   }

@@ -18,6 +18,10 @@
 #include "server/civic/petition_service.h"
 #include "server/civic/sector_routes.h"
 #include "server/civic/sector_service.h"
+#include "server/accounts/account_archive.h"
+#include "server/civic/civic_archive.h"
+#include "server/federation/federation_archive.h"
+#include "server/messaging/message_archive.h"
 #include "server/messaging/messaging_routes.h"
 #include "server/messaging/messaging_service.h"
 #include "server/control/control_routes.h"
@@ -315,6 +319,29 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                                   .accounts = impl->accounts.get(),
                                   .store = impl->store.get()});
   civic::AddSectorControlRoutes(impl->control_router, *impl->sectors);
+  // An account's archive: each wing writes its own files.
+  accounts::AddExportCommand(
+      impl->control_router,
+      {.accounts = impl->accounts.get(),
+       .base_url = impl->config.base_url,
+       .sections =
+           [raw_impl = impl.get()](const accounts::ExportOptions& options) {
+             Impl* i = raw_impl;
+             return std::vector<accounts::ArchiveSection>{
+                 accounts::CoreSection(*i->accounts, *i->store, options),
+                 federation::FederationSection(*i->store, *i->posts,
+                                               [i](const accounts::Account& account) {
+                                                 return federation::ActorResponse(
+                                                            i->config, account,
+                                                            std::string(protocol::SectorName(
+                                                                i->sectors->ForAccount(account).sector)))
+                                                     .body;
+                                               }),
+                 civic::CivicSection(*i->store),
+                 messaging::MessagingSection(*i->store),
+             };
+           },
+       .now = UnixNow});
   control::AddControlRoutes(impl->control_router,
                             {.store = impl->store.get(), .accounts = impl->accounts.get()});
 

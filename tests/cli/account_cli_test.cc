@@ -1,6 +1,7 @@
-// `parvis admin delete-account`: refused without --yes or with the node
-// stopped; done once through the serving node's control socket; the actor
-// then answers 410.
+// `parvis admin export` and `parvis admin delete-account`, as an operator
+// runs them: the archive is a tar that GNU tar reads; deletion is refused
+// without --yes or with the node stopped, done once through the serving
+// node's control socket, and the actor then answers 410.
 #include <chrono>
 #include <map>
 #include <regex>
@@ -32,7 +33,7 @@ using namespace std::chrono_literals;
 
 
 
-TEST(DeleteAccountCliTest, NeedsConfirmationAndAServingNodeThenTheActorIsGone) {
+TEST(AccountCliTest, NeedsConfirmationAndAServingNodeThenTheActorIsGone) {
   TempDir dir;
   uint16_t port = testing::FreeLoopbackPort();
   std::map<std::string, std::string> env = {{"PARVIS_DATA_DIR", dir.Sub("data")},
@@ -63,6 +64,33 @@ TEST(DeleteAccountCliTest, NeedsConfirmationAndAServingNodeThenTheActorIsGone) {
                                "a long passphrase\n");
   EXPECT_EQ(reuse.exit_code, 1);
   EXPECT_THAT(reuse.err, HasSubstr("deleted account"));
+}
+
+TEST(AccountCliTest, ExportWritesAnArchiveThatTarReads) {
+  TempDir dir;
+  std::map<std::string, std::string> env = {{"PARVIS_DATA_DIR", dir.Sub("data")}, {"PARVIS_LOG_LEVEL", "warn"}};
+  ASSERT_EQ(Parvis({"admin", "create-user", "alix", "--kind", "person", "--password-stdin"}, env, "a long passphrase\n")
+                .exit_code,
+            0);
+  // The node is stopped: the command opens the data directory itself.
+  ProcessResult exported = Parvis({"admin", "export", "alix", dir.Sub("alix.tar"), "--with-keys"}, env,
+                                  "correct horse battery staple\n");
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_THAT(exported.out, HasSubstr("\"bytes\":"));
+  ProcessResult listed = RunProcess({"/usr/bin/tar", "-tvf", dir.Sub("alix.tar")}, {});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  for (const char* name : {"README.txt", "profile.json", "keys.json", "outbox.json", "following_accounts.csv",
+                           "petitions.json", "encrypted_messages.json"}) {
+    EXPECT_THAT(listed.out, HasSubstr(name));
+  }
+  EXPECT_THAT(listed.out, HasSubstr("-rw-------"));
+  ProcessResult again = Parvis({"admin", "export", "alix", dir.Sub("alix.tar")}, env);
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_THAT(again.err, HasSubstr("exists"));
+  ProcessResult weak = Parvis({"admin", "export", "alix", dir.Sub("weak.tar"), "--with-keys"}, env, "short\n");
+  EXPECT_EQ(weak.exit_code, 1);
+  EXPECT_THAT(weak.err, HasSubstr("12 characters"));
+  EXPECT_EQ(Parvis({"admin", "export", "alix"}, env).exit_code, 2);
 }
 
 }  // namespace
