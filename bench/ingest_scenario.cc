@@ -38,13 +38,13 @@ struct NodeMetrics {
   double inbox_sum = 0;
 };
 
-NodeMetrics ReadNodeMetrics(uint16_t port, const std::string& route) {
+NodeMetrics ReadNodeMetrics(const IngestOptions& options) {
   NodeMetrics out;
-  Result<PlainResponse> metrics = HttpGet(port, "/metrics");
+  Result<PlainResponse> metrics = HttpGet(options.node.port, "/metrics");
   if (!metrics || metrics->status != 200) return out;
-  std::string label = "route=\"" + route + "\"";
+  std::string label = "route=\"" + options.target + "\"";
   out.objects =
-      MetricValue(metrics->body, "parvis_stored_records", "family=\"objects\"").value_or(0);
+      MetricValue(metrics->body, options.processed_metric, options.processed_labels).value_or(0);
   out.inbox_count =
       MetricValue(metrics->body, "parvis_http_request_duration_seconds_count", label).value_or(0);
   out.inbox_sum =
@@ -60,7 +60,7 @@ double WaitForProcessing(const IngestOptions& options, double before, double exp
   Clock::time_point last_move = start;
   double last = -1;
   for (;;) {
-    double now = ReadNodeMetrics(options.node.port, options.target).objects;
+    double now = ReadNodeMetrics(options).objects;
     *reached = now - before;
     if (*reached >= expected * 0.995) break;
     if (now != last) {
@@ -125,7 +125,7 @@ int RunIngest(const IngestOptions& options) {
                    .port = options.node.port,
                    .connections = options.connections,
                    .max_seconds = 0};
-  NodeMetrics start_metrics = ReadNodeMetrics(options.node.port, options.target);
+  NodeMetrics start_metrics = ReadNodeMetrics(options);
   Report(label, "body_bytes",
          static_cast<double>(CreateNoteBody(actors[0].id, run, options.body_bytes, 0).size()));
 
@@ -150,7 +150,8 @@ int RunIngest(const IngestOptions& options) {
 
   // Warm: signed beforehand (signing RSA here would cap the rate at what the
   // generator's cores sign), then sent as fast as the node answers.
-  NodeMetrics before = ReadNodeMetrics(options.node.port, options.target);
+  NodeMetrics before = ReadNodeMetrics(options);
+  uint64_t warm_fetches_before = (*peers)->documents_served();
   MemoryStatus memory_before = ReadMemory(options.node.pid);
   LoadResult total;
   double signing_seconds = 0;
@@ -194,8 +195,11 @@ int RunIngest(const IngestOptions& options) {
     if (total.seconds >= options.max_seconds) break;
   }
   std::sort(total.latencies_us.begin(), total.latencies_us.end());
-  NodeMetrics after = ReadNodeMetrics(options.node.port, options.target);
+  NodeMetrics after = ReadNodeMetrics(options);
   ReportLoad(label, "warm", total);
+  // Keys known: a server that fetches again here does not cache them.
+  Report(label, "warm_key_fetches",
+         static_cast<double>((*peers)->documents_served() - warm_fetches_before));
   Report(label, "signing_per_s", signing_seconds > 0 ? options.requests / signing_seconds : 0);
   Report(label, "sign_threads", threads);
   Report(label, "node_cpu_cores", total.seconds > 0 ? node_cpu / total.seconds : 0);

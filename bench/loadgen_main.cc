@@ -2,6 +2,7 @@
 //
 //   parvis-loadgen ingest  --node-port P --node-pid PID [--scheme rsa|ed25519] ...
 //   parvis-loadgen fanout  --node-port P --node-pid PID --account NAME --post-command CMD ...
+//   parvis-loadgen reads   --node-port P --node-pid PID --token T --password-file F ...
 //   parvis-loadgen startup --parvis BIN --data-dir DIR [--empty] ...
 //   parvis-loadgen fill    --data-dir DIR [--objects N]
 //   parvis-loadgen petitions [--signatures N] [--threads T]
@@ -13,6 +14,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -69,6 +71,39 @@ int main(int argc, char** argv) {
   ingest_cmd->add_option("--drain-timeout", ingest.drain_timeout_s,
                          "Seconds to wait for processing");
   ingest_cmd->add_flag("!--no-cold", ingest.cold, "Skip the first-contact phase");
+  ingest_cmd->add_option("--processed-metric", ingest.processed_metric,
+                         "Metric (in the server's /metrics) counting processed objects");
+  ingest_cmd->add_option("--processed-labels", ingest.processed_labels,
+                         "Labels that sample of it has (\"\": any)");
+
+  parvis::bench::ReadsOptions reads;
+  std::string password_file;
+  CLI::App* reads_cmd =
+      app.add_subcommand("reads", "Follow actors, fill a home timeline, then read it (JSON, HTML)");
+  AddNode(reads_cmd, reads.node);
+  AddKeys(reads_cmd, reads.keys);
+  reads_cmd->add_option("--label", reads.label, "Prefix of the RESULT names");
+  reads_cmd->add_option("--account", reads.account, "The local account that reads");
+  reads_cmd->add_option("--token", reads.token, "Its C2S token (parvis admin token NAME)")
+      ->required();
+  reads_cmd->add_option("--password-file", password_file, "File holding its password (sign-in)")
+      ->required();
+  reads_cmd->add_option("--follows", reads.follows, "Remote actors it follows");
+  reads_cmd->add_option("--actor-prefix", reads.actor_prefix, "Their names' prefix");
+  reads_cmd->add_option("--posts", reads.posts, "Create(Note) they deliver to its home");
+  reads_cmd->add_option("--body-bytes", reads.body_bytes, "Size of each activity");
+  reads_cmd->add_option("--fill-scheme", reads.fill_scheme, "How the actors sign: rsa or ed25519")
+      ->transform(CLI::CheckedTransformer(kSchemes));
+  reads_cmd->add_option("--chunk", reads.chunk, "Creates signed then sent this many at a time");
+  reads_cmd->add_option("--fill-timeout", reads.fill_timeout_s, "Seconds to wait for filing");
+  reads_cmd->add_flag("!--no-count", reads.count_home, "Do not page through the timeline once");
+  reads_cmd->add_option("--rate", reads.rate, "Open loop: requests per second");
+  reads_cmd->add_option("--seconds", reads.seconds, "Open loop: seconds per format");
+  reads_cmd->add_option("--connections", reads.connections, "Open loop: most in flight");
+  reads_cmd->add_option("--closed-seconds", reads.closed_seconds,
+                        "Closed loop: seconds per format");
+  reads_cmd->add_option("--closed-connections", reads.closed_connections,
+                        "Closed loop: connections");
 
   parvis::bench::FanoutOptions fanout;
   CLI::App* fanout_cmd = app.add_subcommand("fanout", "Followers on many hosts; one post");
@@ -96,7 +131,8 @@ int main(int argc, char** argv) {
 
   parvis::bench::PetitionOptions petition_options;
   CLI::App* petitions_cmd = app.add_subcommand(
-      "petitions", "Time petition signatures on the home node's path, then check the count is exact");
+      "petitions",
+      "Time petition signatures on the home node's path, then check the count is exact");
   petitions_cmd->add_option("--label", petition_options.label, "Prefix of the RESULT names");
   petitions_cmd->add_option("--signatures", petition_options.signatures, "Signatures to record");
   petitions_cmd->add_option("--threads", petition_options.threads, "Threads signing at once");
@@ -114,6 +150,14 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (ingest_cmd->parsed()) return parvis::bench::RunIngest(ingest);
   if (fanout_cmd->parsed()) return parvis::bench::RunFanout(fanout);
+  if (reads_cmd->parsed()) {
+    std::ifstream in(password_file);
+    if (!std::getline(in, reads.password) || reads.password.empty()) {
+      std::cerr << "parvis-loadgen reads: cannot read a password from " << password_file << "\n";
+      return 2;
+    }
+    return parvis::bench::RunReads(reads);
+  }
   if (startup_cmd->parsed()) return parvis::bench::RunStartup(startup);
   if (fill_cmd->parsed()) return parvis::bench::RunFill(fill);
   if (petitions_cmd->parsed()) return parvis::bench::RunPetitions(petition_options);

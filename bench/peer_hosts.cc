@@ -62,6 +62,15 @@ http::Response PeerHosts::Receive(const http::Request& request) {
   if (!json.HasParseError() && json.IsObject() && json.HasMember("type") &&
       json["type"].IsString()) {
     delivery.type = json["type"].GetString();
+    if (json.HasMember("id") && json["id"].IsString()) delivery.id = json["id"].GetString();
+    if (json.HasMember("object")) {
+      const rapidjson::Value& object = json["object"];
+      if (object.IsString()) {
+        delivery.object = object.GetString();
+      } else if (object.IsObject() && object.HasMember("id") && object["id"].IsString()) {
+        delivery.object = object["id"].GetString();
+      }
+    }
   }
   // Check the signature as a receiving server would (time and coverage aside).
   protocol::HttpMessage message;

@@ -27,6 +27,8 @@ namespace parvis::bench {
 
 struct Delivery {
   std::string type;       // the activity's type ("Accept", "Create"), or "" if unreadable
+  std::string id;         // the activity's id, or ""
+  std::string object;     // the id of its object (a string, or an object's "id"), or ""
   bool verified = false;  // signature and digest hold with a key of the sender
   bool rfc9421 = false;
   std::string authority;  // the Host it was sent to

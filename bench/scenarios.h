@@ -39,6 +39,11 @@ struct IngestOptions {
   unsigned sign_threads = 0;  // 0: one per core
   int drain_timeout_s = 180;  // wait for the node to process what it accepted
   bool cold = true;           // run the first-contact phase
+  // How many objects the server has processed: a sample of its /metrics
+  // (Prometheus text). A server that files each activity before answering
+  // (the Fedify peer) counts them under its own name.
+  std::string processed_metric = "parvis_stored_records";
+  std::string processed_labels = "family=\"objects\"";
 };
 int RunIngest(const IngestOptions& options);
 
@@ -65,6 +70,37 @@ struct StartupOptions {
   int idle_ms = 1000;  // then read the idle resident memory
 };
 int RunStartup(const StartupOptions& options);
+
+// Home timeline reads: a local account (`account`, which must exist) follows
+// `follows` remote actors served by the generator (C2S Follow with `token`;
+// the generator answers each Follow with a signed Accept), then those actors
+// deliver `posts` signed Create(Note) through the shared inbox and the node
+// files them in the account's home timeline. Then GET /api/timelines/home
+// (Bearer `token`) and GET /home (a session from POST /login with
+// `password`) are read at a fixed `rate` (open loop), then as fast as the node
+// answers (closed loop).
+struct ReadsOptions {
+  std::string label = "reads";
+  NodeUnderTest node;
+  KeyPoolOptions keys;
+  std::string account = "reader";
+  std::string password;
+  std::string token;
+  size_t follows = 500;
+  std::string actor_prefix = "r";
+  size_t posts = 100000;
+  size_t body_bytes = 1024;
+  Scheme fill_scheme = Scheme::kRfc9421Ed25519;  // cheaper to sign than RSA; same filing
+  size_t chunk = 20000;                          // Creates signed then sent this many at a time
+  int fill_timeout_s = 900;                      // wait for the node to file them
+  bool count_home = true;                        // page through the whole home timeline once
+  double rate = 2000;                            // open loop, requests per second
+  double seconds = 20;                           // open loop, per format
+  unsigned connections = 64;                     // open loop: most requests in flight
+  double closed_seconds = 10;                    // closed loop, per format
+  unsigned closed_connections = 16;
+};
+int RunReads(const ReadsOptions& options);
 
 // Writes `objects` remote notes straight into a stopped node's database, as
 // the inbox worker stores them (object record, author and federated-feed
