@@ -47,6 +47,13 @@ std::string ActorDocument(const LocalActor& actor) {
   // The Parvis vocabulary (docs/protocol.md), inline so nothing is fetched.
   Member(writer, "parvis", "https://parvis.org/ns#");
   Member(writer, "sector", "parvis:sector");
+  for (const char* term : {"alsoKnownAs", "movedTo"}) {
+    writer.Key(term);
+    writer.StartObject();
+    Member(writer, "@id", std::string("as:") + term);
+    Member(writer, "@type", "@id");
+    writer.EndObject();
+  }
   writer.Key("e2eeKeys");
   writer.StartObject();
   Member(writer, "@id", "parvis:e2eeKeys");
@@ -76,6 +83,13 @@ std::string ActorDocument(const LocalActor& actor) {
   if (actor.published != 0) Member(writer, "published", FormatRfc3339Utc(actor.published));
   OptionalMember(writer, "sector", actor.sector);
   OptionalMember(writer, "e2eeKeys", actor.e2ee_keys);
+  if (!actor.also_known_as.empty()) {
+    writer.Key("alsoKnownAs");
+    writer.StartArray();
+    for (const std::string& alias : actor.also_known_as) writer.String(alias.c_str(), static_cast<rapidjson::SizeType>(alias.size()));
+    writer.EndArray();
+  }
+  OptionalMember(writer, "movedTo", actor.moved_to);
   if (!actor.icon_url.empty()) {
     writer.Key("icon");
     writer.StartObject();

@@ -94,6 +94,21 @@ Result<RemoteActor> ParseRemoteActor(const rapidjson::Value& document) {
   actor.followers = IdMember(document, "followers");
   actor.url = IdMember(document, "url");
   actor.sector = DeclaredSector(document);
+  // Account moves (as Mastodon does them): the ids it is also known as, and
+  // where it moved.
+  if (auto it = document.FindMember("alsoKnownAs"); it != document.MemberEnd()) {
+    auto add = [&](const rapidjson::Value& value) {
+      std::optional<std::string> id = FirstId(value);
+      if (id && IsHttpUrl(*id) && actor.also_known_as.size() < 16) actor.also_known_as.push_back(*id);
+    };
+    if (it->value.IsArray()) {
+      for (const auto& value : it->value.GetArray()) add(value);
+    } else {
+      add(it->value);
+    }
+  }
+  actor.moved_to = IdMember(document, "movedTo");
+  if (!IsHttpUrl(actor.moved_to)) actor.moved_to.clear();
   if (auto it = document.FindMember("endpoints");
       it != document.MemberEnd() && it->value.IsObject()) {
     actor.shared_inbox = IdMember(it->value, "sharedInbox");
@@ -144,6 +159,11 @@ std::string EncodeRemoteActor(const RemoteActor& actor) {
   member("followers", actor.followers);
   member("url", actor.url);
   if (actor.sector != Sector::kUnknown) member("sector", SectorName(actor.sector));
+  writer.Key("alsoKnownAs");
+  writer.StartArray();
+  for (const std::string& alias : actor.also_known_as) writer.String(alias.c_str(), static_cast<rapidjson::SizeType>(alias.size()));
+  writer.EndArray();
+  if (!actor.moved_to.empty()) member("movedTo", actor.moved_to);
   writer.Key("publicKey");
   writer.StartArray();
   for (const RemoteKey& key : actor.keys) {

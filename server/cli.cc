@@ -600,6 +600,19 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   export_account->add_flag("--with-keys", export_keys,
                            "Include the private keys, encrypted with a passphrase read from standard input");
   add_config(export_account);
+  std::string move_other;
+  CLI::App* alias = admin->add_subcommand(
+      "alias", "Name ACTOR (an actor id or name@host) as another identity of NAME (alsoKnownAs): do it on the "
+               "new account before moving the old one here. Needs the node serving.");
+  alias->add_option("NAME", follow_name, "Local account name (the new home)")->required();
+  alias->add_option("ACTOR", move_other, "The account being moved here")->required();
+  add_config(alias);
+  CLI::App* move = admin->add_subcommand(
+      "move", "Move NAME to TARGET (which must name NAME with `admin alias` first): followers' servers are told "
+              "and follow TARGET instead. Needs the node serving.");
+  move->add_option("NAME", follow_name, "Local account name (the one leaving)")->required();
+  move->add_option("TARGET", move_other, "The new account (actor id or name@host)")->required();
+  add_config(move);
   bool delete_confirmed = false;
   CLI::App* delete_account = admin->add_subcommand(
       "delete-account",
@@ -806,6 +819,14 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   if (follows->parsed()) return ListFollows(config_file, streams, follow_name);
   if (token->parsed()) return IssueToken(config_file, streams, follow_name, token_label);
   if (tokens->parsed()) return ListTokens(config_file, streams, follow_name);
+  if (alias->parsed()) {
+    return SimpleCommand(config_file, streams, "/control/accounts/alias",
+                         JsonObject({{"account", follow_name}, {"alias", move_other}}), 200);
+  }
+  if (move->parsed()) {
+    return SimpleCommand(config_file, streams, "/control/accounts/move",
+                         JsonObject({{"account", follow_name}, {"target", move_other}}), 200);
+  }
   if (export_account->parsed()) {
     std::vector<std::pair<std::string, std::string>> fields = {
         {"account", follow_name}, {"file", std::filesystem::absolute(export_file).string()}};

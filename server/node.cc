@@ -31,6 +31,7 @@
 #include "server/federation/replay_pruner.h"
 #include "server/accounts/session_store.h"
 #include "server/federation/account_deletion.h"
+#include "server/federation/account_move.h"
 #include "server/federation/federation_retention.h"
 #include "server/pages/about_pages.h"
 #include "server/pages/account_pages.h"
@@ -277,6 +278,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .now = UnixNow};
   federation::AddFollowCommands(impl->control_router, follow_context);
   federation::AddAccountDeletionCommands(impl->control_router, follow_context);
+  federation::AddAccountMoveCommands(impl->control_router, follow_context);
   pages::PagesContext pages_context{.config = &impl->config,
                                     .store = impl->store.get(),
                                     .accounts = impl->accounts.get(),

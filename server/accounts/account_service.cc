@@ -1,5 +1,7 @@
 #include "server/accounts/account_service.h"
 
+#include <algorithm>
+
 #include "server/accounts/account_erasure.h"
 
 #include <sodium.h>
@@ -65,6 +67,14 @@ std::string EncodeAccount(const Account& account) {
   writer.Int64(account.avatar_version);
   writer.Key("show_commercial");
   writer.Bool(account.show_commercial);
+  writer.Key("also_known_as");
+  writer.StartArray();
+  for (const std::string& alias : account.also_known_as) writer.String(alias.c_str());
+  writer.EndArray();
+  if (!account.moved_to.empty()) {
+    writer.Key("moved_to");
+    writer.String(account.moved_to.c_str());
+  }
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -107,6 +117,12 @@ Result<Account> DecodeAccount(std::string_view bytes) {
   if (d.HasMember("show_commercial") && d["show_commercial"].IsBool()) {
     account.show_commercial = d["show_commercial"].GetBool();
   }
+  if (d.HasMember("also_known_as") && d["also_known_as"].IsArray()) {
+    for (const auto& alias : d["also_known_as"].GetArray()) {
+      if (alias.IsString()) account.also_known_as.emplace_back(alias.GetString(), alias.GetStringLength());
+    }
+  }
+  if (d.HasMember("moved_to") && d["moved_to"].IsString()) account.moved_to = d["moved_to"].GetString();
   return account;
 }
 
@@ -409,6 +425,26 @@ Status AccountService::Reject(storage::AccountId id) {
 
 Result<std::optional<int64_t>> AccountService::DeletedAt(std::string_view name) const {
   return ErasedSince(store_, name);
+}
+
+Status AccountService::AddAlias(storage::AccountId id, const std::string& actor) {
+  return Change(id, [&](Account& account) -> Status {
+    if (std::find(account.also_known_as.begin(), account.also_known_as.end(), actor) != account.also_known_as.end()) {
+      return Ok();
+    }
+    if (account.also_known_as.size() >= kMaxAliases) {
+      return Fail(ErrorCode::kLimitExceeded, "an account has at most " + std::to_string(kMaxAliases) + " aliases");
+    }
+    account.also_known_as.push_back(actor);
+    return Ok();
+  });
+}
+
+Status AccountService::SetMovedTo(storage::AccountId id, const std::string& actor) {
+  return Change(id, [&](Account& account) -> Status {
+    account.moved_to = actor;
+    return Ok();
+  });
 }
 
 Status AccountService::StripProfile(storage::AccountId id) {

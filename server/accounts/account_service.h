@@ -55,7 +55,14 @@ struct Account {
   // The person chose to see commercial posts in their civic timelines
   // (home, local, federated); off by default.
   bool show_commercial = false;
+  // Other actors that are this person too (ActivityStreams alsoKnownAs):
+  // an account being moved here names the one it leaves.
+  std::vector<std::string> also_known_as;
+  // Set once the account moved to another actor (movedTo); empty otherwise.
+  std::string moved_to;
 };
+
+inline constexpr size_t kMaxAliases = 5;
 
 inline constexpr size_t kMaxAvatarBytes = 512 << 10;
 
@@ -127,6 +134,10 @@ class AccountService {
   // When the account named `name` was deleted (its name stays taken, and
   // its actor answers 410); nullopt if it never was.
   Result<std::optional<int64_t>> DeletedAt(std::string_view name) const;
+  // Adds `actor` to the account's alsoKnownAs (kLimitExceeded past kMaxAliases).
+  Status AddAlias(storage::AccountId id, const std::string& actor);
+  // Records that the account moved to `actor`.
+  Status SetMovedTo(storage::AccountId id, const std::string& actor);
   // Empties the account record of everything personal (display name, bio,
   // language, email, avatar), for an account being erased.
   Status StripProfile(storage::AccountId id);

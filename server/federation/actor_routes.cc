@@ -46,6 +46,8 @@ protocol::LocalActor DescribeAccount(const Config& config, const accounts::Accou
       .icon_url = account.avatar_type.empty() ? "" : urls.Avatar(name, account.avatar_version),
       .icon_media_type = account.avatar_type,
       .sector = sector,
+      .also_known_as = account.also_known_as,
+      .moved_to = account.moved_to,
       .e2ee_keys = urls.E2eeKeys(name),
   };
 }

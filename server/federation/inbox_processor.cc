@@ -19,6 +19,7 @@
 #include "parvis/protocol/remote_actor.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/domain_policy.h"
+#include "server/federation/follow_commands.h"
 #include "server/federation/inbox.h"
 #include "server/federation/inbox_items.h"
 #include "server/federation/object_record.h"
@@ -82,6 +83,7 @@ struct InboxProcessor::Impl : std::enable_shared_from_this<InboxProcessor::Impl>
   Outcome OnDelete(const protocol::ActivityEnvelope& envelope, storage::Batch& batch);
   Outcome OnActorDeleted(const std::string& actor, storage::Batch& batch);
   Outcome OnBlock(const protocol::ActivityEnvelope& envelope, storage::Batch& batch);
+  asio::awaitable<Outcome> OnMove(const rapidjson::Value& activity, const protocol::ActivityEnvelope& envelope);
   Outcome OnReaction(const protocol::ActivityEnvelope& envelope, storage::Batch& batch, bool add);
   std::optional<accounts::Account> LocalAccount(std::string_view actor_id);
   std::optional<rapidjson::Document> StoredActivity(const std::string& id);
@@ -424,6 +426,51 @@ Outcome InboxProcessor::Impl::OnBlock(const protocol::ActivityEnvelope& envelope
   return Outcome::kDone;
 }
 
+// An account moved (as Mastodon moves them): every local account that
+// follows it follows the new actor instead, provided the new actor names
+// the old one in alsoKnownAs (so no one can steal followers by a Move).
+asio::awaitable<Outcome> InboxProcessor::Impl::OnMove(const rapidjson::Value& activity,
+                                                      const protocol::ActivityEnvelope& envelope) {
+  if (envelope.object_id != envelope.actor) co_return Outcome::kDone;
+  auto target_member = activity.FindMember("target");
+  if (target_member == activity.MemberEnd()) co_return Outcome::kDone;
+  std::optional<std::string> target = protocol::FirstId(target_member->value);
+  if (!target || *target == envelope.actor) co_return Outcome::kDone;
+  Result<protocol::RemoteActor> moved_to = co_await context.directory->Get(*target, /*refresh=*/true);
+  if (!moved_to) co_return moved_to.error().code == ErrorCode::kUnavailable ? Outcome::kRetry : Outcome::kDone;
+  if (std::find(moved_to->also_known_as.begin(), moved_to->also_known_as.end(), envelope.actor) ==
+      moved_to->also_known_as.end()) {
+    spdlog::info("Move from {} to {} ignored: the target does not name it in alsoKnownAs", envelope.actor, *target);
+    co_return Outcome::kDone;
+  }
+  Result<protocol::RemoteActor> old = co_await context.directory->Get(envelope.actor, /*refresh=*/true);
+  FollowCommandsContext follow_context{.config = context.config,
+                                       .store = context.store,
+                                       .accounts = context.accounts,
+                                       .directory = context.directory,
+                                       .deliveries = context.deliveries,
+                                       .client = nullptr,
+                                       .serving = nullptr,
+                                       .now = context.now};
+  std::vector<storage::AccountId> movers;
+  Status scanned = context.store->Scan(Family::kAccounts, "", [&](std::string_view key, std::string_view) {
+    std::optional<storage::AccountId> id = storage::DecodeAccountId(key);
+    if (!id) return true;
+    Result<std::optional<FollowRecord>> record = follows.Get(*id, Direction::kFollowing, envelope.actor);
+    if (record && record->has_value()) movers.push_back(*id);
+    return true;
+  });
+  if (!scanned) co_return Outcome::kRetry;
+  for (storage::AccountId id : movers) {
+    Result<std::optional<accounts::Account>> account = context.accounts->FindById(id);
+    if (!account || !account->has_value()) continue;
+    Result<std::optional<FollowRecord>> already = follows.Get(id, Direction::kFollowing, moved_to->id);
+    if (already && !already->has_value()) (void)StartFollow(follow_context, **account, *moved_to);
+    if (old) (void)StopFollow(follow_context, **account, *old);
+  }
+  co_return Outcome::kDone;
+}
+
 Outcome InboxProcessor::Impl::OnDelete(const protocol::ActivityEnvelope& envelope,
                                        storage::Batch& batch) {
   if (envelope.object_id.empty()) return Outcome::kDone;
@@ -576,6 +623,7 @@ asio::awaitable<Outcome> InboxProcessor::Impl::Act(const rapidjson::Value& activ
   if (envelope.type == "Update") co_return co_await OnCreateOrUpdate(activity, envelope, batch, true);
   if (envelope.type == "Delete") co_return OnDelete(envelope, batch);
   if (envelope.type == "Block") co_return OnBlock(envelope, batch);
+  if (envelope.type == "Move") co_return co_await OnMove(activity, envelope);
   if (envelope.type == "Like") co_return OnReaction(envelope, batch, /*add=*/true);
   if (envelope.type == "Announce") co_return co_await OnAnnounce(activity, envelope, batch);
   // Other types are kept as received; later work gives them effects.

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace parvis::protocol {
 
@@ -26,6 +27,8 @@ struct LocalActor {
   std::string icon_url;         // avatar; empty: none
   std::string icon_media_type;  // its type ("image/png")
   std::string sector;           // "civic" or "commercial" (parvis:sector); empty: omitted
+  std::vector<std::string> also_known_as;  // alsoKnownAs; empty: omitted
+  std::string moved_to;                   // movedTo; empty: omitted
   std::string e2ee_keys;        // key directory for encrypted messages (parvis:e2eeKeys); empty: omitted
 };
 

@@ -38,6 +38,8 @@ struct RemoteActor {
   // What the document declares (parvis:sector); kUnknown when it says
   // nothing usable. The node's own decision may differ (server/civic).
   Sector sector = Sector::kUnknown;
+  std::vector<std::string> also_known_as;  // alsoKnownAs, at most 16 ids
+  std::string moved_to;                    // movedTo; empty when not moved
   int64_t fetched_at = 0;         // set by whoever stores it
 };
 
