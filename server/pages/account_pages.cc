@@ -227,24 +227,44 @@ http::Response SaveTimelines(const PagesContext& context, const http::Request& r
   return Redirect("/settings?saved=1");
 }
 
-http::Response SavePassword(const PagesContext& context, const http::Request& request) {
+// The settings page again, with `error` and `status`.
+http::Response SettingsAgain(const PagesContext& context, const Visitor& visitor, int status,
+                             const std::string& error) {
+  mustache::data data = SettingsData(*visitor.account);
+  data.set("error", error);
+  return RenderPage(context, visitor, "settings", T(visitor, "settings"), std::move(data), status);
+}
+
+// A settings action that the current password (field "current") confirms:
+// the signed-in visitor and the form, or the answer to give instead (login,
+// anti-forgery refusal, too many attempts, wrong password).
+struct Confirmed {
+  Visitor visitor;
+  Form form;
+};
+std::variant<Confirmed, http::Response> ConfirmWithPassword(const PagesContext& context,
+                                                            const http::Request& request) {
   Visitor visitor = ReadVisitor(context, request);
   if (!visitor.account) return Redirect("/login");
   auto read = ReadPostedForm(context, visitor, request);
   if (auto* refused = std::get_if<http::Response>(&read)) return std::move(*refused);
-  const Form& form = std::get<Form>(read);
-  auto again = [&](int status, const std::string& error) {
-    mustache::data data = SettingsData(*visitor.account);
-    data.set("error", error);
-    return RenderPage(context, visitor, "settings", T(visitor, "settings"), std::move(data), status);
-  };
+  Form form = std::get<Form>(std::move(read));
   std::string key = "password/" + std::to_string(visitor.account->id);
   if (int64_t wait = context.limiter->Attempt(key, kLoginPerName, context.now())) {
-    return again(429, T(visitor, "error_rate") + " " + Minutes(wait) + " min.");
+    return SettingsAgain(context, visitor, 429, T(visitor, "error_rate") + " " + Minutes(wait) + " min.");
   }
   Result<bool> matches = context.accounts->CheckPassword(*visitor.account, Field(form, "current"));
-  if (!matches) return again(503, T(visitor, "error_storage"));
-  if (!*matches) return again(401, T(visitor, "error_current_password"));
+  if (!matches) return SettingsAgain(context, visitor, 503, T(visitor, "error_storage"));
+  if (!*matches) return SettingsAgain(context, visitor, 401, T(visitor, "error_current_password"));
+  context.limiter->Reset(key);
+  return Confirmed{std::move(visitor), std::move(form)};
+}
+
+http::Response SavePassword(const PagesContext& context, const http::Request& request) {
+  auto confirmed = ConfirmWithPassword(context, request);
+  if (auto* refused = std::get_if<http::Response>(&confirmed)) return std::move(*refused);
+  const auto& [visitor, form] = std::get<Confirmed>(confirmed);
+  auto again = [&](int status, const std::string& error) { return SettingsAgain(context, visitor, status, error); };
   std::string password = Field(form, "password");
   if (!accounts::ValidatePassword(password)) return again(400, T(visitor, "error_password"));
   if (password != Field(form, "password_again")) return again(400, T(visitor, "error_password_again"));
@@ -254,7 +274,6 @@ http::Response SavePassword(const PagesContext& context, const http::Request& re
   // Every other browser signed in with the old password is signed out.
   accounts::SessionStore sessions(*context.store);
   if (!sessions.EndAll(visitor.account->id)) return again(503, T(visitor, "error_storage"));
-  context.limiter->Reset(key);
   http::Response response = SignIn(context, visitor, *visitor.account, request);
   for (auto& [name, value] : response.headers) {
     if (name == "Location") value = "/settings?saved=1";
@@ -266,23 +285,10 @@ http::Response SavePassword(const PagesContext& context, const http::Request& re
 // and its name, typed again, confirm it.
 http::Response DeleteOwnAccount(const PagesContext& context, const federation::FollowCommandsContext& follows,
                                 const http::Request& request) {
-  Visitor visitor = ReadVisitor(context, request);
-  if (!visitor.account) return Redirect("/login");
-  auto read = ReadPostedForm(context, visitor, request);
-  if (auto* refused = std::get_if<http::Response>(&read)) return std::move(*refused);
-  const Form& form = std::get<Form>(read);
-  auto again = [&](int status, const std::string& error) {
-    mustache::data data = SettingsData(*visitor.account);
-    data.set("error", error);
-    return RenderPage(context, visitor, "settings", T(visitor, "settings"), std::move(data), status);
-  };
-  std::string key = "password/" + std::to_string(visitor.account->id);
-  if (int64_t wait = context.limiter->Attempt(key, kLoginPerName, context.now())) {
-    return again(429, T(visitor, "error_rate") + " " + Minutes(wait) + " min.");
-  }
-  Result<bool> matches = context.accounts->CheckPassword(*visitor.account, Field(form, "current"));
-  if (!matches) return again(503, T(visitor, "error_storage"));
-  if (!*matches) return again(401, T(visitor, "error_current_password"));
+  auto confirmed = ConfirmWithPassword(context, request);
+  if (auto* refused = std::get_if<http::Response>(&confirmed)) return std::move(*refused);
+  const auto& [visitor, form] = std::get<Confirmed>(confirmed);
+  auto again = [&](int status, const std::string& error) { return SettingsAgain(context, visitor, status, error); };
   if (Field(form, "confirm_name") != visitor.account->name) return again(400, T(visitor, "error_delete_name"));
   if (!follows.serving->load()) return again(503, T(visitor, "error_storage"));
   Result<federation::DeletionOutcome> deleted = federation::DeleteAccount(follows, *visitor.account);
