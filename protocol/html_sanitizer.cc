@@ -1052,7 +1052,9 @@ class Serializer {
   void Text(std::string_view text) {
     if (text.empty()) return;
     // A parser drops the newline just after <pre>; a second one keeps the first.
-    if (after_pre_ && text.front() == '\n') out_ += '\n';
+    // A carriage return is written as a newline (AppendText), so it counts too
+    // (found by the html_sanitizer fuzz target: "<pre>&#xD..." lost a line).
+    if (after_pre_ && (text.front() == '\n' || text.front() == '\r')) out_ += '\n';
     after_pre_ = false;
     AppendText(out_, text, true);
   }

@@ -387,6 +387,9 @@ TEST(HtmlSanitizer, CleansUtf8AndNul) {
       {"control references", "a&#1;b&#x7f;c&#x81;d&#1e", "a\uFFFDb\uFFFDc\uFFFDd\uFFFDe"},
       {"noncharacters", "a&#xFDD0;b&#xFFFE;c&#x10FFFF;d", "a\uFFFDb\uFFFDc\uFFFDd"},
       {"CR reference", "a&#13;b", "a\nb"},
+      // The newline a carriage return becomes, right after <pre>, is kept
+      // twice so that a second parse keeps one (found by fuzzing).
+      {"CR reference after pre", "<pre>&#13;x</pre>", "<pre>\n\nx</pre>"},
       {"C1 references read as windows-1252", "&#x80;&#x9F;", "€Ÿ"},
       {"tab and form feed stay", "a\tb\fc", "a\tb\fc"},
       {"control in a link", "<a href=\"https://x.example/a&#1;b&#1;\">x</a>",
