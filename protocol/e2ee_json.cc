@@ -36,13 +36,6 @@ void WriteDevicePublic(JsonWriter& writer, const DevicePublic& device) {
   WriteBytes(writer, AsView(device.identity_key));
 }
 
-Result<DevicePublic> ReadDevicePublic(const rapidjson::Value& object, const std::string& where) {
-  PARVIS_E2EE_TRY(id, internal::DeviceIdMember(object, "id", where));
-  PARVIS_E2EE_TRY(signing, internal::KeyMember(object, "signingKey", where));
-  PARVIS_E2EE_TRY(identity, internal::KeyMember(object, "identityKey", where));
-  return DevicePublic{*id, *signing, *identity};
-}
-
 // A non-empty array of non-empty strings, at most kMaxEntries.
 Result<std::vector<std::string>> ReadActors(const rapidjson::Value& object, const char* name,
                                             const std::string& where) {
@@ -86,7 +79,7 @@ Result<KeyDirectory> ParseKeyDirectory(std::string_view json) {
   for (const auto& entry : (*devices)->GetArray()) {
     const std::string at = Indexed(list_where, "devices", index++);
     DirectoryDevice device;
-    PARVIS_E2EE_TRY(keys, ReadDevicePublic(entry, at));
+    PARVIS_E2EE_TRY(keys, internal::DevicePublicValue(entry, at));
     device.keys = *keys;
     if (entry.HasMember("signedPrekey")) {
       PARVIS_E2EE_TRY(prekey, internal::PrekeyMember(entry, "signedPrekey", at));

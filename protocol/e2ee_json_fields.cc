@@ -132,18 +132,33 @@ Result<SignedPrekey> PrekeyMember(const rapidjson::Value& object, const char* na
                                   const std::string& where) {
   auto value = ObjectMember(object, name, where);
   if (!value) return std::unexpected(value.error());
-  const std::string path = Path(where, name);
+  return PrekeyValue(**value, Path(where, name));
+}
+
+Result<SignedPrekey> PrekeyValue(const rapidjson::Value& value, const std::string& where) {
+  if (!value.IsObject()) return Fail(ErrorCode::kInvalidArgument, where + " must be an object");
   SignedPrekey prekey;
-  auto id = UintMember(**value, "id", path, 1, UINT32_MAX);
+  auto id = UintMember(value, "id", where, 1, UINT32_MAX);
   if (!id) return std::unexpected(id.error());
   prekey.id = static_cast<uint32_t>(*id);
-  auto key = KeyMember(**value, "key", path);
+  auto key = KeyMember(value, "key", where);
   if (!key) return std::unexpected(key.error());
   prekey.public_key = *key;
-  auto signature = SignatureMember(**value, "signature", path);
+  auto signature = SignatureMember(value, "signature", where);
   if (!signature) return std::unexpected(signature.error());
   prekey.signature = *signature;
   return prekey;
+}
+
+Result<DevicePublic> DevicePublicValue(const rapidjson::Value& object, const std::string& where) {
+  if (!object.IsObject()) return Fail(ErrorCode::kInvalidArgument, where + " must be an object");
+  auto id = DeviceIdMember(object, "id", where);
+  if (!id) return std::unexpected(id.error());
+  auto signing = KeyMember(object, "signingKey", where);
+  if (!signing) return std::unexpected(signing.error());
+  auto identity = KeyMember(object, "identityKey", where);
+  if (!identity) return std::unexpected(identity.error());
+  return DevicePublic{*id, *signing, *identity};
 }
 
 void WriteString(JsonWriter& writer, std::string_view text) {

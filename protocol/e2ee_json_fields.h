@@ -41,9 +41,12 @@ Result<Signature> SignatureMember(const rapidjson::Value& object, const char* na
                                   const std::string& where);
 Result<std::string> DeviceIdMember(const rapidjson::Value& object, const char* name,
                                    const std::string& where);
-// {"id","key","signature"}.
+// {"id","key","signature"}: the member `name`, or `value` itself (at `where`).
 Result<SignedPrekey> PrekeyMember(const rapidjson::Value& object, const char* name,
                                   const std::string& where);
+Result<SignedPrekey> PrekeyValue(const rapidjson::Value& value, const std::string& where);
+// {"id","signingKey","identityKey"}: one device of a device list.
+Result<DevicePublic> DevicePublicValue(const rapidjson::Value& object, const std::string& where);
 
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 void WriteString(JsonWriter& writer, std::string_view text);

@@ -330,7 +330,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
            [raw_impl = impl.get()](const accounts::ExportOptions& options) {
              Impl* i = raw_impl;
              return std::vector<accounts::ArchiveSection>{
-                 accounts::CoreSection(*i->accounts, *i->store, options),
+                 accounts::CoreSection(*i->accounts, options),
                  federation::FederationSection(*i->store, *i->posts,
                                                [i](const accounts::Account& account) {
                                                  return federation::ActorResponse(

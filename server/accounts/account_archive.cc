@@ -114,8 +114,7 @@ Result<std::string> KeysJson(const AccountService& accounts, const Account& acco
 
 }  // namespace
 
-ArchiveSection CoreSection(const AccountService& accounts, storage::Store& store, const ExportOptions& options) {
-  (void)store;
+ArchiveSection CoreSection(const AccountService& accounts, const ExportOptions& options) {
   ArchiveSection section;
   section.files = {
       {"profile.json", "your profile and settings, including what is never published (email, language)"},

@@ -38,7 +38,7 @@ struct ExportOptions {
 // The core section: profile.json, keys.json (private halves encrypted with
 // the passphrase, or left out), media/avatar.*, and the files of features
 // that keep nothing yet (reports.json).
-ArchiveSection CoreSection(const AccountService& accounts, storage::Store& store, const ExportOptions& options);
+ArchiveSection CoreSection(const AccountService& accounts, const ExportOptions& options);
 
 // Writes README.txt, then every section. A failed export removes the file.
 Status ExportAccount(const Account& account, const std::string& actor, const ExportOptions& options,

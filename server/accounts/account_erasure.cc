@@ -41,7 +41,6 @@ Result<size_t> EraseAccountContent(const storage::Store& store, const Account& a
   // The quoted actor id, as JSON records of other wings name it.
   const std::string quoted_actor = "\"" + actor_id + "\"";
   size_t erased = 0;
-  std::optional<Error> failure;
   for (Family family : storage::AllFamilies()) {
     Status scanned = store.Scan(family, "", [&](std::string_view key, std::string_view value) {
       bool erase = false;
@@ -87,7 +86,6 @@ Result<size_t> EraseAccountContent(const storage::Store& store, const Account& a
       return true;
     });
     if (!scanned) return std::unexpected(scanned.error());
-    if (failure) return std::unexpected(*failure);
   }
   // The name is free for no one: it answers 410 from now on.
   const std::string name = protocol::LowerAscii(account.name);

@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "storage/files_containing.h"
 #include "support/parvis_process.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
@@ -78,20 +79,6 @@ ProcessResult ReadUntil(const std::string& state, const std::string& text) {
   }
   last.out = all;
   return last;
-}
-
-std::vector<std::string> FilesContaining(const std::string& dir, const std::vector<std::string>& needles) {
-  std::vector<std::string> found;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    for (const std::string& needle : needles) {
-      if (bytes.str().find(needle) != std::string::npos) found.push_back(entry.path().string() + ": " + needle);
-    }
-  }
-  return found;
 }
 
 TEST(MsgCliTest, WrongArgumentsGetUsage) {
@@ -236,8 +223,8 @@ TEST(MsgCliTest, TwoNodesExchangeMessagesAcrossDevicesAndRevocation) {
   b.process.reset();
   std::vector<std::string> needles(secrets);
   for (const std::string& secret : secrets) needles.push_back(secret.substr(0, 14));
-  EXPECT_THAT(FilesContaining(a.data, needles), ::testing::IsEmpty());
-  EXPECT_THAT(FilesContaining(b.data, needles), ::testing::IsEmpty());
+  EXPECT_THAT(storage::testing::FilesContainingAny(a.data, needles), ::testing::IsEmpty());
+  EXPECT_THAT(storage::testing::FilesContainingAny(b.data, needles), ::testing::IsEmpty());
 }
 
 }  // namespace

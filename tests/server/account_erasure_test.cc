@@ -7,14 +7,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "parvis/protocol/json.h"
 #include "server/accounts/account_service.h"
 #include "server/messaging/msg_client.h"
+#include "storage/files_containing.h"
 #include "support/eventually.h"
+#include "support/messaging_transport.h"
 #include "support/node_steps.h"
 #include "support/raw_http.h"
 #include "support/test_node.h"
@@ -32,20 +31,6 @@ using ::parvis::testing::Publish;
 using ::parvis::testing::StatusOf;
 using ::parvis::testing::TestNode;
 using ::testing::HasSubstr;
-
-std::vector<std::string> FilesContaining(const std::string& dir, const std::vector<std::string>& needles) {
-  std::vector<std::string> found;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    for (const std::string& needle : needles) {
-      if (bytes.str().find(needle) != std::string::npos) found.push_back(entry.path().filename().string() + ": " + needle);
-    }
-  }
-  return found;
-}
 
 TEST(AccountErasureTest, EverythingTheAccountWroteLeavesTheFilesAndOthersKeepTheirs) {
   TestNode a({}, true);
@@ -75,13 +60,7 @@ TEST(AccountErasureTest, EverythingTheAccountWroteLeavesTheFilesAndOthersKeepThe
   // A token, and encrypted-messaging keys with a backup.
   std::string token = IssueToken(a, "alice");
   testing::TempDir states;
-  uint16_t port = a.port();
-  messaging::Transport transport = [port, token](std::string_view method, std::string_view target,
-                                                 std::string_view body) -> Result<messaging::HttpAnswer> {
-    std::string response = Fetch(port, method, target,
-                                 "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\n", body);
-    return messaging::HttpAnswer{StatusOf(response), BodyOf(response)};
-  };
+  messaging::Transport transport = testing::TransportFor(a, token);
   auto device = messaging::MessagingClient::Create(states.Sub("alice.json"), transport, alice, std::nullopt, false);
   ASSERT_TRUE(device.has_value()) << device.error().message;
   ASSERT_TRUE((*device)->StoreBackup("correct horse battery staple").has_value());
@@ -127,8 +106,8 @@ TEST(AccountErasureTest, EverythingTheAccountWroteLeavesTheFilesAndOthersKeepThe
   a.Stop();
   std::vector<std::string> needles(markers);
   needles.push_back("correct horse");  // never sent, as a control
-  EXPECT_THAT(FilesContaining(a.dir().Sub("data"), needles), ::testing::IsEmpty());
-  EXPECT_THAT(FilesContaining(a.dir().Sub("data"), {"KEEP-carol-3e2f"}), ::testing::Not(::testing::IsEmpty()));
+  EXPECT_THAT(storage::testing::FilesContainingAny(a.dir().Sub("data"), needles), ::testing::IsEmpty());
+  EXPECT_THAT(storage::testing::FilesContainingAny(a.dir().Sub("data"), {"KEEP-carol-3e2f"}), ::testing::Not(::testing::IsEmpty()));
   // The account's records are gone from every family (its id as a key prefix).
   a.Start();
   for (storage::Family family : storage::AllFamilies()) {

@@ -16,6 +16,7 @@
 #include "server/accounts/account_service.h"
 #include "server/messaging/msg_client.h"
 #include "support/eventually.h"
+#include "support/messaging_transport.h"
 #include "support/node_steps.h"
 #include "support/raw_http.h"
 #include "support/test_node.h"
@@ -32,6 +33,7 @@ using ::parvis::testing::Publish;
 using ::parvis::testing::StatusOf;
 using ::parvis::testing::TempDir;
 using ::parvis::testing::TestNode;
+using ::parvis::testing::TransportFor;
 using ::testing::HasSubstr;
 
 // The regular files of a ustar archive, by name.
@@ -50,15 +52,6 @@ std::map<std::string, std::string> ReadTar(const std::string& path) {
     at += 512 + (size + 511) / 512 * 512;
   }
   return files;
-}
-
-messaging::Transport TransportFor(TestNode& node, const std::string& token) {
-  uint16_t port = node.port();
-  return [port, token](std::string_view method, std::string_view target, std::string_view body) -> Result<messaging::HttpAnswer> {
-    std::string response = Fetch(port, method, target,
-                                 "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\n", body);
-    return messaging::HttpAnswer{StatusOf(response), BodyOf(response)};
-  };
 }
 
 TEST(AccountExportTest, TheArchiveHoldsEverythingAndKeysOnlyUnderThePassphrase) {

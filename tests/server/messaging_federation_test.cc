@@ -6,17 +6,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <set>
-#include <fstream>
-#include <sstream>
 
 #include "parvis/protocol/e2ee.h"
 #include "parvis/protocol/json.h"
 #include "server/accounts/account_service.h"
 #include "server/messaging/message_store.h"
 #include "server/messaging/msg_client.h"
+#include "storage/files_containing.h"
 #include "support/eventually.h"
+#include "support/messaging_transport.h"
 #include "support/node_steps.h"
 #include "support/raw_http.h"
 #include "support/remote_peer.h"
@@ -37,39 +36,14 @@ using ::parvis::testing::RawConnection;
 using ::parvis::testing::RemotePeer;
 using ::parvis::testing::StatusOf;
 using ::parvis::testing::TempDir;
+using ::parvis::testing::TransportFor;
 using ::parvis::testing::TestNode;
 using ::testing::HasSubstr;
-
-messaging::Transport TransportFor(TestNode& node, const std::string& token) {
-  uint16_t port = node.port();
-  return [port, token](std::string_view method, std::string_view target, std::string_view body) -> Result<HttpAnswer> {
-    std::string response = Fetch(port, method, target,
-                                 "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\n", body);
-    if (response.empty()) return std::unexpected(Error{ErrorCode::kUnavailable, "no answer"});
-    return HttpAnswer{StatusOf(response), BodyOf(response)};
-  };
-}
 
 std::string Api(TestNode& node, const std::string& token, const std::string& method, const std::string& target,
                 const std::string& body = "") {
   return Fetch(node.port(), method, target, "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\n",
                body);
-}
-
-// Every file under `dir`, read whole, contains none of `needles`.
-std::vector<std::string> FilesContaining(const std::string& dir, const std::vector<std::string>& needles) {
-  std::vector<std::string> found;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    const std::string text = bytes.str();
-    for (const std::string& needle : needles) {
-      if (text.find(needle) != std::string::npos) found.push_back(entry.path().string() + ": " + needle);
-    }
-  }
-  return found;
 }
 
 class MessagingFederationTest : public ::testing::Test {
@@ -179,8 +153,8 @@ TEST_F(MessagingFederationTest, TwoAccountsOnTwoNodesTalkAndTheNodesNeverSeeTheT
   b_.Stop();
   std::vector<std::string> needles(secrets);
   for (const std::string& secret : secrets) needles.push_back(secret.substr(0, 16));
-  EXPECT_THAT(FilesContaining(a_.dir().Sub("data"), needles), ::testing::IsEmpty());
-  EXPECT_THAT(FilesContaining(b_.dir().Sub("data"), needles), ::testing::IsEmpty());
+  EXPECT_THAT(storage::testing::FilesContainingAny(a_.dir().Sub("data"), needles), ::testing::IsEmpty());
+  EXPECT_THAT(storage::testing::FilesContainingAny(b_.dir().Sub("data"), needles), ::testing::IsEmpty());
 }
 
 TEST_F(MessagingFederationTest, ALostMessageDoesNotStopTheNextOnes) {

@@ -31,6 +31,16 @@ inline std::vector<std::string> FilesContaining(const std::string& root, std::st
   return found;
 }
 
+// For each of `needles`, the files under `root` that hold it, as "path: needle".
+inline std::vector<std::string> FilesContainingAny(const std::string& root,
+                                                   const std::vector<std::string>& needles) {
+  std::vector<std::string> found;
+  for (const std::string& needle : needles) {
+    for (const std::string& path : FilesContaining(root, needle)) found.push_back(path + ": " + needle);
+  }
+  return found;
+}
+
 // FilesContaining, asked again until it finds nothing or 10 s pass: RocksDB
 // may delete a compacted-away file from a background thread just after the
 // compaction call returns (seen under AddressSanitizer's slower timing).
