@@ -267,6 +267,20 @@ inline std::vector<std::string> Strings(const rapidjson::Value& list) {
   return out;
 }
 
+// The first entry of `peer`'s inbox log (GET /_test/log) for which `match` holds, waited
+// for (Eventually); a null value if none came.
+inline rapidjson::Document EventuallyReceived(FedifyPeer& peer,
+                                              const std::function<bool(const rapidjson::Value&)>& match) {
+  rapidjson::Document found;
+  Eventually([&] {
+    rapidjson::Document log = ParseJson(peer.Get("log").body);
+    const rapidjson::Value* entry = Find(log, match);
+    if (entry != nullptr) found.CopyFrom(*entry, found.GetAllocator());
+    return entry != nullptr;
+  });
+  return found;
+}
+
 // One line about how a request was signed, from the peer's `signature` description.
 inline std::string DescribeSignature(const rapidjson::Value& signature) {
   if (!signature.IsObject()) return "unsigned";
@@ -294,6 +308,10 @@ inline std::string DescribePeerExchanges(FedifyPeer& peer) {
       const rapidjson::Value& object = Member(Member(e, "body"), "object");
       if (object.IsObject()) out << " (embedded " << StringMember(object, "type") << ")";
       if (!StringMember(e, "undone").empty()) out << " undoing " << StringMember(e, "undone");
+      if (!StringMember(e, "outcome").empty()) {  // a Move, as the peer judged it
+        out << " target " << StringMember(e, "target") << ": " << StringMember(e, "outcome") << " "
+            << StringMember(e, "reason");
+      }
       out << "\n    to " << (Member(e, "recipient").IsString() ? "alice's inbox" : "shared inbox")
           << ", " << DescribeSignature(Member(e, "signature")) << "\n";
     }

@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto";
 import { configure } from "@logtape/logtape";
 import {
   Accept, Add, Announce, Collection, Create, Delete, Endpoints, Follow, Hashtag, Like,
-  MemoryKvStore, Mention, Note, Person, Reject, Remove, Tombstone, Undo, Update, createFederation,
+  MemoryKvStore, Mention, Move, Note, Person, Reject, Remove, Tombstone, Undo, Update, createFederation,
   formatSemVer, generateCryptoKeyPair, getActorTypeName, getDocumentLoader, getTypeId, isActor,
   parseNodeInfo, traverseCollection,
 } from "@fedify/fedify";
@@ -238,6 +238,11 @@ federation
   .on(Add, (ctx, activity) => record(ctx, activity, { target: activity.targetId?.href ?? null }))
   .on(Remove, (ctx, activity) => record(ctx, activity, { target: activity.targetId?.href ?? null }))
   .on(Like, (ctx, activity) => record(ctx, activity))
+  // An account moving to another server: alice follows the target instead, as Mastodon does.
+  .on(Move, async (ctx, move) => {
+    const outcome = await handleMove(ctx, move);
+    await record(ctx, move, { target: move.targetId?.href ?? null, ...outcome });
+  })
   .onError((ctx, error) => remember(fedifyLog, { level: "error", category: "peer.inbox", message: inspect(error) }));
 
 // How Fedify parsed the object embedded in a received activity (type, id, attributedTo,
@@ -258,6 +263,69 @@ async function settleFollow(ctx, activity, state) {
   for (const [actorId, entry] of following) {
     if (entry.followId === followId || actorId === activity.actorId?.href) entry.state = state;
   }
+}
+
+// ---- Move, as Mastodon handles it ---------------------------------------------------------
+// Mastodon's ActivityPub::Activity::Move, MoveWorker and UnfollowFollowWorker: the Move's
+// actor must be its object (the old account, which signed it: Fedify checked that); the
+// target is fetched afresh and must name the old account in alsoKnownAs; then each local
+// account that follows the old one (accepted follows only) sends Follow to the target and
+// Undo of its Follow to the old account. Mastodon marks an account whose Move it carries out
+// and ignores further Moves of it for 7 days; the mark is dropped when the Move is refused.
+// The outcome goes into the received log: `outcome` "moved" (with `movedFollowers`, the
+// local accounts that now follow the target) or "ignored" (with `reason`).
+const moving = new Set();  // old actor ids whose Move was (being) carried out
+
+async function handleMove(ctx, move) {
+  const ignored = (reason) => ({ outcome: "ignored", reason, movedFollowers: [] });
+  const old = move.actorId?.href ?? null;
+  const target = move.targetId?.href ?? null;
+  if (old == null || move.objectId?.href !== old) return ignored("the actor is not the object");
+  if (target == null) return ignored("no target");
+  if (target === old) return ignored("the target is the actor");
+  if (moving.has(old)) return ignored("already moved");
+  moving.add(old);
+  let actor = null;
+  try {
+    // Afresh, as Mastodon's FetchRemoteAccountService: a cached copy may predate the alias.
+    actor = await ctx.lookupObject(target, { crossOrigin: "throw", documentLoader: freshDocumentLoader });
+  } catch (error) {
+    moving.delete(old);
+    return ignored(`cannot fetch the target: ${inspect(error)}`);
+  }
+  if (actor == null || !isActor(actor) || actor.id?.href !== target) {
+    moving.delete(old);
+    return ignored(actor == null ? "cannot fetch the target" : "the target is not an actor");
+  }
+  if (!actor.aliasIds.some((alias) => alias.href === old)) {
+    moving.delete(old);
+    return ignored("the target does not name the actor in alsoKnownAs");
+  }
+  const movedFollowers = [];
+  if (following.get(old)?.state === "accepted") {
+    await followActor(ctx, actor);
+    await sendUnfollow(ctx, old);
+    movedFollowers.push(ctx.getActorUri("alice").href);
+  }
+  return { outcome: "moved", reason: null, movedFollowers };
+}
+
+// A document loader without the federation's 5-minute cache (private addresses allowed).
+const freshDocumentLoader = getDocumentLoader({ allowPrivateAddress: true });
+
+// A Move from alice (`/_test/move`), for tests of how a receiver judges one: sent to the
+// actor `to`, with `object` (default alice) and `target` as given (either may be anything,
+// `target` may be left out), and `id` (default a new one) so a test can send one twice.
+async function sendMove(ctx, { to, object, target, id }) {
+  const actor = await lookupActor(ctx, to);
+  const self = ctx.getActorUri("alice");
+  const move = new Move({
+    id: id == null ? newId(ctx, "moves") : new URL(id), actor: self,
+    object: object == null ? self : new URL(object), target: target == null ? null : new URL(target),
+    to: actor.id,
+  });
+  await ctx.sendActivity({ identifier: "alice" }, actor, move, { immediate: true });
+  return { moveId: move.id.href };
 }
 
 function newId(ctx, kind) {
@@ -340,7 +408,10 @@ async function readNodeInfo(base) {
 }
 
 async function sendFollow(ctx, target) {
-  const actor = await lookupActor(ctx, target);
+  return followActor(ctx, await lookupActor(ctx, target));
+}
+
+async function followActor(ctx, actor) {
   const follow = new Follow({ id: newId(ctx, "follows"), actor: ctx.getActorUri("alice"), object: actor.id });
   following.set(actor.id.href, { followId: follow.id.href, state: "pending" });
   await ctx.sendActivity({ identifier: "alice" }, actor, follow, { immediate: true });
@@ -436,7 +507,7 @@ async function sendActorDelete(ctx, to) {
 // `fresh` uses an uncached loader instead, so the other server is asked again.
 async function describeObject(ctx, target, fresh) {
   const options = { crossOrigin: "throw" };
-  if (fresh) options.documentLoader = getDocumentLoader({ allowPrivateAddress: true });
+  if (fresh) options.documentLoader = freshDocumentLoader;
   const object = await ctx.lookupObject(target, options);
   if (object == null) return { found: false };
   return { found: true, ...(await objectSummary(object, ctx)), jsonLd: await object.toJsonLd({ contextLoader: ctx.contextLoader }) };
@@ -525,6 +596,7 @@ const testRoutes = {
   "POST /_test/update": (ctx, body) => sendNoteUpdate(ctx, body.to, body.noteId, body.content ?? ""),
   "POST /_test/delete": (ctx, body) => sendNoteDelete(ctx, body.to, body.noteId),
   "POST /_test/delete-actor": (ctx, body) => sendActorDelete(ctx, body.to),
+  "POST /_test/move": (ctx, body) => sendMove(ctx, body),
   "POST /_test/object": (ctx, body) => describeObject(ctx, body.target, body.fresh === true),
   "POST /_test/collection": (ctx, body) => describeCollection(ctx, body.target),
   "POST /_test/document": (ctx, body) => loadDocument(ctx, body.url),
