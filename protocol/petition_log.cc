@@ -23,6 +23,11 @@ void WriteString(Writer& writer, const char* key, std::string_view value) {
   writer.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 
+const char* TypeName(const SignatureEntry& entry) {
+  if (entry.move) return "move";
+  return entry.withdrawal ? "withdraw" : "sign";
+}
+
 // Members in the order JCS sorts them.
 std::string EntryJson(const SignatureEntry& entry, bool with_hash) {
   rapidjson::StringBuffer buffer;
@@ -32,10 +37,19 @@ std::string EntryJson(const SignatureEntry& entry, bool with_hash) {
   if (with_hash) WriteString(writer, "hash", entry.hash);
   writer.Key("index");
   writer.Uint64(entry.index);
+  if (entry.move && entry.into) {
+    writer.Key("into");
+    writer.Uint64(*entry.into);
+  }
+  if (entry.move) {
+    writer.Key("moves");
+    writer.Uint64(entry.moves);
+  }
   WriteString(writer, "prev", entry.prev);
   WriteString(writer, "signer", entry.signer);
   WriteString(writer, "time", FormatRfc3339Utc(entry.time));
-  WriteString(writer, "type", entry.withdrawal ? "withdraw" : "sign");
+  if (entry.move) WriteString(writer, "to", entry.to);
+  WriteString(writer, "type", TypeName(entry));
   if (entry.withdrawal) {
     writer.Key("withdraws");
     writer.Uint64(entry.withdraws);
@@ -60,6 +74,13 @@ Status Invalid(uint64_t index, std::string_view why) {
 
 // Largest index a log may hold: keeps every number exact in JavaScript too.
 constexpr uint64_t kMaxIndex = (uint64_t{1} << 53) - 1;
+
+// A whole number a log may hold in `name`, if `value` has one.
+std::optional<uint64_t> IndexMember(const rapidjson::Value& value, const char* name) {
+  auto it = value.FindMember(name);
+  if (it == value.MemberEnd() || !it->value.IsUint64() || it->value.GetUint64() > kMaxIndex) return std::nullopt;
+  return it->value.GetUint64();
+}
 
 }  // namespace
 
@@ -86,14 +107,15 @@ Result<SignatureEntry> ReadSignatureEntry(const rapidjson::Value& value) {
   };
   if (!value.IsObject()) return invalid("not an object");
   SignatureEntry entry;
-  auto index = value.FindMember("index");
-  if (index == value.MemberEnd() || !index->value.IsUint64() || index->value.GetUint64() > kMaxIndex) {
-    return invalid("index is not a whole number");
-  }
-  entry.index = index->value.GetUint64();
+  std::optional<uint64_t> index = IndexMember(value, "index");
+  if (!index) return invalid("index is not a whole number");
+  entry.index = *index;
   std::optional<std::string> type = StringMember(value, "type");
-  if (!type || (*type != "sign" && *type != "withdraw")) return invalid("type is not sign or withdraw");
+  if (!type || (*type != "sign" && *type != "withdraw" && *type != "move")) {
+    return invalid("type is not sign, withdraw or move");
+  }
   entry.withdrawal = *type == "withdraw";
+  entry.move = *type == "move";
   std::optional<std::string> signer = StringMember(value, "signer");
   std::optional<std::string> prev = StringMember(value, "prev");
   std::optional<std::string> hash = StringMember(value, "hash");
@@ -121,16 +143,29 @@ Result<SignatureEntry> ReadSignatureEntry(const rapidjson::Value& value) {
     }
     entry.withdraws = withdraws->value.GetUint64();
   }
+  if (entry.move) {
+    std::optional<uint64_t> moves = IndexMember(value, "moves");
+    if (!moves) return invalid("moves is not a whole number");
+    entry.moves = *moves;
+    std::optional<std::string> to = StringMember(value, "to");
+    if (!to || !IsHexHash(*to)) return invalid("to is not a SHA-256 hash in hex");
+    entry.to = *to;
+    if (value.HasMember("into")) {
+      entry.into = IndexMember(value, "into");
+      if (!entry.into) return invalid("into is not a whole number");
+    }
+  }
   // Members the format does not have would be left out of the hash, and a
   // repeated one could say two things.
   std::set<std::string_view> seen;
   for (auto it = value.MemberBegin(); it != value.MemberEnd(); ++it) {
     std::string_view name(it->name.GetString(), it->name.GetStringLength());
     if (!seen.insert(name).second) return invalid("member " + std::string(name) + " repeated");
-    if (name != "actor" && name != "hash" && name != "index" && name != "prev" && name != "signer" &&
-        name != "time" && name != "type" && name != "withdraws") {
-      return invalid("unknown member " + std::string(name));
-    }
+    // Each kind has its own members: a sign has none of the others'.
+    bool known = name == "actor" || name == "hash" || name == "index" || name == "prev" || name == "signer" ||
+                 name == "time" || name == "type" || (entry.withdrawal && name == "withdraws") ||
+                 (entry.move && (name == "moves" || name == "to" || name == "into"));
+    if (!known) return invalid("unknown member " + std::string(name));
   }
   return entry;
 }
@@ -154,7 +189,36 @@ Result<TallyCheck> VerifySignatureLog(std::string_view petition_id,
     if (recomputed.hash != entry.hash) {
       return std::unexpected(Invalid(entry.index, "hash does not match its content").error());
     }
-    if (!entry.withdrawal) {
+    if (entry.move) {
+      auto from = live.find(entry.signer);
+      if (from == live.end() || from->second != entry.moves) {
+        return std::unexpected(
+            Invalid(entry.index, "moves a signature that is not its signer's live one").error());
+      }
+      if (entry.to == entry.signer) {
+        return std::unexpected(Invalid(entry.index, "moves a signature to its own signer").error());
+      }
+      auto to = live.find(entry.to);
+      if (entry.into) {
+        // A merge: `to` signed too; the moved signature ends.
+        if (to == live.end() || to->second != *entry.into) {
+          return std::unexpected(
+              Invalid(entry.index, "merges into a signature that is not the live one of to").error());
+        }
+        if (!entry.actor.empty()) {
+          return std::unexpected(Invalid(entry.index, "a merge names no actor").error());
+        }
+        live.erase(from);
+      } else {
+        if (to != live.end()) {
+          return std::unexpected(
+              Invalid(entry.index, "moves a signature to a signer with a live one, not as a merge").error());
+        }
+        uint64_t moved = from->second;
+        live.erase(from);
+        live.emplace(entry.to, moved);
+      }
+    } else if (!entry.withdrawal) {
       if (live.contains(entry.signer)) {
         return std::unexpected(Invalid(entry.index, "second live signature by one signer").error());
       }

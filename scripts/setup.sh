@@ -27,6 +27,7 @@ PACKAGES=(
   libcmark-gfm-dev             # Markdown of local posts (GitHub flavour, safe mode)
   libcmark-gfm-extensions-dev  # its autolink, strikethrough and table extensions
   libgumbo-dev                 # HTML5 parser for sanitising remote HTML
+  libarchive-dev               # reading imported archives (tar, tar.gz, zip)
   chromium                     # headless browser for the page tests (tests/browser)
   clang                        # libFuzzer targets (tests/fuzz, scripts/fuzz.sh)
   libclang-rt-14-dev           # libFuzzer and sanitizer runtimes for clang

@@ -11,6 +11,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <tuple>
 
 #include <CLI/CLI.hpp>
 #include <rapidjson/stringbuffer.h>
@@ -37,6 +38,7 @@ namespace {
 // A command run through the control socket may wait on Argon2id and a
 // checkpoint; it should never wait on more.
 constexpr std::chrono::seconds kControlTimeout{120};
+constexpr std::chrono::seconds kImportTimeout{3600};
 
 std::string JsonObject(const std::vector<std::pair<std::string, std::string>>& strings,
                        std::initializer_list<std::pair<const char*, bool>> bools = {}) {
@@ -68,14 +70,15 @@ std::string ErrorText(const http::Response& response) {
 // serving, through the running node's control socket otherwise.
 Result<http::Response> RunControl(const std::string& config_file, CliStreams& streams,
                                   const std::string& target, const std::string& body,
-                                  const std::string& method = "POST") {
+                                  const std::string& method = "POST",
+                                  std::chrono::seconds timeout = kControlTimeout) {
   Result<Config> config = LoadConfig({.file = config_file, .environment = streams.environment});
   if (!config) return std::unexpected(config.error());
   Result<std::unique_ptr<Node>> node = Node::Open(*config);
   if (node) return (*node)->CallControl(method, target, body);
   if (node.error().code != ErrorCode::kBusy) return std::unexpected(node.error());
   std::string socket = ControlSocketPath(config->data_dir);
-  Result<http::Response> response = http::CallLocal(socket, method, target, body, kControlTimeout);
+  Result<http::Response> response = http::CallLocal(socket, method, target, body, timeout);
   if (!response && response.error().code == ErrorCode::kUnavailable) {
     return Fail(ErrorCode::kUnavailable, node.error().message + ", and " +
                                              response.error().message);
@@ -232,8 +235,8 @@ int DeleteCommand(const std::string& config_file, CliStreams& streams, const std
 // Runs a control command and prints its JSON answer; `expected` is the
 // status of success.
 int SimpleCommand(const std::string& config_file, CliStreams& streams, const std::string& target,
-                  const std::string& body, int expected) {
-  Result<http::Response> response = RunControl(config_file, streams, target, body);
+                  const std::string& body, int expected, std::chrono::seconds timeout = kControlTimeout) {
+  Result<http::Response> response = RunControl(config_file, streams, target, body, "POST", timeout);
   if (!response) {
     streams.err << "parvis: " << response.error().message << "\n";
     return kExitFailure;
@@ -555,6 +558,34 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   CLI::App* follows = admin->add_subcommand("follows", "List an account's followers and follows.");
   follows->add_option("NAME", follow_name, "Local account name")->required();
   add_config(follows);
+  // Blocks, mutes, domain blocks, bookmarks (docs/operations.md).
+  std::string relation_target;
+  bool mute_show_notifications = false;
+  const std::vector<std::tuple<std::string, std::string, std::string, std::string>> relation_verbs = {
+      {"block", "Block an actor for NAME: follows both ways end, a Block is delivered.", "target", "TARGET"},
+      {"unblock", "Lift NAME's block of an actor (an Undo(Block) is delivered).", "target", "TARGET"},
+      {"mute", "Hide an actor's posts and notifications from NAME.", "target", "TARGET"},
+      {"unmute", "Lift NAME's mute of an actor.", "target", "TARGET"},
+      {"domain-block", "Hide everyone on a host from NAME, and remove NAME's followers there.", "host", "HOST"},
+      {"domain-unblock", "Lift NAME's block of a host.", "host", "HOST"},
+      {"bookmark", "Bookmark a post known to this node for NAME.", "object", "OBJECT"},
+      {"unbookmark", "Remove one of NAME's bookmarks.", "object", "OBJECT"},
+  };
+  std::vector<std::pair<CLI::App*, std::string>> relation_commands;
+  for (const auto& [verb, help, field, label] : relation_verbs) {
+    CLI::App* sub = admin->add_subcommand(verb, help);
+    sub->add_option("NAME", follow_name, "Local account name")->required();
+    sub->add_option(label, relation_target,
+                    field == "target" ? "acct:name@host, name@host or an actor URL"
+                                      : field == "host" ? "example.org" : "The post's id (URL)")
+        ->required();
+    if (verb == "mute") sub->add_flag("--show-notifications", mute_show_notifications, "Keep their notifications");
+    add_config(sub);
+    relation_commands.emplace_back(sub, field);
+  }
+  CLI::App* relations = admin->add_subcommand("relations", "List NAME's blocks, mutes, domain blocks and bookmarks.");
+  relations->add_option("NAME", follow_name, "Local account name")->required();
+  add_config(relations);
 
   std::string sector_target, sector_value, sector_reason, sector_by = "operator";
   CLI::App* set_sector = admin->add_subcommand(
@@ -600,6 +631,17 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   export_account->add_flag("--with-keys", export_keys,
                            "Include the private keys, encrypted with a passphrase read from standard input");
   add_config(export_account);
+  std::string import_file, import_list;
+  CLI::App* import_account = admin->add_subcommand(
+      "import", "Bring data from another server into NAME: a Parvis or Mastodon archive (tar, tar.gz, zip: "
+                "posts kept as history, bookmarks, lists) or one of Mastodon's CSV files (follows, blocks, mutes, "
+                "domain blocks, bookmarks). Prints a report; running it again completes what failed. Needs the "
+                "node serving.");
+  import_account->add_option("NAME", follow_name, "Local account name")->required();
+  import_account->add_option("FILE", import_file, "The archive or CSV file")->required();
+  import_account->add_option("--list", import_list, "What a CSV file holds, when its name does not say")
+      ->check(CLI::IsMember({"following", "blocks", "mutes", "domain-blocks", "bookmarks"}));
+  add_config(import_account);
   std::string move_other;
   CLI::App* alias = admin->add_subcommand(
       "alias", "Name ACTOR (an actor id or name@host) as another identity of NAME (alsoKnownAs): do it on the "
@@ -817,6 +859,24 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
     return FollowCommand(config_file, streams, "unfollow", follow_name, follow_target);
   }
   if (follows->parsed()) return ListFollows(config_file, streams, follow_name);
+  for (const auto& [command, field] : relation_commands) {
+    if (!command->parsed()) continue;
+    std::string body = command->get_name() == "mute"
+                           ? JsonObject({{"account", follow_name}, {field, relation_target}},
+                                        {{"hide_notifications", !mute_show_notifications}})
+                           : JsonObject({{"account", follow_name}, {field, relation_target}});
+    return SimpleCommand(config_file, streams, "/control/" + command->get_name(), body, 200);
+  }
+  if (relations->parsed()) {
+    Result<http::Response> response =
+        RunControl(config_file, streams, "/control/relations?account=" + follow_name, "", "GET");
+    if (!response || response->status != 200) {
+      streams.err << "parvis: " << (response ? ErrorText(*response) : response.error().message) << "\n";
+      return kExitFailure;
+    }
+    streams.out << response->body << "\n";
+    return kExitOk;
+  }
   if (token->parsed()) return IssueToken(config_file, streams, follow_name, token_label);
   if (tokens->parsed()) return ListTokens(config_file, streams, follow_name);
   if (alias->parsed()) {
@@ -837,6 +897,13 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
       fields.emplace_back("passphrase", passphrase);
     }
     return SimpleCommand(config_file, streams, "/control/accounts/export", JsonObject(fields), 200);
+  }
+  if (import_account->parsed()) {
+    std::vector<std::pair<std::string, std::string>> fields = {
+        {"account", follow_name}, {"file", std::filesystem::absolute(import_file).string()}};
+    if (!import_list.empty()) fields.emplace_back("list", import_list);
+    // An import looks up every account it names: it can take minutes.
+    return SimpleCommand(config_file, streams, "/control/accounts/import", JsonObject(fields), 200, kImportTimeout);
   }
   if (delete_account->parsed()) {
     return SimpleCommand(config_file, streams, "/control/accounts/delete", JsonObject({{"account", follow_name}}), 200);

@@ -12,6 +12,7 @@
 #include "server/civic/consultation_c2s.h"
 #include "server/civic/petition_c2s.h"
 #include "server/civic/civic_extensions.h"
+#include "server/moderation/moderation_service.h"
 #include "server/civic/consultation_routes.h"
 #include "server/civic/consultation_service.h"
 #include "server/civic/petition_routes.h"
@@ -31,12 +32,16 @@
 #include "server/federation/replay_pruner.h"
 #include "server/accounts/session_store.h"
 #include "server/federation/account_deletion.h"
+#include "server/federation/account_import.h"
 #include "server/federation/account_move.h"
+#include "server/federation/import_jobs.h"
 #include "server/federation/federation_retention.h"
 #include "server/pages/about_pages.h"
 #include "server/pages/account_pages.h"
 #include "server/pages/admin_pages.h"
 #include "server/pages/follow_pages.h"
+#include "server/pages/import_pages.h"
+#include "server/pages/relation_pages.h"
 #include "server/pages/consultation_pages.h"
 #include "server/pages/message_pages.h"
 #include "server/pages/petition_pages.h"
@@ -51,6 +56,7 @@
 #include "server/federation/delivery_queue.h"
 #include "server/federation/domain_policy.h"
 #include "server/federation/follow_commands.h"
+#include "server/federation/relation_commands.h"
 #include "server/federation/inbox.h"
 #include "server/federation/inbox_processor.h"
 #include "server/federation/post_routes.h"
@@ -93,8 +99,10 @@ struct Node::Impl {
   std::unique_ptr<federation::InboxProcessor> processor;
   std::unique_ptr<federation::Inbox> inbox;
   std::unique_ptr<federation::PostService> posts;
+  std::unique_ptr<federation::ImportJobs> import_jobs;  // web-started imports
   std::unique_ptr<civic::PetitionService> petitions;
   std::unique_ptr<civic::ConsultationService> consultations;
+  std::unique_ptr<moderation::ModerationService> moderation;  // reports, Flags, decisions
   std::unique_ptr<civic::CivicExtensions> civic_extensions;
   std::unique_ptr<civic::PetitionC2s> petition_c2s;
   std::unique_ptr<civic::ConsultationC2s> consultation_c2s;
@@ -196,8 +204,18 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
   impl->consultation_c2s = std::make_unique<civic::ConsultationC2s>(*impl->consultations);
   impl->civic_c2s = std::make_unique<civic::CivicC2s>(
       std::vector<federation::C2sExtension*>{impl->petition_c2s.get(), impl->consultation_c2s.get()});
-  impl->civic_extensions = std::make_unique<civic::CivicExtensions>(
-      std::vector<federation::ActivityExtension*>{impl->petitions.get(), impl->consultations.get()});
+  impl->moderation = std::make_unique<moderation::ModerationService>(moderation::ModerationContext{
+      .config = &impl->config,
+      .store = impl->store.get(),
+      .accounts = impl->accounts.get(),
+      .directory = impl->directory.get(),
+      .deliveries = impl->deliveries.get(),
+      .posts = impl->posts.get(),
+      .now = UnixNow,
+  });
+  moderation::AddModerationCommands(impl->control_router, impl->moderation.get(), impl->accounts.get());
+  impl->civic_extensions = std::make_unique<civic::CivicExtensions>(std::vector<federation::ActivityExtension*>{
+      impl->petitions.get(), impl->consultations.get(), impl->moderation.get()});
   civic::AddConsultationRoutes(impl->public_router, impl->control_router,
                                {.accounts = impl->accounts.get(),
                                 .consultations = impl->consultations.get(),
@@ -277,7 +295,17 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .serving = &impl->serving,
       .now = UnixNow};
   federation::AddFollowCommands(impl->control_router, follow_context);
+  federation::AddRelationCommands(impl->control_router, follow_context);
+  federation::ImportContext import_context{.follows = follow_context, .posts = impl->posts.get()};
+  federation::AddImportCommand(impl->control_router, import_context);
+  impl->import_jobs = std::make_unique<federation::ImportJobs>(import_context);
   federation::AddAccountDeletionCommands(impl->control_router, follow_context);
+  civic::PetitionService* petitions = impl->petitions.get();
+  follow_context.on_move = [petitions](const accounts::Account& account, const std::string& actor,
+                                       const std::string& target) -> Result<std::vector<std::string>> {
+    if (Result<size_t> moved = petitions->MoveSignatures(actor, target); !moved) return std::unexpected(moved.error());
+    return petitions->OrganisersElsewhere(account.id);
+  };
   federation::AddAccountMoveCommands(impl->control_router, follow_context);
   pages::PagesContext pages_context{.config = &impl->config,
                                     .store = impl->store.get(),
@@ -307,6 +335,8 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
   pages::AddProfilePages(impl->public_router, pages_context);
   pages::AddSearchPages(impl->public_router, pages_context, follow_context);
   pages::AddFollowPages(impl->public_router, pages_context, follow_context);
+  pages::AddRelationPages(impl->public_router, pages_context, follow_context);
+  pages::AddImportPages(impl->public_router, pages_context, impl->import_jobs.get());
   pages::AddPetitionPages(impl->public_router, pages_context, impl->petitions.get());
   pages::AddConsultationPages(impl->public_router, pages_context, impl->consultations.get());
   pages::AddMessagePages(impl->public_router, pages_context);
@@ -322,28 +352,27 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                                   .store = impl->store.get()});
   civic::AddSectorControlRoutes(impl->control_router, *impl->sectors);
   // An account's archive: each wing writes its own files.
-  accounts::AddExportCommand(
-      impl->control_router,
-      {.accounts = impl->accounts.get(),
-       .base_url = impl->config.base_url,
-       .sections =
-           [raw_impl = impl.get()](const accounts::ExportOptions& options) {
-             Impl* i = raw_impl;
-             return std::vector<accounts::ArchiveSection>{
-                 accounts::CoreSection(*i->accounts, options),
-                 federation::FederationSection(*i->store, *i->posts,
-                                               [i](const accounts::Account& account) {
-                                                 return federation::ActorResponse(
-                                                            i->config, account,
-                                                            std::string(protocol::SectorName(
-                                                                i->sectors->ForAccount(account).sector)))
-                                                     .body;
-                                               }),
-                 civic::CivicSection(*i->store),
-                 messaging::MessagingSection(*i->store),
-             };
-           },
-       .now = UnixNow});
+  pages::ArchiveSections archive_sections = [raw_impl = impl.get()](const accounts::ExportOptions& options) {
+    Impl* i = raw_impl;
+    return std::vector<accounts::ArchiveSection>{
+        accounts::CoreSection(*i->accounts, options),
+        federation::FederationSection(*i->store, *i->posts,
+                                      [i](const accounts::Account& account) {
+                                        return federation::ActorResponse(
+                                                   i->config, account,
+                                                   std::string(protocol::SectorName(
+                                                       i->sectors->ForAccount(account).sector)))
+                                            .body;
+                                      }),
+        civic::CivicSection(*i->store),
+        messaging::MessagingSection(*i->store),
+    };
+  };
+  accounts::AddExportCommand(impl->control_router, {.accounts = impl->accounts.get(),
+                                                    .base_url = impl->config.base_url,
+                                                    .sections = archive_sections,
+                                                    .now = UnixNow});
+  pages::AddDataExportPage(impl->public_router, pages_context, archive_sections);
   control::AddControlRoutes(impl->control_router,
                             {.store = impl->store.get(), .accounts = impl->accounts.get()});
 

@@ -11,7 +11,7 @@ const std::vector<Family>& AllFamilies() {
       Family::kReactions,   Family::kHosts,    Family::kTokens,       Family::kInboxItems,
       Family::kReplies,     Family::kTags,     Family::kFeatured,     Family::kSessions,
       Family::kInvites,     Family::kHomeFeed, Family::kPublicFeed,   Family::kMedia,
-      Family::kByAuthor,    Family::kSectors,  Family::kPetitions, Family::kConsultations, Family::kMessages, Family::kReplay,
+      Family::kByAuthor,    Family::kSectors,  Family::kPetitions, Family::kConsultations, Family::kMessages, Family::kRelations, Family::kModeration, Family::kReplay,
   };
   return families;
 }
@@ -77,6 +77,10 @@ const char* FamilyName(Family family) {
       return "consultations";
     case Family::kMessages:
       return "messages";
+    case Family::kRelations:
+      return "relations";
+    case Family::kModeration:
+      return "moderation";
     case Family::kReplay:
       return "replay";
   }

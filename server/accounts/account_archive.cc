@@ -156,6 +156,15 @@ std::string ArchiveReadme(const Account& account, const std::string& actor,
   return readme;
 }
 
+Status WriteArchive(const Account& account, const std::string& actor, const std::vector<ArchiveSection>& sections,
+                    int64_t now, TarWriter& tar) {
+  if (Status written = tar.Add("README.txt", ArchiveReadme(account, actor, sections, now)); !written) return written;
+  for (const ArchiveSection& section : sections) {
+    if (Status written = section.write(account, actor, tar); !written) return written;
+  }
+  return tar.Finish();
+}
+
 Status ExportAccount(const Account& account, const std::string& actor, const ExportOptions& options,
                      const std::vector<ArchiveSection>& sections, int64_t now) {
   if (options.path.empty() || options.path.front() != '/') {
@@ -163,18 +172,11 @@ Status ExportAccount(const Account& account, const std::string& actor, const Exp
   }
   Result<std::unique_ptr<TarWriter>> tar = TarWriter::Create(options.path, now);
   if (!tar) return std::unexpected(tar.error());
-  auto fail = [&](const Error& error) -> Status {
+  if (Status written = WriteArchive(account, actor, sections, now, **tar); !written) {
     std::error_code ignored;
     std::filesystem::remove(options.path, ignored);
-    return std::unexpected(error);
-  };
-  if (Status written = (*tar)->Add("README.txt", ArchiveReadme(account, actor, sections, now)); !written) {
-    return fail(written.error());
+    return written;
   }
-  for (const ArchiveSection& section : sections) {
-    if (Status written = section.write(account, actor, **tar); !written) return fail(written.error());
-  }
-  if (Status finished = (*tar)->Finish(); !finished) return fail(finished.error());
   return Ok();
 }
 
@@ -189,8 +191,9 @@ void AddExportCommand(http::Router& control_router, ExportCommandContext context
         if (!name || !file) return http::Response::JsonError(400, "account and file are required strings");
         ExportOptions options{.path = *file};
         if (auto passphrase = request.json.FindMember("passphrase"); passphrase != request.json.MemberEnd()) {
-          if (!passphrase->value.IsString() || passphrase->value.GetStringLength() < 12) {
-            return http::Response::JsonError(400, "a passphrase has at least 12 characters");
+          if (!passphrase->value.IsString() || passphrase->value.GetStringLength() < kMinExportPassphrase) {
+            return http::Response::JsonError(400, "a passphrase has at least " + std::to_string(kMinExportPassphrase) +
+                                                      " characters");
           }
           options.passphrase = std::string(passphrase->value.GetString(), passphrase->value.GetStringLength());
         }

@@ -30,8 +30,11 @@ struct ArchiveSection {
   std::function<Status(const Account& account, const std::string& actor, TarWriter& tar)> write;
 };
 
+// The shortest passphrase that private keys are exported under.
+inline constexpr size_t kMinExportPassphrase = 12;
+
 struct ExportOptions {
-  std::string path;                       // the archive to create (must not exist)
+  std::string path;                       // the archive to create (must not exist); unused by WriteArchive
   std::optional<std::string> passphrase;  // private keys included, encrypted with it; else left out
 };
 
@@ -40,7 +43,11 @@ struct ExportOptions {
 // that keep nothing yet (reports.json).
 ArchiveSection CoreSection(const AccountService& accounts, const ExportOptions& options);
 
-// Writes README.txt, then every section. A failed export removes the file.
+// Writes README.txt, then every section, into `tar`, and finishes it.
+Status WriteArchive(const Account& account, const std::string& actor, const std::vector<ArchiveSection>& sections,
+                    int64_t now, TarWriter& tar);
+
+// WriteArchive into the new file `options.path`. A failed export removes the file.
 Status ExportAccount(const Account& account, const std::string& actor, const ExportOptions& options,
                      const std::vector<ArchiveSection>& sections, int64_t now);
 

@@ -65,6 +65,10 @@ Result<size_t> EraseAccountContent(const storage::Store& store, const Account& a
       } else if (family == Family::kQueues &&
                  (key.starts_with(kDeliveries) || key.starts_with("delivery-failed/"))) {
         erase = AccountMember(value, "sender") == account.id;
+      } else if (family == Family::kModeration && key.starts_with("report/")) {
+        // The reports it filed (its comment is its own); reports about it
+        // stay as the moderators' record (server/moderation/report_store.h).
+        erase = AccountMember(value, "reporterAccount") == account.id;
       } else if (family == Family::kPetitions || family == Family::kConsultations) {
         // Its signatures, votes and own records there ("m/" + id), and the
         // home node's records naming it (signers, proposals, comments).

@@ -4,13 +4,17 @@
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 namespace parvis::accounts {
 namespace {
 
 constexpr size_t kBlock = 512;
+// Bytes gathered before one write to the sink.
+constexpr size_t kBufferBytes = 64 << 10;
 
 Error IoError(const std::string& what) { return Error{ErrorCode::kIo, what}; }
 
@@ -39,9 +43,35 @@ std::array<char, kBlock> Header(const std::string& name, uint64_t size, int64_t 
   return block;
 }
 
+// A new file, written with pwrite and synced at the end.
+class FileSink final : public TarSink {
+ public:
+  FileSink(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~FileSink() override { ::close(fd_); }
+
+  Status WriteAt(uint64_t offset, std::string_view bytes) override {
+    while (!bytes.empty()) {
+      ssize_t n = ::pwrite(fd_, bytes.data(), bytes.size(), static_cast<off_t>(offset));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return std::unexpected(IoError("cannot write " + path_ + ": " + std::strerror(errno)));
+      bytes.remove_prefix(static_cast<size_t>(n));
+      offset += static_cast<uint64_t>(n);
+    }
+    return Ok();
+  }
+  Status Flush() override {
+    if (::fsync(fd_) != 0) return std::unexpected(IoError("cannot sync " + path_ + ": " + std::strerror(errno)));
+    return Ok();
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+};
+
 }  // namespace
 
-TarWriter::TarWriter(std::string path, int64_t mtime) : path_(std::move(path)), mtime_(mtime) {}
+TarWriter::TarWriter(TarSink* sink, int64_t mtime) : sink_(sink), mtime_(mtime) {}
 TarWriter::~TarWriter() = default;
 
 Result<std::unique_ptr<TarWriter>> TarWriter::Create(const std::string& path, int64_t mtime) {
@@ -51,11 +81,24 @@ Result<std::unique_ptr<TarWriter>> TarWriter::Create(const std::string& path, in
     if (errno == EEXIST) return std::unexpected(Error{ErrorCode::kAlreadyExists, path + " exists already"});
     return std::unexpected(IoError("cannot create " + path + ": " + std::strerror(errno)));
   }
-  ::close(fd);
-  auto writer = std::unique_ptr<TarWriter>(new TarWriter(path, mtime));
-  writer->out_.open(path, std::ios::in | std::ios::out | std::ios::binary);
-  if (!writer->out_) return std::unexpected(IoError("cannot open " + path));
+  auto file = std::make_unique<FileSink>(fd, path);
+  auto writer = std::make_unique<TarWriter>(file.get(), mtime);
+  writer->owned_ = std::move(file);
   return writer;
+}
+
+Status TarWriter::Write(std::string_view bytes) {
+  buffer_.append(bytes);
+  if (buffer_.size() >= kBufferBytes) return FlushBuffer();
+  return Ok();
+}
+
+Status TarWriter::FlushBuffer() {
+  if (buffer_.empty()) return Ok();
+  if (Status written = sink_->WriteAt(flushed_, buffer_); !written) return written;
+  flushed_ += buffer_.size();
+  buffer_.clear();
+  return Ok();
 }
 
 Status TarWriter::Begin(std::string_view name) {
@@ -66,21 +109,17 @@ Status TarWriter::Begin(std::string_view name) {
     return std::unexpected(Error{ErrorCode::kInvalidArgument, "bad archive entry name: " + std::string(name)});
   }
   entry_name_ = std::string(name);
-  header_at_ = out_.tellp();
+  header_at_ = size();
   std::array<char, kBlock> placeholder = Header(entry_name_, 0, mtime_);
-  out_.write(placeholder.data(), kBlock);
   entry_size_ = 0;
   open_entry_ = true;
-  if (!out_) return std::unexpected(IoError("cannot write " + path_));
-  return Ok();
+  return Write(std::string_view(placeholder.data(), kBlock));
 }
 
 Status TarWriter::Append(std::string_view bytes) {
   if (!open_entry_) return std::unexpected(Error{ErrorCode::kInvalidArgument, "no archive entry is open"});
-  out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   entry_size_ += bytes.size();
-  if (!out_) return std::unexpected(IoError("cannot write " + path_));
-  return Ok();
+  return Write(bytes);
 }
 
 Status TarWriter::Add(std::string_view name, std::string_view bytes) {
@@ -92,15 +131,18 @@ Status TarWriter::Add(std::string_view name, std::string_view bytes) {
 Status TarWriter::EndEntry() {
   static const std::array<char, kBlock> zeros{};
   const size_t padding = (kBlock - entry_size_ % kBlock) % kBlock;
-  out_.write(zeros.data(), static_cast<std::streamsize>(padding));
-  const std::streampos end = out_.tellp();
-  std::array<char, kBlock> header = Header(entry_name_, entry_size_, mtime_);
-  out_.seekp(header_at_);
-  out_.write(header.data(), kBlock);
-  out_.seekp(end);
   open_entry_ = false;
-  if (!out_) return std::unexpected(IoError("cannot write " + path_));
-  return Ok();
+  if (Status padded = Write(std::string_view(zeros.data(), padding)); !padded) return padded;
+  std::array<char, kBlock> header = Header(entry_name_, entry_size_, mtime_);
+  // The header is patched in the buffer while it is still there, else in the sink.
+  if (header_at_ >= flushed_) {
+    buffer_.replace(static_cast<size_t>(header_at_ - flushed_), kBlock, header.data(), kBlock);
+    return Ok();
+  }
+  if (header_at_ + kBlock > flushed_) {
+    if (Status flushed = FlushBuffer(); !flushed) return flushed;
+  }
+  return sink_->WriteAt(header_at_, std::string_view(header.data(), kBlock));
 }
 
 Status TarWriter::Finish() {
@@ -108,16 +150,9 @@ Status TarWriter::Finish() {
     if (Status ended = EndEntry(); !ended) return ended;
   }
   static const std::array<char, 2 * kBlock> end{};
-  out_.write(end.data(), end.size());
-  out_.flush();
-  out_.close();
-  if (out_.fail()) return std::unexpected(IoError("cannot finish " + path_));
-  int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-  return Ok();
+  if (Status written = Write(std::string_view(end.data(), end.size())); !written) return written;
+  if (Status flushed = FlushBuffer(); !flushed) return flushed;
+  return sink_->Flush();
 }
 
 }  // namespace parvis::accounts

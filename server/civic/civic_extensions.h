@@ -25,6 +25,14 @@ class CivicExtensions : public federation::ActivityExtension {
     co_return federation::ExtensionOutcome::kNotMine;
   }
 
+  // Every extension hears of the move.
+  Status Moved(const std::string& from, const std::string& to) override {
+    for (federation::ActivityExtension* extension : extensions_) {
+      if (Status moved = extension->Moved(from, to); !moved) return moved;
+    }
+    return Ok();
+  }
+
  private:
   std::vector<federation::ActivityExtension*> extensions_;
 };

@@ -48,6 +48,9 @@ struct PetitionService::Impl {
                                                      const AlsoWrite& also);
   Result<protocol::SignatureReceipt> RecordWithdrawal(uint64_t number, const std::string& actor,
                                                       const AlsoWrite& also);
+  // Who the signer `signer` (a keyed hash) of petition `number` moved to;
+  // "" when it did not.
+  Result<std::string> MovedTo(uint64_t number, const std::string& signer) const;
 
   // Inboxes of the remote signers (shared where they have one); with
   // `by_inbox`, which signers each inbox serves.

@@ -126,6 +126,12 @@ Result<protocol::SignatureReceipt> PetitionService::Impl::RecordSignature(
     }
     return Fail(ErrorCode::kAlreadyExists, "this actor has already signed this petition");
   }
+  // An account that moved signed here: its signature is its new actor's.
+  Result<std::string> moved = MovedTo(number, signer);
+  if (!moved) return std::unexpected(moved.error());
+  if (!moved->empty()) {
+    return Fail(ErrorCode::kAlreadyExists, "this actor's signature moved with its account to " + *moved);
+  }
   int64_t now = context.now();
   if (!petition->TakesSignatures(now)) {
     return Fail(ErrorCode::kInvalidArgument, std::string("the petition is not open for signatures (") +
@@ -163,7 +169,15 @@ Result<protocol::SignatureReceipt> PetitionService::Impl::RecordWithdrawal(
   Result<std::optional<std::string>> existing =
       context.store->Get(Family::kPetitions, SignerKey(number, signer));
   if (!existing) return std::unexpected(existing.error());
-  if (!existing->has_value()) return Fail(ErrorCode::kNotFound, "this actor has no signature to withdraw");
+  if (!existing->has_value()) {
+    Result<std::string> moved = MovedTo(number, signer);
+    if (!moved) return std::unexpected(moved.error());
+    if (!moved->empty()) {
+      return Fail(ErrorCode::kNotFound, "this actor's signature moved with its account to " + *moved +
+                                            ", which alone may withdraw it");
+    }
+    return Fail(ErrorCode::kNotFound, "this actor has no signature to withdraw");
+  }
   Result<SignerRecord> record = DecodeSigner(**existing);
   if (!record) return std::unexpected(record.error());
   int64_t now = context.now();

@@ -137,11 +137,24 @@ class PetitionService : public federation::ActivityExtension {
   // Every petition the account signed or tried to (at most 500).
   Result<std::vector<MySignature>> AllMine(storage::AccountId account) const;
 
+  // An account moved from actor `from` to `to`, which names `from` in
+  // alsoKnownAs (checked by the caller). Each live signature of `from` on
+  // this node's petitions that still take signatures goes to `to`, with a
+  // move entry in the log: the count stays, or drops by one when `to` had
+  // signed too (a merge). `from` can then neither sign nor withdraw there.
+  // Returns how many signatures moved; a second call moves none.
+  Result<size_t> MoveSignatures(const std::string& from, const std::string& to);
+  // The organisers of petitions elsewhere that `account` signed (or is
+  // signing or withdrawing from): their nodes must hear of its move.
+  Result<std::vector<std::string>> OrganisersElsewhere(storage::AccountId account) const;
+
   // Inbox: Sign and Undo(Sign) for petitions here; Accept and Reject of the
   // Signs our accounts sent.
   boost::asio::awaitable<federation::ExtensionOutcome> Act(
       const rapidjson::Value& activity, const protocol::ActivityEnvelope& envelope,
       storage::Batch& batch) override;
+  // A Move the inbox verified: MoveSignatures.
+  Status Moved(const std::string& from, const std::string& to) override;
 
   // Sends the pending Updates and closes petitions past their deadline,
   // every two seconds on `loop`, until the loop stops. Stop before `loop`

@@ -30,6 +30,9 @@ std::string MineKey(storage::AccountId account, std::string_view petition_id) {
   return "m/" + storage::EncodeAccountId(account) + std::string(petition_id);
 }
 std::string DirtyKey(uint64_t number) { return "d/" + storage::EncodeUint64(number); }
+std::string MovedKey(uint64_t number, std::string_view signer) {
+  return "t/" + storage::EncodeUint64(number) + std::string(signer);
+}
 
 const char* MySignatureStateName(MySignatureState state) {
   return kMineStates[static_cast<int>(state)];

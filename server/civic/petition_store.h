@@ -17,6 +17,10 @@ std::string SignerKey(uint64_t number, std::string_view signer);     // "s/" + n
 std::string SignerPrefix(uint64_t number);
 std::string MineKey(storage::AccountId account, std::string_view petition_id);  // "m/" ...
 std::string DirtyKey(uint64_t number);                               // "d/" + number
+// The actor a signer's live signature moved to (its account moved): "t/" +
+// number + hash; JSON {"movedTo": actor}. Keeps the old actor from signing
+// or withdrawing again.
+std::string MovedKey(uint64_t number, std::string_view signer);
 inline constexpr std::string_view kDirtyPrefix = "d/";
 inline constexpr std::string_view kPetitionPrefix = "p/";
 

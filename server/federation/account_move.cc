@@ -119,6 +119,16 @@ boost::asio::awaitable<http::Response> Move(const FollowCommandsContext* context
     if (!known || !known->has_value()) continue;
     inboxes.insert((*known)->shared_inbox.empty() ? (*known)->inbox : (*known)->shared_inbox);
   }
+  // And the home nodes of the petitions it signed, so its signatures follow it.
+  if (context->on_move) {
+    Result<std::vector<std::string>> homes = context->on_move(r.account, actor, r.other.id);
+    if (!homes) co_return http::Response::FromError(homes.error());
+    for (const std::string& home : *homes) {
+      Result<std::optional<protocol::RemoteActor>> known = context->directory->Stored(home);
+      if (!known || !known->has_value()) continue;
+      inboxes.insert((*known)->shared_inbox.empty() ? (*known)->inbox : (*known)->shared_inbox);
+    }
+  }
   storage::Batch batch;
   for (const std::string& inbox : inboxes) {
     if (Status queued = context->deliveries->Enqueue(batch, r.account.id, inbox, body); !queued) {

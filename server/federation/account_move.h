@@ -6,7 +6,8 @@
 //   POST /control/accounts/move  {"account","target"}  target: actor id or name@host
 //        -> 200 {"account","movedTo","deliveries"}: refused (409) unless the target names
 //           this account in alsoKnownAs; the actor then carries movedTo and every
-//           follower's server gets Move, and re-follows the target
+//           follower's server gets Move, and re-follows the target; the home
+//           node of each petition it signed gets it too (FollowCommandsContext::on_move)
 //
 // The receiving side is in inbox_processor.cc (OnMove).
 #ifndef PARVIS_SERVER_FEDERATION_ACCOUNT_MOVE_H_

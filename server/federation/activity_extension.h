@@ -4,10 +4,13 @@
 #ifndef PARVIS_SERVER_FEDERATION_ACTIVITY_EXTENSION_H_
 #define PARVIS_SERVER_FEDERATION_ACTIVITY_EXTENSION_H_
 
+#include <string>
+
 #include <boost/asio/awaitable.hpp>
 #include <rapidjson/document.h>
 
 #include "parvis/protocol/activity_envelope.h"
+#include "parvis/result.h"
 #include "parvis/storage.h"
 
 namespace parvis::federation {
@@ -24,6 +27,15 @@ class ActivityExtension {
   virtual boost::asio::awaitable<ExtensionOutcome> Act(const rapidjson::Value& activity,
                                                        const protocol::ActivityEnvelope& envelope,
                                                        storage::Batch& batch) = 0;
+  // A Move the inbox verified (inbox_processor.cc, OnMove): the actor
+  // `from` now lives at `to`, whose alsoKnownAs, fetched afresh, names it.
+  // Writes on its own; an error makes the worker take the Move again later,
+  // so it must be idempotent.
+  virtual Status Moved(const std::string& from, const std::string& to) {
+    (void)from;
+    (void)to;
+    return Ok();
+  }
 };
 
 }  // namespace parvis::federation

@@ -13,6 +13,8 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "parvis/config.h"
 #include "server/accounts/account_service.h"
@@ -33,6 +35,14 @@ struct FollowCommandsContext {
   // Remote lookups need the node's event loop running.
   const std::atomic<bool>* serving;
   std::function<int64_t()> now;
+  // Called, when set, as an account moves to `target` (which names it in
+  // alsoKnownAs), before the Move leaves: the civic layer hands its
+  // signatures of this node's petitions to `target`, and returns the actors
+  // (organisers of petitions elsewhere it signed) whose servers must get
+  // the Move besides its followers'.
+  std::function<Result<std::vector<std::string>>(const accounts::Account& account, const std::string& actor,
+                                                 const std::string& target)>
+      on_move;
 };
 
 void AddFollowCommands(http::Router& router, const FollowCommandsContext& context);

@@ -17,6 +17,7 @@
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/note_text.h"
 #include "parvis/protocol/remote_actor.h"
+#include "server/federation/account_relations.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/domain_policy.h"
 #include "server/federation/follow_commands.h"
@@ -129,6 +130,18 @@ asio::awaitable<Outcome> InboxProcessor::Impl::OnFollow(const rapidjson::Value& 
     spdlog::warn("follow from {}: {}", envelope.actor, follower.error().message);
     co_return follower.error().code == ErrorCode::kUnavailable ? Outcome::kRetry : Outcome::kDone;
   }
+  std::string actor_id = urls.Actor(account->name);
+  // Whom the account blocks (or whose host it blocks) is refused, and not recorded.
+  Result<bool> blocked = RelationStore(*context.store).Blocks(account->id, envelope.actor);
+  if (!blocked) co_return Outcome::kRetry;
+  if (*blocked) {
+    std::string reject_id =
+        actor_id + "#rejects/follows/" + protocol::EncodeHex(protocol::Sha256(envelope.id).substr(0, 8));
+    Status queued = context.deliveries->Enqueue(batch, account->id, follower->inbox,
+                                                protocol::RejectActivity(reject_id, actor_id, activity));
+    if (!queued) spdlog::error("follow from {}: {}", envelope.actor, queued.error().message);
+    co_return Outcome::kDone;
+  }
   if (account->manually_approves_followers) {
     // A request: it waits for the account's answer (follow_commands.h).
     follows.Put(batch, account->id, Direction::kFollowers,
@@ -137,7 +150,6 @@ asio::awaitable<Outcome> InboxProcessor::Impl::OnFollow(const rapidjson::Value& 
   }
   follows.Put(batch, account->id, Direction::kFollowers,
               {envelope.actor, envelope.id, FollowState::kAccepted, context.now()});
-  std::string actor_id = urls.Actor(account->name);
   std::string accept_id =
       actor_id + "#accepts/follows/" + protocol::EncodeHex(protocol::Sha256(envelope.id).substr(0, 8));
   Status queued = context.deliveries->Enqueue(
@@ -443,6 +455,13 @@ asio::awaitable<Outcome> InboxProcessor::Impl::OnMove(const rapidjson::Value& ac
     spdlog::info("Move from {} to {} ignored: the target does not name it in alsoKnownAs", envelope.actor, *target);
     co_return Outcome::kDone;
   }
+  // Petition signatures follow the account (civic/petition_move.cc).
+  if (context.extension != nullptr) {
+    if (Status moved = context.extension->Moved(envelope.actor, moved_to->id); !moved) {
+      spdlog::error("Move from {}: {}", envelope.actor, moved.error().message);
+      co_return Outcome::kRetry;
+    }
+  }
   Result<protocol::RemoteActor> old = co_await context.directory->Get(envelope.actor, /*refresh=*/true);
   FollowCommandsContext follow_context{.config = context.config,
                                        .store = context.store,
@@ -565,6 +584,10 @@ asio::awaitable<Status> InboxProcessor::Impl::Deliver(const rapidjson::Value& ac
         });
     if (!scanned) co_return scanned;
   }
+  // Nothing reaches an account from whom it blocks: no notification, no
+  // home timeline entry.
+  RelationStore relations(*context.store);
+  std::erase_if(recipients, [&](storage::AccountId id) { return relations.Blocks(id, envelope.actor).value_or(false); });
   for (storage::AccountId id : recipients) {
     if (Status added = AddInboxItem(*context.store, batch, id, envelope.id); !added) co_return added;
   }

@@ -58,6 +58,9 @@ std::string EncodeLocalRecord(const StoredObject& object) {
   doc.AddMember("tags", tags, allocator);
   doc.AddMember("outbox", Text(object.outbox_key, allocator), allocator);
   doc.AddMember("deleted", object.deleted, allocator);
+  if (!object.imported_from.empty()) {
+    doc.AddMember("importedFrom", Text(object.imported_from, allocator), allocator);
+  }
   return protocol::WriteJson(doc);
 }
 
@@ -128,6 +131,7 @@ Result<StoredObject> DecodeObjectRecord(const std::string& id, std::string_view 
     }
   }
   object.source = StringOr(d, "source");
+  object.imported_from = StringOr(d, "importedFrom");
   object.outbox_key.assign(d["outbox"].GetString(), d["outbox"].GetStringLength());
   return object;
 }

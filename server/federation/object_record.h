@@ -5,7 +5,8 @@
 //            "name":TITLE, "visibility":..., "content":HTML, "source":TEXT,
 //            "summary":..., "published":T, "updated":T|0, "inReplyTo":ID,
 //            "mentions":[ACTOR...], "tags":[{"type","href","name"}...],
-//            "outbox":KEY, "deleted":T|0}
+//            "outbox":KEY, "deleted":T|0, "importedFrom":ID (history imported
+//            from another server: its id there; absent otherwise)}
 //   remote: {"local":false, "author":ACTOR, "object":{...}, "deleted":T|0}
 //
 // Fields after "outbox" in the local record were added in schema 1 without
@@ -33,6 +34,7 @@ struct StoredObject {
   protocol::LocalNote note;        // local only
   std::string source;              // local only: the text as written
   std::string outbox_key;          // local only
+  std::string imported_from;       // local only: the post's id on the server it was imported from
   rapidjson::Document object;      // remote only: as received
 };
 

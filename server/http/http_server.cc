@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -42,6 +43,8 @@ constexpr size_t kLingerBytes = 8 << 20;
 constexpr milliseconds kLingerTime{1000};
 // Route name in metrics for requests that never reached a route.
 constexpr std::string_view kUnrouted = "(unrouted)";
+// A streamed body (Response::stream) is read and written this much at a time.
+constexpr size_t kStreamChunkBytes = 64 << 10;
 
 std::string HttpDate() {
   std::time_t now = std::time(nullptr);
@@ -111,6 +114,12 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   template <class Protocol>
   std::string ClientTag(const beast::basic_stream<Protocol>& stream) const;
   BeastResponse ToBeast(Response&& response, unsigned version, bool keep_alive, bool head) const;
+  // Writes a response whose body is Response::stream, chunk by chunk; false
+  // if the connection cannot be reused (write failed, source failed).
+  // `bytes` counts the body bytes sent.
+  template <class Protocol>
+  awaitable<bool> WriteStreamed(beast::basic_stream<Protocol>& stream, Response&& response,
+                                unsigned version, bool keep_alive, bool head, size_t* bytes);
   void Record(std::string_view method, std::string_view path, std::string_view route, int status,
               size_t bytes, Clock::time_point start);
 
@@ -369,11 +378,19 @@ awaitable<void> HttpServer::Impl::Session([[maybe_unused]] std::shared_ptr<Impl>
     bool keep_alive = request.keep_alive() && !stopping.load();
     size_t bytes = answer.response.body.size();
     int status = answer.response.status;
-    BeastResponse response = ToBeast(std::move(answer.response), request.version(), keep_alive, head);
-    stream.expires_after(milliseconds(limits.write_timeout_ms));
-    auto [write_ec, written] = co_await bhttp::async_write(stream, response, kTuple);
+    bool reusable = true;
+    if (answer.response.stream) {
+      reusable = co_await WriteStreamed(stream, std::move(answer.response), request.version(),
+                                        keep_alive, head, &bytes);
+    } else {
+      BeastResponse response =
+          ToBeast(std::move(answer.response), request.version(), keep_alive, head);
+      stream.expires_after(milliseconds(limits.write_timeout_ms));
+      auto [write_ec, written] = co_await bhttp::async_write(stream, response, kTuple);
+      reusable = !write_ec;
+    }
     Record(method, target.substr(0, target.find('?')), answer.route, status, bytes, start);
-    if (write_ec || !keep_alive) {
+    if (!reusable || !keep_alive) {
       boost::system::error_code ignored;
       stream.socket().shutdown(Protocol::socket::shutdown_send, ignored);
       co_return;
@@ -450,15 +467,78 @@ awaitable<Answer> HttpServer::Impl::Dispatch(const Router& router,
   co_return answer;
 }
 
-BeastResponse HttpServer::Impl::ToBeast(Response&& response, unsigned version, bool keep_alive,
-                                        bool head) const {
-  BeastResponse out{static_cast<bhttp::status>(response.status), version};
+namespace {
+
+// The status and the headers every response carries, plus the response's own.
+template <class Body>
+void SetHead(bhttp::response<Body>& out, const Response& response, bool keep_alive) {
+  out.result(static_cast<bhttp::status>(response.status));
   out.set(bhttp::field::server, "parvis");
   out.set(bhttp::field::date, HttpDate());
   out.set(bhttp::field::content_type, response.content_type);
   out.set("X-Content-Type-Options", "nosniff");
-  for (auto& [name, value] : response.headers) out.insert(name, value);
+  for (const auto& [name, value] : response.headers) out.insert(name, value);
   out.keep_alive(keep_alive);
+}
+
+}  // namespace
+
+template <class Protocol>
+awaitable<bool> HttpServer::Impl::WriteStreamed(beast::basic_stream<Protocol>& stream,
+                                                Response&& response, unsigned version,
+                                                bool keep_alive, bool head, size_t* bytes) {
+  // The source is released when this returns, whichever way: the client
+  // going away mid-body never leaves it (and its file) open.
+  std::shared_ptr<BodySource> source = std::move(response.stream);
+  const std::optional<uint64_t> size = source->Size();
+  bhttp::response<bhttp::buffer_body> out;
+  out.version(version);
+  SetHead(out, response, keep_alive);
+  if (size) {
+    out.content_length(*size);
+  } else {
+    out.chunked(true);
+  }
+  bhttp::response_serializer<bhttp::buffer_body> serializer{out};
+  const milliseconds write_timeout(options.limits.write_timeout_ms);
+  stream.expires_after(write_timeout);
+  auto [header_ec, header_n] = co_await bhttp::async_write_header(stream, serializer, kTuple);
+  *bytes = 0;
+  if (header_ec) co_return false;
+  if (head) co_return true;
+  std::vector<char> chunk(kStreamChunkBytes);
+  uint64_t sent = 0;
+  for (;;) {
+    size_t want = chunk.size();
+    if (size) want = static_cast<size_t>(std::min<uint64_t>(want, *size - sent));
+    Result<size_t> got = want == 0 ? Result<size_t>(0) : source->Read(std::span(chunk.data(), want));
+    if (!got) {
+      spdlog::warn("a streamed response ended early: {}", got.error().message);
+      co_return false;
+    }
+    // A source shorter than its announced size would leave the client waiting.
+    if (*got == 0 && size && sent != *size) {
+      spdlog::warn("a streamed response ended {} bytes short", *size - sent);
+      co_return false;
+    }
+    out.body().data = *got == 0 ? nullptr : chunk.data();
+    out.body().size = *got;
+    out.body().more = *got != 0;
+    stream.expires_after(write_timeout);
+    auto [write_ec, written] = co_await bhttp::async_write(stream, serializer, kTuple);
+    // need_buffer: this chunk is out and the serializer waits for the next.
+    if (write_ec && write_ec != bhttp::error::need_buffer) co_return false;
+    sent += *got;
+    *bytes = static_cast<size_t>(sent);
+    if (*got == 0) co_return true;
+  }
+}
+
+BeastResponse HttpServer::Impl::ToBeast(Response&& response, unsigned version, bool keep_alive,
+                                        bool head) const {
+  BeastResponse out;
+  out.version(version);
+  SetHead(out, response, keep_alive);
   size_t size = response.body.size();
   if (!head) out.body() = std::move(response.body);
   out.content_length(size);

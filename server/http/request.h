@@ -3,8 +3,11 @@
 #ifndef PARVIS_SERVER_HTTP_REQUEST_H_
 #define PARVIS_SERVER_HTTP_REQUEST_H_
 
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -43,11 +46,28 @@ struct Request {
   bool AcceptsActivityJson() const;
 };
 
+// A response body read piece by piece as it is sent (a download too large
+// to hold in memory). The server reads it from one connection's strand, in
+// bounded chunks, and destroys it when the response ends, however it ends
+// (done, client gone, timeout, shutdown): release resources in the destructor.
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  // The body's length, sent as Content-Length; nullopt: sent chunked.
+  virtual std::optional<uint64_t> Size() const = 0;
+  // Fills the start of `buffer` with the next bytes; 0 at the end. An error
+  // ends the response early (the connection is closed, never reused).
+  virtual Result<size_t> Read(std::span<char> buffer) = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  // When set, the body is read from here and `body` is ignored. HEAD gets
+  // the headers only (and the source is dropped unread).
+  std::shared_ptr<BodySource> stream;
 
   static Response Text(int status, std::string body);
   static Response Html(int status, std::string body);

@@ -1,7 +1,13 @@
 #include "server/pages/account_pages.h"
 
+#include <atomic>
+#include <ctime>
+
+#include <spdlog/spdlog.h>
+
 #include "server/accounts/invite_store.h"
 #include "server/accounts/node_settings.h"
+#include "server/accounts/scratch_file.h"
 #include "server/accounts/session_store.h"
 #include "server/federation/account_deletion.h"
 #include "server/pages/multipart_form.h"
@@ -300,6 +306,82 @@ http::Response DeleteOwnAccount(const PagesContext& context, const federation::F
   return response;
 }
 
+// "Download my data" ---------------------------------------------------------
+
+// How many archives are being built on the node, to let one at a time: a
+// build holds an I/O thread and, with the keys, Argon2id's 256 MiB.
+struct ExportGate {
+  std::atomic<int> building{0};
+};
+constexpr int kConcurrentExports = 1;
+constexpr int64_t kExportBusyRetrySeconds = 30;
+
+// "parvis-NAME-YYYYMMDD.tar", the day in UTC.
+std::string ArchiveFileName(const std::string& name, int64_t now) {
+  std::time_t time = static_cast<std::time_t>(now);
+  std::tm tm{};
+  gmtime_r(&time, &tm);
+  char day[16];
+  std::strftime(day, sizeof day, "%Y%m%d", &tm);
+  return "parvis-" + name + "-" + day + ".tar";
+}
+
+// POST /settings/export (see account_pages.h).
+http::Response ExportOwnData(const PagesContext& context, const ArchiveSections& sections, ExportGate& gate,
+                             const http::Request& request) {
+  auto confirmed = ConfirmWithPassword(context, request);
+  if (auto* refused = std::get_if<http::Response>(&confirmed)) return std::move(*refused);
+  const auto& [visitor, form] = std::get<Confirmed>(confirmed);
+  auto again = [&](int status, const std::string& error) { return SettingsAgain(context, visitor, status, error); };
+  auto later = [&](int status, const std::string& error, int64_t wait) {
+    http::Response response = again(status, error);
+    response.headers.emplace_back("Retry-After", std::to_string(wait));
+    return response;
+  };
+  const std::string with_keys = Field(form, "with_keys");
+  if (!with_keys.empty() && with_keys != "on") return again(400, T(visitor, "error_form"));
+  accounts::ExportOptions options;
+  if (with_keys == "on") {
+    std::string passphrase = Field(form, "passphrase");
+    if (passphrase.size() < accounts::kMinExportPassphrase) return again(400, T(visitor, "error_export_passphrase"));
+    options.passphrase = std::move(passphrase);
+  }
+  // The node's turn first, so that a busy node does not use up the account's minute.
+  if (gate.building.fetch_add(1) >= kConcurrentExports) {
+    --gate.building;
+    return later(503, T(visitor, "error_export_busy"), kExportBusyRetrySeconds);
+  }
+  struct Release {
+    ExportGate& gate;
+    ~Release() { --gate.building; }
+  } release{gate};
+  const int64_t now = context.now();
+  if (int64_t wait = context.limiter->Attempt("export/" + std::to_string(visitor.account->id), kExportPerAccount,
+                                              now)) {
+    return later(429, T(visitor, "error_export_rate") + " " + Minutes(wait) + " min.", wait);
+  }
+  Result<std::unique_ptr<accounts::ScratchFile>> scratch = accounts::ScratchFile::Create(context.config->data_dir);
+  if (!scratch) {
+    spdlog::error("account export: {}", scratch.error().message);
+    return again(503, T(visitor, "error_storage"));
+  }
+  const accounts::Account& account = *visitor.account;
+  accounts::TarWriter tar(scratch->get(), now);
+  if (Status written = accounts::WriteArchive(account, context.config->base_url + "/users/" + account.name,
+                                              sections(options), now, tar);
+      !written) {
+    spdlog::error("account export: {}", written.error().message);
+    return again(503, T(visitor, "error_storage"));
+  }
+  http::Response response;
+  response.content_type = "application/x-tar";
+  response.headers.emplace_back("Content-Disposition",
+                                "attachment; filename=\"" + ArchiveFileName(account.name, now) + "\"");
+  response.headers.emplace_back("Cache-Control", "no-store");
+  response.stream = accounts::ScratchFileBody(std::move(*scratch));
+  return response;
+}
+
 // POST /settings/avatar (multipart): a new avatar, or none with "remove".
 http::Response SaveAvatar(const PagesContext& context, const http::Request& request) {
   Visitor visitor = ReadVisitor(context, request);
@@ -364,6 +446,13 @@ void AddAccountPages(http::Router& router, const PagesContext& context,
   router.Add("POST", "/settings/delete",
              [context, follows](http::Request& r) { return DeleteOwnAccount(context, follows, r); });
   router.Add("GET", "/media/avatars/{name}", [context](http::Request& r) { return AvatarImage(context, r); });
+}
+
+void AddDataExportPage(http::Router& router, const PagesContext& context, ArchiveSections sections) {
+  auto gate = std::make_shared<ExportGate>();
+  router.Add("POST", "/settings/export", [context, sections = std::move(sections), gate](http::Request& r) {
+    return ExportOwnData(context, sections, *gate, r);
+  });
 }
 
 }  // namespace parvis::pages

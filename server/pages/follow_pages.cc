@@ -7,6 +7,7 @@
 #include "server/federation/follow_store.h"
 #include "server/federation/post_service.h"
 #include "server/pages/note_view.h"
+#include "server/pages/relation_pages.h"
 #include "server/pages/web_forms.h"
 
 namespace parvis::pages {
@@ -50,6 +51,7 @@ boost::asio::awaitable<http::Response> RemoteProfile(const PagesContext& context
       data.set("can_follow", true);
     }
   }
+  SetRelationButtons(context, visitor, actor->id, "/remote?id=" + UrlEncode(actor->id), data);
   // What it wrote that reached this node, newest first.
   mustache::data notes(mustache::data::type::list);
   size_t shown = 0, scanned = 0;

@@ -5,6 +5,7 @@
 #include "parvis/protocol/remote_actor.h"
 #include "parvis/protocol/timestamps.h"
 #include "server/civic/sector_service.h"
+#include "server/federation/account_relations.h"
 #include "server/federation/actor_directory.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/follow_store.h"
@@ -124,6 +125,15 @@ std::optional<mustache::data> NoteView(const PagesContext& context, const Visito
     title = object.note.name;
     view.set("visibility", T(visitor, std::string("visibility_") +
                                           protocol::VisibilityName(object.note.visibility)));
+    if (!object.imported_from.empty()) {
+      // History brought from another server (federation/account_import.h):
+      // its date is the old server's, and the card says where it came from.
+      std::string_view origin = object.imported_from;
+      size_t scheme = origin.find("://");
+      if (scheme != std::string_view::npos) origin.remove_prefix(scheme + 3);
+      view.set("imported_from", std::string(origin.substr(0, origin.find('/'))));
+      view.set("imported_url", object.imported_from);
+    }
   } else {
     const rapidjson::Value& note = object.object;
     Result<std::string> safe = protocol::SanitizeHtml(StringOr(note, "content"));
@@ -148,6 +158,10 @@ std::optional<mustache::data> NoteView(const PagesContext& context, const Visito
   if (!in_reply_to.empty()) view.set("in_reply_to", ThreadPath(in_reply_to));
   if (!object.local) view.set("remote", true);
   if (object.local && visitor.account && visitor.account->id == object.account) view.set("mine", true);
+  if (visitor.account) {
+    Result<bool> saved = federation::RelationStore(*context.store).HasBookmark(visitor.account->id, id);
+    if (saved && *saved) view.set("bookmarked", true);
+  }
   if (!booster.empty()) view.set("booster", DescribeAuthor(context, booster).name);
   // The label follows the object's author, whoever boosted it.
   SetSectorLabel(view, visitor, AuthorSector(context, object.author));

@@ -104,7 +104,7 @@ http::Response RenderPage(const PagesContext& context, const Visitor& visitor,
     data.set("user", user);
   }
   // Pieces several pages share.
-  for (std::string partial : {"composer", "note_card"}) {
+  for (std::string partial : {"composer", "note_card", "relation_buttons"}) {
     std::string source(embedded::FindWebFile("templates/" + partial + ".html").value_or(""));
     data.set(partial, mustache::partial([source] { return source; }));
   }

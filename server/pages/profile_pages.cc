@@ -9,6 +9,7 @@
 #include "server/federation/follow_store.h"
 #include "server/federation/post_service.h"
 #include "server/pages/note_view.h"
+#include "server/pages/relation_pages.h"
 
 namespace parvis::pages {
 namespace {
@@ -55,6 +56,7 @@ http::Response Profile(const PagesContext& context, http::Request& request) {
   data.set("kind_label", T(visitor, std::string("kind_") + accounts::AccountKindName(account->kind)));
   SetSectorLabel(data, visitor, sector);
   if (!account->bio.empty()) data.set("bio", protocol::RenderPlainText(account->bio, {}));
+  SetRelationButtons(context, visitor, urls.Actor(account->name), "/@" + account->name, data);
   data.set("follower_count", std::to_string(Accepted(context, account->id, federation::Direction::kFollowers)));
   data.set("following_count", std::to_string(Accepted(context, account->id, federation::Direction::kFollowing)));
   mustache::data pinned(mustache::data::type::list);

@@ -5,6 +5,7 @@
 
 #include "parvis/protocol/html_sanitizer.h"
 #include "parvis/protocol/note_text.h"
+#include "server/federation/account_relations.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/follow_commands.h"
 #include "server/federation/follow_store.h"
@@ -43,6 +44,10 @@ http::Response Tag(const PagesContext& context, http::Request& request) {
   uint64_t last = 0;
   bool more = false;
   std::set<std::string> seen;
+  federation::HiddenSet hidden;
+  if (visitor.account) {
+    hidden = federation::RelationStore(*context.store).Hidden(visitor.account->id).value_or(federation::HiddenSet{});
+  }
   (void)context.store->ScanBackward(
       Family::kTags, prefix, before_param ? prefix + storage::EncodeUint64(before) : "",
       [&](std::string_view key, std::string_view id) {
@@ -55,6 +60,7 @@ http::Response Tag(const PagesContext& context, http::Request& request) {
         if (!seen.insert(std::string(id)).second) return true;
         Result<std::optional<federation::StoredObject>> object = context.posts->Get(std::string(id));
         if (!object || !object->has_value()) return true;
+        if (hidden.Hides((*object)->author)) return true;
         // An edit may have removed the tag: show only posts that still carry it.
         if ((*object)->local) {
           bool tagged = false;

@@ -5,6 +5,7 @@
 
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/note.h"
+#include "server/federation/account_relations.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/follow_commands.h"
 #include "server/federation/inbox_items.h"
@@ -301,6 +302,9 @@ http::Response Notifications(const PagesContext& context, const http::Request& r
   Visitor visitor = ReadVisitor(context, request);
   if (!visitor.account) return Redirect("/login");
   Result<std::vector<std::string>> items = federation::ListInboxItems(*context.store, visitor.account->id);
+  // Nothing from whom the account blocks, or mutes with their notifications.
+  federation::HiddenSet hidden =
+      federation::RelationStore(*context.store).Hidden(visitor.account->id).value_or(federation::HiddenSet{});
   mustache::data list(mustache::data::type::list);
   size_t shown = 0;
   for (const std::string& id : items ? *items : std::vector<std::string>{}) {
@@ -329,7 +333,8 @@ http::Response Notifications(const PagesContext& context, const http::Request& r
       // A post written here that names the account.
       std::string note_id = id.substr(0, id.size() - std::string_view("/activity").size());
       Result<std::optional<federation::StoredObject>> note = context.posts->Get(note_id);
-      if (note && note->has_value() && (*note)->local && (*note)->deleted == 0) {
+      if (note && note->has_value() && (*note)->local && (*note)->deleted == 0 &&
+          !hidden.HidesNotificationsFrom((*note)->author)) {
         mustache::data entry;
         entry.set("text", T(visitor, "notification_Create"));
         entry.set("actor", ActorLabel(context, (*note)->author));
@@ -348,6 +353,7 @@ http::Response Notifications(const PagesContext& context, const http::Request& r
     if (auto it = activity.FindMember("actor"); it != activity.MemberEnd()) {
       actor = protocol::FirstId(it->value).value_or("");
     }
+    if (hidden.HidesNotificationsFrom(actor)) continue;
     std::string key = "notification_" + type;
     if (T(visitor, key) == key) continue;  // types without a notification
     mustache::data entry;

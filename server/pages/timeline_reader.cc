@@ -9,6 +9,7 @@
 #include "parvis/protocol/remote_actor.h"
 #include "parvis/protocol/timestamps.h"
 #include "server/civic/petition_service.h"
+#include "server/federation/account_relations.h"
 #include "server/federation/actor_directory.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/follow_store.h"
@@ -29,11 +30,15 @@ struct ReaderFacts {
   std::set<std::string> following;                      // accepted follows
   std::map<std::string, civic::MySignature> signatures;  // petitions signed (live)
   std::map<std::string, bool> groups;                   // actor id -> is a group (cache)
+  federation::HiddenSet hidden;                         // blocked and muted actors, blocked hosts
 };
 
 ReaderFacts ReadFacts(const PagesContext& context, const Visitor& visitor) {
   ReaderFacts facts;
   if (!visitor.account) return facts;
+  if (Result<federation::HiddenSet> hidden = federation::RelationStore(*context.store).Hidden(visitor.account->id)) {
+    facts.hidden = std::move(*hidden);
+  }
   facts.actor = federation::ActorUrls(context.config->base_url).Actor(visitor.account->name);
   Result<std::vector<federation::FollowRecord>> follows =
       federation::FollowStore(*context.store).List(visitor.account->id, federation::Direction::kFollowing);
@@ -226,6 +231,10 @@ TimelineRead ReadTimelineItems(const PagesContext& context, const Visitor& visit
         if (!object || !object->has_value()) return true;
         item.object = std::move(**object);
         if (!Readable(context, visitor, item.object)) return true;
+        // Posts and boosts by whom the reader blocks or mutes stay out.
+        if (facts.hidden.Hides(item.object.author) || (!item.booster.empty() && facts.hidden.Hides(item.booster))) {
+          return true;
+        }
         const std::string& author = item.object.author;
         auto known = sectors.find(author);
         if (known == sectors.end()) known = sectors.emplace(author, AuthorSector(context, author)).first;

@@ -334,6 +334,8 @@ function pageTypes(thread) {
     { name: 'profile', path: `/@${SEED_ADMIN}`, out: true, in: true },
     { name: 'admin', path: '/admin', in: true },
     { name: 'follow requests', path: '/follow-requests', in: true },
+    { name: 'bookmarks', path: '/bookmarks', in: true },
+    { name: 'blocks and mutes', path: '/settings/relations', in: true },
     { name: 'search', path: '/search?q=ca', out: true, in: true },
     { name: 'hashtag', path: '/tags/civic', out: true, in: true },
     { name: 'remote profile', path: `/remote?id=${encodeURIComponent(nodeB.url(`/users/${REMOTE_PERSON}`))}`, out: true, in: true },
@@ -560,6 +562,39 @@ test('a person deletes their account from the settings page: signed out, actor g
     assert.equal(actor.status(), 410);
     await page.goto(nodeA.url('/settings'));
     assert.equal(pathOf(page), '/login', 'the session ended with the account');
+  } finally {
+    await context.close();
+  }
+});
+
+test('a person blocks an account from its profile, finds it in the settings and unblocks it there', async () => {
+  nodeA.createUser('blocker');
+  nodeA.createUser('pest');
+  const context = await newContext(browser, { bypassCSP: true });
+  try {
+    const page = await context.newPage();
+    await logIn(page, nodeA, 'blocker');
+    await page.goto(nodeA.url('/@pest'));
+    let response = await follow(page, page.getByRole('button', { name: EN.block, exact: true }));
+    assert.equal(response.status(), 200);
+    assert.equal(pathOf(page), '/@pest', 'back on the profile');
+    await page.getByRole('status').filter({ hasText: EN.relations_blocked_status }).waitFor();
+    assert.equal(await page.getByRole('button', { name: EN.unblock, exact: true }).count(), 1);
+    // The settings page links to the list, which names the account with an Unblock button.
+    await page.goto(nodeA.url('/settings'));
+    await follow(page, page.getByRole('link', { name: EN.relations_settings_link, exact: true }));
+    assert.equal(pathOf(page), '/settings/relations');
+    const blocked = page.locator('ul.relations li', { hasText: '@pest@' });
+    assert.equal(await blocked.count(), 1, await page.locator('main').innerText());
+    const violations = await axeScan(page);
+    assert.equal(violations.length, 0, `axe violations:\n${formatViolations(violations)}`);
+    // A domain, blocked from the form, is listed too.
+    await page.getByLabel(EN.relations_block_domain, { exact: true }).fill('Spam.Example');
+    await follow(page, page.getByRole('button', { name: EN.relations_block_domain_button, exact: true }));
+    assert.equal(await page.locator('ul.relations li', { hasText: 'spam.example' }).count(), 1);
+    response = await follow(page, blocked.getByRole('button', { name: EN.unblock, exact: true }));
+    assert.equal(response.status(), 200);
+    assert.equal(await page.locator('ul.relations li', { hasText: '@pest@' }).count(), 0);
   } finally {
     await context.close();
   }

@@ -105,6 +105,9 @@ TEST(Cli, EverySubcommandHasHelp) {
       {"admin", "react", "--help"}, {"admin", "token", "--help"}, {"admin", "tokens", "--help"},
       {"admin", "revoke-token", "--help"}, {"admin", "edit", "--help"}, {"admin", "pin", "--help"},
       {"admin", "set-sector", "--help"}, {"admin", "sector-log", "--help"},
+      {"admin", "block", "--help"}, {"admin", "unblock", "--help"}, {"admin", "mute", "--help"},
+      {"admin", "unmute", "--help"}, {"admin", "domain-block", "--help"}, {"admin", "domain-unblock", "--help"},
+      {"admin", "bookmark", "--help"}, {"admin", "unbookmark", "--help"}, {"admin", "relations", "--help"},
       {"backup", "--help"}, {"version", "--help"}, {"config", "keys", "--help"}};
   for (const auto& command : commands) {
     std::vector<std::string> args{kBinary};
@@ -167,6 +170,41 @@ TEST(Cli, CreateUserOfflineThenRefusesDuplicatesAndBadInput) {
     ProcessResult result =
         RunProcess(Args({"admin", "create-user", c.user, "--kind", "person", "--password-stdin"}), env,
             c.input);
+    EXPECT_EQ(result.exit_code, 1) << c.name;
+    EXPECT_THAT(result.err, HasSubstr(c.message)) << c.name << ": " << result.err;
+  }
+}
+
+// Blocks, mutes and domain blocks with the node stopped; bad hosts, the
+// node's own host and unknown posts are refused with a reason.
+TEST(Cli, RelationsOfflineAndTheirRefusals) {
+  TempDir dir;
+  std::map<std::string, std::string> env{{"PARVIS_DATA_DIR", dir.Sub("data")},
+                                         {"PARVIS_BASE_URL", "https://node.example"}};
+  ASSERT_EQ(RunProcess(Args({"admin", "create-user", "camille", "--kind", "person", "--password-stdin"}), env,
+                       "correct horse battery\n")
+                .exit_code,
+            0);
+  ProcessResult muted =
+      RunProcess(Args({"admin", "mute", "camille", "https://other.example/users/x", "--show-notifications"}), env);
+  EXPECT_EQ(muted.exit_code, 0) << muted.err;
+  EXPECT_EQ(RunProcess(Args({"admin", "block", "camille", "https://other.example/users/y"}), env).exit_code, 0);
+  EXPECT_EQ(RunProcess(Args({"admin", "domain-block", "camille", "Spam.Example"}), env).exit_code, 0);
+  ProcessResult listed = RunProcess(Args({"admin", "relations", "camille"}), env);
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr(R"("blocks":[{"actor":"https://other.example/users/y")"));
+  EXPECT_THAT(listed.out, HasSubstr(R"("hide_notifications":false)"));
+  EXPECT_THAT(listed.out, HasSubstr(R"("host":"spam.example")"));
+  const UsageCase refused[] = {
+      {"bad host", {"admin", "domain-block", "camille", "exa mple"}, "not a host name"},
+      {"own host", {"admin", "domain-block", "camille", "node.example"}, "own host"},
+      {"unknown post", {"admin", "bookmark", "camille", "https://node.example/nothing"}, "no such post"},
+      {"unknown account", {"admin", "block", "nobody", "https://other.example/users/y"}, "no such account"},
+  };
+  for (const UsageCase& c : refused) {
+    std::vector<std::string> args{kBinary};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    ProcessResult result = RunProcess(args, env);
     EXPECT_EQ(result.exit_code, 1) << c.name;
     EXPECT_THAT(result.err, HasSubstr(c.message)) << c.name << ": " << result.err;
   }

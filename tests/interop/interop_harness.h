@@ -136,6 +136,13 @@ class ParvisProcess {
     if (!response) return {0, response.error().message};
     return {response->status, response->body};
   }
+  // A POST of JSON `body` on the control socket.
+  HttpAnswer ControlPost(const std::string& target, const std::string& body) {
+    Result<http::Response> response = http::CallLocal(dir_.Sub("data") + "/control.sock", "POST",
+                                                      target, body, std::chrono::seconds(30));
+    if (!response) return {0, response.error().message};
+    return {response->status, response->body};
+  }
 
  private:
   TempDir dir_;

@@ -161,6 +161,116 @@ TEST(SignatureLogTest, MalformedEntriesAreRefusedByName) {
   }
 }
 
+// SampleLog, then: a's account moves to d (named), e signs, c's account
+// moves to e, who had signed too (a merge), and d withdraws a's signature.
+std::vector<SignatureEntry> MoveLog() {
+  std::vector<SignatureEntry> log = SampleLog();
+  auto add = [&](SignatureEntry entry) {
+    entry.index = log.size();
+    entry.prev = log.back().hash;
+    entry.time = 1'800'000'000 + static_cast<int64_t>(log.size());
+    SealSignatureEntry(entry);
+    log.push_back(entry);
+  };
+  add({.move = true, .signer = Signer("a"), .actor = "https://d.example/users/d", .moves = 0, .to = Signer("d")});
+  add({.signer = Signer("e")});
+  add({.move = true, .signer = Signer("c"), .moves = 2, .to = Signer("e"), .into = 5});
+  add({.withdrawal = true, .signer = Signer("d"), .withdraws = 0});
+  return log;
+}
+
+TEST(SignatureLogTest, MovesHandSignaturesOnAndMergesCountOnce) {
+  std::vector<SignatureEntry> log = MoveLog();
+  for (size_t entries : {5u, 7u, 8u}) {
+    std::vector<SignatureEntry> prefix(log.begin(), log.begin() + static_cast<long>(entries));
+    Result<TallyCheck> check = VerifySignatureLog(kPetition, prefix);
+    ASSERT_TRUE(check.has_value()) << entries << ": " << check.error().message;
+    // A move keeps the count (c, d); e's signature and the merge of c's into
+    // it leave two; d's withdrawal one.
+    EXPECT_EQ(check->count, entries == 8 ? 1u : 2u) << entries;
+    EXPECT_EQ(check->head, prefix.back().hash);
+  }
+  for (const SignatureEntry& entry : log) {
+    Result<rapidjson::Document> doc = ParseJson(SignatureEntryJson(entry), {});
+    ASSERT_TRUE(doc.has_value());
+    Result<SignatureEntry> read = ReadSignatureEntry(*doc);
+    ASSERT_TRUE(read.has_value()) << read.error().message;
+    EXPECT_EQ(SignatureEntryJson(*read), SignatureEntryJson(entry));
+  }
+  EXPECT_EQ(SignatureEntryJson(log[4]).find("into"), std::string::npos);
+  EXPECT_NE(SignatureEntryJson(log[6]).find(R"("into":5,"moves":2)"), std::string::npos) << SignatureEntryJson(log[6]);
+
+  struct Case {
+    const char* name;
+    std::function<void(std::vector<SignatureEntry>&)> tamper;
+    const char* expected;
+  };
+  std::vector<Case> cases = {
+      {"the old signer withdraws after its move", [](auto& log) { log[7].signer = Signer("a"); Reseal(log, 7); },
+       "entry 7: withdraws a signature that is not"},
+      {"a move of a withdrawn signature",
+       [](auto& log) { log[4].signer = Signer("b"); log[4].moves = 1; Reseal(log, 4); },
+       "entry 4: moves a signature that is not"},
+      {"a move of another signer's signature", [](auto& log) { log[4].moves = 2; Reseal(log, 4); },
+       "entry 4: moves a signature that is not"},
+      {"a move to its own signer", [](auto& log) { log[4].to = Signer("a"); Reseal(log, 4); },
+       "entry 4: moves a signature to its own signer"},
+      {"a second live signature by a move",
+       [](auto& log) { log[6].into.reset(); Reseal(log, 6); },
+       "entry 6: moves a signature to a signer with a live one"},
+      {"a merge into the wrong signature", [](auto& log) { log[6].into = 0; Reseal(log, 6); },
+       "entry 6: merges into a signature"},
+      {"a merge into nobody", [](auto& log) { log[6].to = Signer("z"); Reseal(log, 6); },
+       "entry 6: merges into a signature"},
+      {"a merge that names an actor", [](auto& log) { log[6].actor = "https://e.example/u"; Reseal(log, 6); },
+       "entry 6: a merge names no actor"},
+      {"a move's target changed", [](auto& log) { log[4].to = Signer("x"); }, "entry 4: hash does not match"},
+  };
+  for (Case& c : cases) {
+    std::vector<SignatureEntry> tampered = MoveLog();
+    c.tamper(tampered);
+    Result<TallyCheck> check = VerifySignatureLog(kPetition, tampered);
+    ASSERT_FALSE(check.has_value()) << c.name;
+    EXPECT_NE(check.error().message.find(c.expected), std::string::npos) << c.name << ": " << check.error().message;
+  }
+}
+
+TEST(SignatureLogTest, MalformedMovesAreRefusedByName) {
+  std::string hash(64, 'a');
+  std::string common = R"("index":1,"signer":")" + hash + R"(","prev":")" + hash + R"(","hash":")" + hash +
+                       R"(","time":"2027-01-01T00:00:00Z")";
+  std::string move = "{" + common + R"(,"type":"move","moves":0,"to":")" + std::string(64, 'b') + R"(")";
+  struct Case {
+    std::string json;
+    const char* expected;
+  };
+  std::vector<Case> cases = {
+      {move + "}", ""},
+      {move + R"(,"into":3})", ""},
+      {"{" + common + R"(,"type":"move","to":")" + hash + R"("})", "moves is not"},
+      {"{" + common + R"(,"type":"move","moves":-1,"to":")" + hash + R"("})", "moves is not"},
+      {"{" + common + R"(,"type":"move","moves":0})", "to is not"},
+      {"{" + common + R"(,"type":"move","moves":0,"to":"ABC"})", "to is not"},
+      {move + R"(,"into":"3"})", "into is not"},
+      {move + R"(,"into":9007199254740992})", "into is not"},
+      {move + R"(,"withdraws":0})", "unknown member withdraws"},
+      {move + R"(,"to":"x"})", "member to repeated"},
+      {"{" + common + R"(,"type":"sign","to":")" + hash + R"("})", "unknown member to"},
+      {"{" + common + R"(,"type":"withdraw","withdraws":0,"moves":0})", "unknown member moves"},
+  };
+  for (const Case& c : cases) {
+    Result<rapidjson::Document> doc = ParseJson(c.json, {});
+    ASSERT_TRUE(doc.has_value()) << c.json;
+    Result<SignatureEntry> entry = ReadSignatureEntry(*doc);
+    if (std::string_view(c.expected).empty()) {
+      EXPECT_TRUE(entry.has_value()) << c.json << ": " << entry.error().message;
+      continue;
+    }
+    ASSERT_FALSE(entry.has_value()) << c.json;
+    EXPECT_NE(entry.error().message.find(c.expected), std::string::npos) << entry.error().message;
+  }
+}
+
 PetitionDocument SamplePetition() {
   return {.id = std::string(kPetition),
           .organiser = "https://a.example/users/assoc",

@@ -64,6 +64,14 @@ TEST(AccountErasureTest, EverythingTheAccountWroteLeavesTheFilesAndOthersKeepThe
   auto device = messaging::MessagingClient::Create(states.Sub("alice.json"), transport, alice, std::nullopt, false);
   ASSERT_TRUE(device.has_value()) << device.error().message;
   ASSERT_TRUE((*device)->StoreBackup("correct horse battery staple").has_value());
+  // Her blocks, mutes and bookmarks (Family::kRelations).
+  for (const auto& [path, body] : std::vector<std::pair<std::string, std::string>>{
+           {"/control/mute", R"({"account":"alice","target":"https://erase-actor-6d2a.example/users/x"})"},
+           {"/control/domain-block", R"({"account":"alice","host":"erase-domain-4b7c.example"})"},
+           {"/control/bookmark", R"({"account":"alice","object":")" + carol_note + R"("})"}}) {
+    http::Response related = a.node().CallControl("POST", path, body);
+    ASSERT_LT(related.status, 300) << path << " " << related.body;
+  }
   // Bob's copy arrived.
   ASSERT_TRUE(Eventually([&] { return testing::Record(b, note).find(markers[0]) != std::string::npos; }));
 
@@ -106,6 +114,8 @@ TEST(AccountErasureTest, EverythingTheAccountWroteLeavesTheFilesAndOthersKeepThe
   a.Stop();
   std::vector<std::string> needles(markers);
   needles.push_back("correct horse");  // never sent, as a control
+  needles.push_back("erase-actor-6d2a");
+  needles.push_back("erase-domain-4b7c");
   EXPECT_THAT(storage::testing::FilesContainingAny(a.dir().Sub("data"), needles), ::testing::IsEmpty());
   EXPECT_THAT(storage::testing::FilesContainingAny(a.dir().Sub("data"), {"KEEP-carol-3e2f"}), ::testing::Not(::testing::IsEmpty()));
   // The account's records are gone from every family (its id as a key prefix).

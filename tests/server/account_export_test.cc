@@ -67,6 +67,16 @@ TEST(AccountExportTest, TheArchiveHoldsEverythingAndKeysOnlyUnderThePassphrase) 
   std::string public_note = Publish(a, R"({"account":"alice","content":"EXPORT-public-note"})");
   std::string direct_note =
       Publish(a, R"({"account":"alice","content":"EXPORT-direct-note","visibility":"followers"})");
+  // Blocks, mutes, a domain block and a bookmark (relation_commands.h).
+  a.CreateAccount("carol");
+  auto relate = [&](const std::string& path, const std::string& body) {
+    http::Response response = a.node().CallControl("POST", path, body);
+    EXPECT_LT(response.status, 300) << path << " " << response.body;
+  };
+  relate("/control/block", R"({"account":"alice","target":")" + a.base() + R"(/users/carol"})");
+  relate("/control/mute", R"({"account":"alice","target":")" + bob + R"(","hide_notifications":false})");
+  relate("/control/domain-block", R"({"account":"alice","host":"Spam.Example"})");
+  relate("/control/bookmark", R"({"account":"alice","object":")" + public_note + R"("})");
   accounts::AccountService service(a.node().store(), [] { return int64_t{1000}; });
   Result<std::optional<accounts::Account>> account = service.FindByName("alice");
   ASSERT_TRUE(account && account->has_value());
@@ -97,7 +107,7 @@ TEST(AccountExportTest, TheArchiveHoldsEverythingAndKeysOnlyUnderThePassphrase) 
   std::map<std::string, std::string> files = ReadTar(with_keys);
   for (const char* name : {"README.txt", "profile.json", "keys.json", "media/avatar.png", "reports.json", "actor.json",
                            "outbox.json", "likes.json", "bookmarks.json", "following_accounts.csv", "followers.csv",
-                           "blocked_accounts.csv", "muted_accounts.csv", "petitions.json", "consultations.json",
+                           "blocked_accounts.csv", "muted_accounts.csv", "blocked_domains.csv", "petitions.json", "consultations.json",
                            "encrypted_messages.json"}) {
     EXPECT_TRUE(files.contains(name)) << name;
     if (std::string(name) != "README.txt" && std::string(name) != "media/avatar.png") {
@@ -110,7 +120,7 @@ TEST(AccountExportTest, TheArchiveHoldsEverythingAndKeysOnlyUnderThePassphrase) 
   EXPECT_THAT(files["outbox.json"], HasSubstr("EXPORT-direct-note"));
   EXPECT_THAT(files["outbox.json"], HasSubstr("\"totalItems\":2"));
   for (const char* name : {"outbox.json", "actor.json", "profile.json", "keys.json", "petitions.json",
-                           "consultations.json", "encrypted_messages.json", "likes.json"}) {
+                           "consultations.json", "encrypted_messages.json", "likes.json", "bookmarks.json"}) {
     EXPECT_TRUE(protocol::ParseJson(files[name], {}).has_value()) << name << " is not JSON";
   }
   const std::string bob_address = "bob@127.0.0.1:" + std::to_string(b.port());
@@ -120,6 +130,12 @@ TEST(AccountExportTest, TheArchiveHoldsEverythingAndKeysOnlyUnderThePassphrase) 
   EXPECT_THAT(files["encrypted_messages.json"], HasSubstr("\"from\":\"" + bob + "\""));
   EXPECT_EQ(files["encrypted_messages.json"].find("EXPORT-secret-message"), std::string::npos);
   EXPECT_THAT(files["actor.json"], HasSubstr("\"id\":\"" + alice + "\""));
+  EXPECT_EQ(files["blocked_accounts.csv"], "carol@127.0.0.1:" + std::to_string(a.port()) + "\n");
+  EXPECT_EQ(files["muted_accounts.csv"], "Account address,Hide notifications\n" + bob_address + ",false\n");
+  EXPECT_EQ(files["blocked_domains.csv"], "spam.example\n");
+  EXPECT_EQ(files["bookmarks.json"],
+            R"({"@context":"https://www.w3.org/ns/activitystreams","id":"bookmarks.json","type":"OrderedCollection",)"
+            R"("orderedItems":[")" + public_note + R"("]})");
 
   // The private keys open with the passphrase, and are the account's.
   Result<rapidjson::Document> keys = protocol::ParseJson(files["keys.json"], {});

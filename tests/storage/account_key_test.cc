@@ -141,6 +141,8 @@ TEST(FamilyTest, NamesAreFixed) {
       {Family::kPetitions, "petitions"},
       {Family::kConsultations, "consultations"},
       {Family::kMessages, "messages"},
+      {Family::kRelations, "relations"},
+      {Family::kModeration, "moderation"},
       {Family::kReplay, "replay"},
   };
   ASSERT_EQ(AllFamilies().size(), cases.size());

@@ -16,15 +16,18 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace parvis::testing {
 
 class RawConnection {
  public:
-  // Connects to 127.0.0.1:port; ok() tells whether it worked.
+  // Connects to 127.0.0.1:port; ok() tells whether it worked. A
+  // `receive_buffer` (bytes) makes a slow reader: the peer's large writes wait.
   explicit RawConnection(uint16_t port, std::chrono::milliseconds receive_timeout =
-                                            std::chrono::milliseconds(15000)) {
+                                            std::chrono::milliseconds(15000), int receive_buffer = 0) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (receive_buffer > 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
     timeval tv{};
     tv.tv_sec = receive_timeout.count() / 1000;
     tv.tv_usec = (receive_timeout.count() % 1000) * 1000;
@@ -53,11 +56,17 @@ class RawConnection {
     return true;
   }
 
+  // Closes the connection now (the destructor would later).
+  void Close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
   enum class End { kClosed, kReset, kTimedOut };
 
   // Reads until the peer closes (or resets, or the receive timeout passes).
   std::string ReadToEnd(End* end = nullptr) {
-    std::string out;
+    std::string out = std::exchange(pending_, "");
     char buffer[16384];
     for (;;) {
       ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
@@ -72,6 +81,27 @@ class RawConnection {
       }
       return out;
     }
+  }
+
+  // Reads up to the end of a response's head (the blank line included); what
+  // came after it is kept for the next read.
+  std::string ReadHead() {
+    size_t end;
+    while ((end = pending_.find("\r\n\r\n")) == std::string::npos) {
+      if (!Receive()) return std::exchange(pending_, "");
+    }
+    std::string head = pending_.substr(0, end + 4);
+    pending_.erase(0, end + 4);
+    return head;
+  }
+
+  // Reads `size` bytes (fewer if the peer closes first).
+  std::string Read(size_t size) {
+    while (pending_.size() < size && Receive()) {
+    }
+    std::string out = pending_.substr(0, size);
+    pending_.erase(0, out.size());
+    return out;
   }
 
   // Reads one response with a Content-Length body (keep-alive friendly).
@@ -104,6 +134,15 @@ class RawConnection {
   }
 
  private:
+  // Appends what arrives to pending_; false when the peer closed or failed.
+  bool Receive() {
+    char buffer[16384];
+    ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+    if (n <= 0) return false;
+    pending_.append(buffer, static_cast<size_t>(n));
+    return true;
+  }
+
   int fd_ = -1;
   bool connected_ = false;
   std::string pending_;

@@ -42,6 +42,8 @@ inline constexpr DataRecordKind kDataPolicy[] = {
     {"encrypted_messages", "messages", Keep::kFor, 30 * kDay, "arrival (deleted when fetched)"},
     {"signature_fingerprints", "replay", Keep::kFor, 2 * 3600, "receipt"},
     {"petition_signatures", "petitions", Keep::kWhileAccount, 0, ""},
+    {"relations", "relations", Keep::kWhileAccount, 0, ""},
+    {"reports", "moderation", Keep::kWhileAccount, 0, ""},
     {"ip_addresses", "", Keep::kNever, 0, ""},
     {"access_logs", "", Keep::kNever, 0, ""},
 };

@@ -59,6 +59,8 @@ enum class Family {
   kPetitions,       // petitions, their signature logs and signers; an account's own signatures (docs/storage.md)
   kConsultations,   // consultations, proposals, votes, comments; an account's own votes (docs/storage.md)
   kMessages,        // encrypted messaging: key directories, prekeys, waiting ciphertexts, backups (docs/storage.md)
+  kRelations,       // account id + "block/", "mute/", "domain/", "bookmark/" or "bookmarked/" + ... (docs/storage.md)
+  kModeration,      // reports, Flags, the audit log; an account's filed reports (server/moderation/report_store.h)
   kReplay,          // signature fingerprint -> expiry (seconds, 8-byte big-endian)
   // kReplay stays last: store_impl.h sizes its handle table from it. Add new
   // families before it, and to AllFamilies().

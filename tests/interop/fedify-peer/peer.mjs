@@ -12,7 +12,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { configure } from "@logtape/logtape";
 import {
-  Accept, Add, Announce, Collection, Create, Delete, Endpoints, Follow, Hashtag, Like,
+  Accept, Add, Announce, Collection, Create, Delete, Endpoints, Flag, Follow, Hashtag, Like,
   MemoryKvStore, Mention, Move, Note, Person, Reject, Remove, Tombstone, Undo, Update, createFederation,
   formatSemVer, generateCryptoKeyPair, getActorTypeName, getDocumentLoader, getTypeId, isActor,
   parseNodeInfo, traverseCollection,
@@ -238,6 +238,11 @@ federation
   .on(Add, (ctx, activity) => record(ctx, activity, { target: activity.targetId?.href ?? null }))
   .on(Remove, (ctx, activity) => record(ctx, activity, { target: activity.targetId?.href ?? null }))
   .on(Like, (ctx, activity) => record(ctx, activity))
+  // Reports, as Mastodon receives them: the reported account and posts, the comment.
+  .on(Flag, (ctx, flag) => record(ctx, flag, {
+    objects: flag.objectIds.map((url) => url.href),
+    content: flag.content?.toString() ?? null,
+  }))
   // An account moving to another server: alice follows the target instead, as Mastodon does.
   .on(Move, async (ctx, move) => {
     const outcome = await handleMove(ctx, move);
@@ -491,6 +496,18 @@ async function sendNoteDelete(ctx, to, noteId) {
 
 // Alice deletes herself: a Delete whose object is her own actor (as Mastodon sends it when
 // an account is deleted), signed while her key is still served.
+// A report in Mastodon's shape, from alice: the reported account and posts, a comment.
+async function sendFlag(ctx, body) {
+  const actor = await lookupActor(ctx, body.to);
+  const self = ctx.getActorUri("alice");
+  const flag = new Flag({
+    id: new URL(`${self.href}#flag-${Date.now()}`), actor: self, content: body.content ?? "",
+    objects: [actor.id, ...(body.objects ?? []).map((id) => new URL(id))],
+  });
+  await ctx.sendActivity({ identifier: "alice" }, actor, flag, { immediate: true });
+  return { flagId: flag.id.href };
+}
+
 async function sendActorDelete(ctx, to) {
   const actor = await lookupActor(ctx, to);
   const self = ctx.getActorUri("alice");
@@ -597,6 +614,7 @@ const testRoutes = {
   "POST /_test/delete": (ctx, body) => sendNoteDelete(ctx, body.to, body.noteId),
   "POST /_test/delete-actor": (ctx, body) => sendActorDelete(ctx, body.to),
   "POST /_test/move": (ctx, body) => sendMove(ctx, body),
+  "POST /_test/flag": (ctx, body) => sendFlag(ctx, body),
   "POST /_test/object": (ctx, body) => describeObject(ctx, body.target, body.fresh === true),
   "POST /_test/collection": (ctx, body) => describeCollection(ctx, body.target),
   "POST /_test/document": (ctx, body) => loadDocument(ctx, body.url),

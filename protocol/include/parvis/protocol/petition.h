@@ -31,12 +31,21 @@ std::optional<PetitionState> ParsePetitionState(std::string_view name);
 // actor id (the same for a sign and its withdrawal, unlinkable to the actor
 // without the home node's secret); `actor` is the actor id when the signer
 // chose to be named, else empty.
+//
+// A move (the signer's account moved, docs/protocol.md) hands the signer's
+// live signature `moves` to the actor whose keyed hash is `to`: it stays
+// live, under `to`. When `to` already had a live signature (`into`, its
+// index), the two were one person: the moved one ends and the count drops.
 struct SignatureEntry {
   uint64_t index = 0;
   bool withdrawal = false;
+  bool move = false;
   std::string signer;    // 64 hex digits
-  std::string actor;     // empty: anonymous
+  std::string actor;     // empty: anonymous (a move: the new actor of a named signature)
   uint64_t withdraws = 0;  // withdrawals: the index of the signature taken back
+  uint64_t moves = 0;      // moves: the index of the signature handed on
+  std::string to;          // moves: the keyed hash of the actor it moved to
+  std::optional<uint64_t> into;  // moves that merge: `to`'s live signature
   int64_t time = 0;      // seconds since the epoch
   std::string prev;      // hash of the previous entry, or the genesis hash
   std::string hash;      // SHA-256 (hex) of the entry's JCS form without "hash"
@@ -58,8 +67,9 @@ struct TallyCheck {
 };
 // Replays a whole log: indexes consecutive from 0, each `prev` the hash
 // before, each hash recomputed, one live signature per signer, withdrawals
-// of live signatures by the same signer only. kInvalidArgument says which
-// entry fails and why.
+// and moves of live signatures by the same signer only, a move to a signer
+// with a live signature only as a merge into that one. kInvalidArgument
+// says which entry fails and why.
 Result<TallyCheck> VerifySignatureLog(std::string_view petition_id,
                                       const std::vector<SignatureEntry>& entries);
 

@@ -1,0 +1,100 @@
+// Reports and what moderators decide about them (docs/moderation.md).
+//
+//   - A local account reports an actor and some of its posts, local or
+//     remote, with a category and a comment. A report about another
+//     server's content is also forwarded there as a `Flag`, from the node's
+//     instance actor unless the reporter chose to be named.
+//   - A `Flag` received about this node's accounts or posts becomes a report
+//     (once per Flag id).
+//   - A moderator decides once per report, with a reason; each decision is
+//     appended to the audit log (report_store.h) and takes effect here. When
+//     the report came from another server, the decision goes back to it as
+//     `Accept` or `Reject` of its Flag; a decision received for a report
+//     this node forwarded is kept as that report's outcome.
+//
+// Control routes (AddModerationCommands):
+//   POST /control/reports         {"account","target","objects"?,"category","comment"?,"reveal"?}
+//                                 -> 201 the report
+//   GET  /control/reports[?account=NAME]  newest first; NAME: the reports that account filed
+//   POST /control/reports/decide  {"report","action","reason","moderator"} -> 200 the report
+//   GET  /control/reports/audit   the audit log, oldest first, and whether its chain holds
+#ifndef PARVIS_SERVER_MODERATION_MODERATION_SERVICE_H_
+#define PARVIS_SERVER_MODERATION_MODERATION_SERVICE_H_
+
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "parvis/config.h"
+#include "server/accounts/account_service.h"
+#include "server/federation/activity_extension.h"
+#include "server/federation/actor_directory.h"
+#include "server/federation/delivery_queue.h"
+#include "server/federation/post_service.h"
+#include "server/http/router.h"
+#include "server/moderation/report_store.h"
+
+namespace parvis::moderation {
+
+struct ModerationContext {
+  const Config* config;
+  storage::Store* store;
+  accounts::AccountService* accounts;
+  federation::ActorDirectory* directory;
+  federation::DeliveryQueue* deliveries;
+  federation::PostService* posts;
+  std::function<int64_t()> now;
+};
+
+struct ReportRequest {
+  std::string target;                // the reported actor's id
+  std::vector<std::string> objects;  // its posts, by id
+  protocol::ReportCategory category = protocol::ReportCategory::kOther;
+  std::string comment;
+  bool reveal = false;   // named in the forwarded Flag (else the instance actor is)
+  bool forward = true;   // forward to the target's server when it is another
+};
+
+// Longest moderator's reason.
+inline constexpr size_t kMaxReason = 1000;
+
+class ModerationService : public federation::ActivityExtension {
+ public:
+  explicit ModerationService(ModerationContext context) : context_(std::move(context)), reports_(*context_.store) {}
+
+  boost::asio::awaitable<Result<Report>> FileReport(const accounts::Account& reporter, ReportRequest request);
+  boost::asio::awaitable<Result<Report>> Decide(uint64_t report, protocol::ModerationAction action,
+                                                std::string reason, std::string moderator);
+
+  // Flags and decisions received.
+  boost::asio::awaitable<federation::ExtensionOutcome> Act(const rapidjson::Value& activity,
+                                                           const protocol::ActivityEnvelope& envelope,
+                                                           storage::Batch& batch) override;
+
+  const ReportStore& reports() const { return reports_; }
+  // Whether every audit entry's `previous` is the hash of the one before and
+  // its `hash` that of itself.
+  Result<bool> AuditChainHolds() const;
+
+ private:
+  boost::asio::awaitable<federation::ExtensionOutcome> ReceiveFlag(const rapidjson::Value& activity,
+                                                                   const protocol::ActivityEnvelope& envelope);
+  boost::asio::awaitable<federation::ExtensionOutcome> ReceiveDecision(const protocol::ModerationDecision& decision,
+                                                                       const protocol::ActivityEnvelope& envelope);
+  boost::asio::awaitable<Status> Apply(const Report& report, protocol::ModerationAction action);
+
+  ModerationContext context_;
+  ReportStore reports_;
+  std::mutex decide_mutex_;  // one decision at a time: the audit chain and "once per report"
+};
+
+void AddModerationCommands(http::Router& control_router, ModerationService* service,
+                           accounts::AccountService* accounts);
+
+// The report as JSON (control routes, pages).
+std::string ReportJson(const Report& report);
+
+}  // namespace parvis::moderation
+
+#endif  // PARVIS_SERVER_MODERATION_MODERATION_SERVICE_H_
