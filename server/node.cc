@@ -41,6 +41,7 @@
 #include "server/pages/admin_pages.h"
 #include "server/pages/follow_pages.h"
 #include "server/pages/import_pages.h"
+#include "server/pages/moderation_pages.h"
 #include "server/pages/relation_pages.h"
 #include "server/pages/consultation_pages.h"
 #include "server/pages/message_pages.h"
@@ -211,8 +212,10 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .directory = impl->directory.get(),
       .deliveries = impl->deliveries.get(),
       .posts = impl->posts.get(),
+      .policy = impl->policy.get(),
       .now = UnixNow,
   });
+  if (Status loaded = impl->moderation->LoadDecisions(); !loaded) return std::unexpected(loaded.error());
   moderation::AddModerationCommands(impl->control_router, impl->moderation.get(), impl->accounts.get());
   impl->civic_extensions = std::make_unique<civic::CivicExtensions>(std::vector<federation::ActivityExtension*>{
       impl->petitions.get(), impl->consultations.get(), impl->moderation.get()});
@@ -337,6 +340,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
   pages::AddFollowPages(impl->public_router, pages_context, follow_context);
   pages::AddRelationPages(impl->public_router, pages_context, follow_context);
   pages::AddImportPages(impl->public_router, pages_context, impl->import_jobs.get());
+  pages::AddModerationPages(impl->public_router, pages_context, impl->moderation.get());
   pages::AddPetitionPages(impl->public_router, pages_context, impl->petitions.get());
   pages::AddConsultationPages(impl->public_router, pages_context, impl->consultations.get());
   pages::AddMessagePages(impl->public_router, pages_context);

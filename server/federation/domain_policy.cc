@@ -41,6 +41,12 @@ bool DomainPolicy::Allows(std::string_view host) const {
   for (const std::string& blocked : config_.blocklist) {
     if (Covers(blocked, host)) return false;
   }
+  {
+    std::shared_lock lock(mutex_);
+    for (const std::string& blocked : blocked_hosts_) {
+      if (Covers(blocked, host)) return false;
+    }
+  }
   if (config_.federation == FederationMode::kAllowlist) {
     for (const std::string& allowed : config_.allowlist) {
       if (Covers(allowed, host)) return true;
@@ -53,6 +59,21 @@ bool DomainPolicy::Allows(std::string_view host) const {
 bool DomainPolicy::AllowsUrl(std::string_view url) const {
   std::optional<std::string> host = HostOf(url);
   return host && Allows(*host);
+}
+
+void DomainPolicy::BlockHost(std::string host) {
+  std::unique_lock lock(mutex_);
+  blocked_hosts_.insert(std::move(host));
+}
+
+void DomainPolicy::SuspendActor(std::string actor) {
+  std::unique_lock lock(mutex_);
+  suspended_actors_.insert(std::move(actor));
+}
+
+bool DomainPolicy::IsSuspended(std::string_view actor) const {
+  std::shared_lock lock(mutex_);
+  return suspended_actors_.find(actor) != suspended_actors_.end();
 }
 
 }  // namespace parvis::federation

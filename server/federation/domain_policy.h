@@ -4,6 +4,8 @@
 #define PARVIS_SERVER_FEDERATION_DOMAIN_POLICY_H_
 
 #include <optional>
+#include <set>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 
@@ -21,13 +23,25 @@ class DomainPolicy {
  public:
   explicit DomainPolicy(const Config& config) : config_(config) {}
 
-  // True if the node may exchange with `host` (a domain or a URL's host).
+  // True if the node may exchange with `host` (a domain or a URL's host):
+  // neither the configuration nor a moderator blocks it.
   bool Allows(std::string_view host) const;
   // Allows(HostOf(url)); false for URLs without a host.
   bool AllowsUrl(std::string_view url) const;
 
+  // Moderators' decisions (moderation/moderation_service.h), which keeps
+  // them in storage and sets them here at start-up and when made: a blocked
+  // host (and its subdomains) is refused like a configured one; a suspended
+  // actor's signed requests are refused.
+  void BlockHost(std::string host);
+  void SuspendActor(std::string actor);
+  bool IsSuspended(std::string_view actor) const;
+
  private:
   const Config& config_;
+  mutable std::shared_mutex mutex_;  // guards the two sets below
+  std::set<std::string, std::less<>> blocked_hosts_;
+  std::set<std::string, std::less<>> suspended_actors_;
 };
 
 }  // namespace parvis::federation

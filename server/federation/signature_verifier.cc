@@ -67,6 +67,7 @@ boost::asio::awaitable<std::expected<VerifiedRequest, VerificationFailure>> Sign
     co_return std::unexpected(failure);
   }
   if (!verified) co_return Refuse(401, "the signature does not verify");
+  if (policy_.IsSuspended(key->owner)) co_return Refuse(403, "this node's moderators suspended the signer");
   std::string material = info->key_id + "\n" + message.FieldValue("signature").value_or("") +
                          "\n" + message.FieldValue("signature-input").value_or("") + "\n" +
                          message.FieldValue("authorization").value_or("");

@@ -33,6 +33,11 @@ size_t CodePoints(std::string_view text) {
   return count;
 }
 
+// Suspended remote actors and blocked servers, in Family::kModeration: the
+// actor id or host -> the report that decided it (8 bytes).
+const std::string kSuspendedPrefix = "suspended/";
+const std::string kBlockedHostPrefix = "blocked-host/";
+
 std::string InstanceActor(const Config& config) { return config.base_url + "/actor"; }
 
 bool SameHost(std::string_view a, std::string_view b) {
@@ -270,6 +275,27 @@ boost::asio::awaitable<Status> ModerationService::Apply(const Report& report, Mo
       }
       co_return Ok();
     }
+    case ModerationAction::kSuspendAccount:
+    case ModerationAction::kBlockDomain: {
+      federation::ActorUrls urls(context_.config->base_url);
+      if (urls.NameFromUrl(report.target) || SameHost(report.target, context_.config->base_url)) {
+        co_return Fail(ErrorCode::kUnsupported,
+                       "suspending an account of this node, or blocking this node, is not available yet");
+      }
+      std::optional<std::string> host = federation::HostOf(report.target);
+      if (!host) co_return Fail(ErrorCode::kInvalidArgument, "the reported actor has no host");
+      storage::Batch batch;
+      bool suspend = action == ModerationAction::kSuspendAccount;
+      batch.Put(Family::kModeration, (suspend ? kSuspendedPrefix : kBlockedHostPrefix) + (suspend ? report.target : *host),
+                storage::EncodeUint64(report.id));
+      if (Status written = context_.store->Write(batch); !written) co_return written;
+      if (suspend) {
+        context_.policy->SuspendActor(report.target);
+      } else {
+        context_.policy->BlockHost(*host);
+      }
+      co_return Ok();
+    }
     default:
       co_return Fail(ErrorCode::kUnsupported,
                      std::string("the action ") + protocol::ModerationActionName(action) + " is not available yet");
@@ -331,6 +357,22 @@ boost::asio::awaitable<Result<Report>> ModerationService::Decide(uint64_t id, Mo
     context_.deliveries->Wake();
   }
   co_return report;
+}
+
+Status ModerationService::LoadDecisions() {
+  for (const std::string* prefix : {&kSuspendedPrefix, &kBlockedHostPrefix}) {
+    Status scanned = context_.store->Scan(Family::kModeration, *prefix, [&](std::string_view key, std::string_view) {
+      std::string value(key.substr(prefix->size()));
+      if (prefix == &kSuspendedPrefix) {
+        context_.policy->SuspendActor(std::move(value));
+      } else {
+        context_.policy->BlockHost(std::move(value));
+      }
+      return true;
+    });
+    if (!scanned) return scanned;
+  }
+  return Ok();
 }
 
 Result<bool> ModerationService::AuditChainHolds() const {

@@ -31,6 +31,7 @@
 #include "server/federation/activity_extension.h"
 #include "server/federation/actor_directory.h"
 #include "server/federation/delivery_queue.h"
+#include "server/federation/domain_policy.h"
 #include "server/federation/post_service.h"
 #include "server/http/router.h"
 #include "server/moderation/report_store.h"
@@ -44,6 +45,7 @@ struct ModerationContext {
   federation::ActorDirectory* directory;
   federation::DeliveryQueue* deliveries;
   federation::PostService* posts;
+  federation::DomainPolicy* policy;  // suspensions and blocked servers take effect there
   std::function<int64_t()> now;
 };
 
@@ -71,6 +73,10 @@ class ModerationService : public federation::ActivityExtension {
   boost::asio::awaitable<federation::ExtensionOutcome> Act(const rapidjson::Value& activity,
                                                            const protocol::ActivityEnvelope& envelope,
                                                            storage::Batch& batch) override;
+
+  // Sets the suspensions and server blocks decided before on the policy
+  // (at start-up).
+  Status LoadDecisions();
 
   const ReportStore& reports() const { return reports_; }
   // Whether every audit entry's `previous` is the hash of the one before and

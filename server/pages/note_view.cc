@@ -157,7 +157,11 @@ std::optional<mustache::data> NoteView(const PagesContext& context, const Visito
   if (!summary.empty()) view.set("summary", summary);
   if (!in_reply_to.empty()) view.set("in_reply_to", ThreadPath(in_reply_to));
   if (!object.local) view.set("remote", true);
-  if (object.local && visitor.account && visitor.account->id == object.account) view.set("mine", true);
+  if (object.local && visitor.account && visitor.account->id == object.account) {
+    view.set("mine", true);
+  } else if (visitor.account) {
+    view.set("report_url", "/report?target=" + UrlEncode(object.author) + "&object=" + UrlEncode(id));
+  }
   if (visitor.account) {
     Result<bool> saved = federation::RelationStore(*context.store).HasBookmark(visitor.account->id, id);
     if (saved && *saved) view.set("bookmarked", true);

@@ -93,6 +93,16 @@ class FedifyMoveTest : public ::testing::Test {
 
 TEST_F(FedifyMoveTest, TheFedifyFollowerFollowsTheNewAccount) {
   PeerFollows(alice_, &a_, "alice");
+  // alice takes her data along first: exported from A, imported on B (issue 8).
+  ProcessResult posted = a_.Admin({"post", "alice"}, "MOVED-HISTORY a post written on A");
+  ASSERT_EQ(posted.exit_code, 0) << posted.err;
+  TempDir files;
+  ProcessResult exported = a_.Admin({"export", "alice", files.Sub("alice.tar")});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  ProcessResult imported = b_.Admin({"import", "bob", files.Sub("alice.tar")});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_THAT(imported.out, HasSubstr("\"kept\":1"));
+  EXPECT_THAT(Ask(b_.port(), "GET", "/@bob").body, HasSubstr("MOVED-HISTORY a post written on A"));
   BobAliasesAlice();
 
   ProcessResult moved = a_.Admin({"move", "alice", bob_});

@@ -19,22 +19,12 @@ namespace {
 using ::parvis::testing::BodyOf;
 using ::parvis::testing::Eventually;
 using ::parvis::testing::Follow;
+using ::parvis::testing::FollowingState;
 using ::parvis::testing::RawConnection;
 using ::parvis::testing::RemotePeer;
 using ::parvis::testing::StatusOf;
 using ::parvis::testing::TestNode;
 using ::testing::HasSubstr;
-
-// The state of `actor` in `account`'s following list on `node` ("" when absent).
-std::string FollowingState(TestNode& node, const std::string& account, const std::string& actor) {
-  Result<rapidjson::Document> follows =
-      protocol::ParseJson(node.node().CallControl("GET", "/control/follows?account=" + account, "").body, {});
-  if (!follows || !follows->IsObject() || !follows->HasMember("following")) return "";
-  for (const rapidjson::Value& entry : (*follows)["following"].GetArray()) {
-    if (protocol::StringMember(entry, "actor") == actor) return protocol::StringMember(entry, "state").value_or("?");
-  }
-  return "";
-}
 
 TEST(AccountMoveTest, AFollowerOnAThirdNodeFollowsTheNewAccount) {
   TestNode a({}, true), b({}, true), c({}, true);

@@ -157,6 +157,41 @@ TEST(ModerationTest, FlagsInMastodonsShapeAndForgeriesChangeNothing) {
   EXPECT_TRUE(reports[0]["outcome"].IsNull());
 }
 
+// Suspending a remote account and blocking its server: their signed
+// requests are refused from then on, and still after a restart.
+TEST(ModerationTest, SuspensionsAndServerBlocksRefuseTheirRequests) {
+  TestNode b({}, true);
+  b.CreateAccount("bob");
+  RemotePeer peer;
+  testing::PeerActor mallory = peer.AddActor("mallory");
+  testing::PeerActor friendly = peer.AddActor("friendly");
+  int sent = 0;
+  auto send = [&](const testing::PeerActor& as) {
+    RawConnection connection(b.port());
+    std::string like = R"({"id":")" + as.id + "/likes/" + std::to_string(++sent) + R"(","type":"Like","actor":")" +
+                       as.id + R"(","object":")" + b.base() + R"(/users/bob"})";
+    connection.Send(RemotePeer::SignedPost(as, b.port(), "/inbox", like));
+    return StatusOf(connection.ReadToEnd());
+  };
+  ASSERT_EQ(send(mallory), 202);
+  ASSERT_EQ(send(friendly), 202);
+  ASSERT_EQ(FileReport(b, R"({"account":"bob","target":")" + mallory.id + R"(","category":"harassment"})").status, 201);
+  ASSERT_EQ(Decide(b, 1, "suspend-account", "repeated harassment").status, 200);
+  EXPECT_EQ(send(mallory), 403);
+  EXPECT_EQ(send(friendly), 202);
+  ASSERT_EQ(FileReport(b, R"({"account":"bob","target":")" + friendly.id + R"(","category":"spam"})").status, 201);
+  ASSERT_EQ(Decide(b, 2, "block-domain", "a spam server").status, 200);
+  EXPECT_EQ(send(friendly), 403);
+  b.Stop();
+  b.Start();
+  EXPECT_EQ(send(mallory), 403);
+  EXPECT_EQ(send(friendly), 403);
+  std::string audit = b.node().CallControl("GET", "/control/reports/audit", "").body;
+  EXPECT_THAT(audit, HasSubstr("suspend-account"));
+  EXPECT_THAT(audit, HasSubstr("block-domain"));
+  EXPECT_THAT(audit, HasSubstr("\"chainHolds\":true"));
+}
+
 TEST(ModerationTest, MalformedCommandsAreRefused) {
   TestNode b({}, true);
   b.CreateAccount("bob");

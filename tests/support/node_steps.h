@@ -61,6 +61,17 @@ inline std::string IssueToken(TestNode& node, const std::string& account) {
   return doc && doc->IsObject() && doc->HasMember("token") ? (*doc)["token"].GetString() : "";
 }
 
+// The state of `actor` in `account`'s following list on `node` ("" when absent).
+inline std::string FollowingState(TestNode& node, const std::string& account, const std::string& actor) {
+  Result<rapidjson::Document> follows =
+      protocol::ParseJson(node.node().CallControl("GET", "/control/follows?account=" + account, "").body, {});
+  if (!follows || !follows->IsObject() || !follows->HasMember("following")) return "";
+  for (const rapidjson::Value& entry : (*follows)["following"].GetArray()) {
+    if (protocol::StringMember(entry, "actor") == actor) return protocol::StringMember(entry, "state").value_or("?");
+  }
+  return "";
+}
+
 }  // namespace parvis::testing
 
 #endif  // PARVIS_TESTS_SUPPORT_NODE_STEPS_H_
