@@ -318,7 +318,8 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                                     .limiter = &impl->limiter,
                                     .now = UnixNow,
                                     .sectors = sectors,
-                                    .petitions = impl->petitions.get()};
+                                    .petitions = impl->petitions.get(),
+                                    .policy = impl->policy.get()};
   messaging::AddMessagingRoutes(
       impl->public_router,
       {.config = &impl->config,

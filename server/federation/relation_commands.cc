@@ -110,7 +110,14 @@ boost::asio::awaitable<std::variant<Target, http::Response>> ResolveTarget(const
   if (fetch && serving && !LocalAccount(context, resolved.actor_id) &&
       !resolved.actor_id.starts_with(context.config->base_url + "/")) {
     Result<protocol::RemoteActor> remote = co_await context.directory->Get(resolved.actor_id, false);
-    if (remote) resolved.remote = std::move(*remote);
+    if (remote) {
+      resolved.actor_id = remote->id;
+      resolved.remote = std::move(*remote);
+    } else if (remote.error().code != ErrorCode::kUnavailable) {
+      // Its server answered, and it is no actor: nothing to block. (A server
+      // that does not answer leaves the block in place, told to no one.)
+      co_return ErrorFor(remote.error());
+    }
   }
   co_return resolved;
 }
@@ -243,6 +250,7 @@ Status BlockActor(const FollowCommandsContext& context, const accounts::Account&
   ActorUrls urls(context.config->base_url);
   const std::string own = urls.Actor(account.name);
   if (actor_id == own) return Refuse("an account cannot block itself");
+  if (remote != nullptr && remote->id != actor_id) return Refuse("the fetched actor is not " + actor_id.substr(0, 200));
   RelationStore relations(*context.store);
   Result<std::optional<Relation>> existing = relations.Get(account.id, RelationKind::kBlock, actor_id);
   if (!existing) return std::unexpected(existing.error());
@@ -285,6 +293,7 @@ Status BlockActor(const FollowCommandsContext& context, const accounts::Account&
 Status UnblockActor(const FollowCommandsContext& context, const accounts::Account& account,
                     const std::string& actor_id, const protocol::RemoteActor* remote) {
   if (!WellFormedId(actor_id)) return Refuse("not an actor URL: " + actor_id.substr(0, 200));
+  if (remote != nullptr && remote->id != actor_id) return Refuse("the fetched actor is not " + actor_id.substr(0, 200));
   RelationStore relations(*context.store);
   Result<std::optional<Relation>> existing = relations.Get(account.id, RelationKind::kBlock, actor_id);
   if (!existing) return std::unexpected(existing.error());

@@ -29,7 +29,8 @@ void AddRelationCommands(http::Router& router, const FollowCommandsContext& cont
 // (an Undo(Follow) goes to `remote` for ours) and, when `remote` is given,
 // delivers a Block to its inbox. `remote` is nullptr for a local actor or
 // one that could not be fetched. Blocking an actor already blocked changes
-// nothing. kInvalidArgument for the account itself or a malformed id.
+// nothing. kInvalidArgument for the account itself, a malformed id, or a
+// `remote` whose id is not `actor_id`.
 Status BlockActor(const FollowCommandsContext& context, const accounts::Account& account,
                   const std::string& actor_id, const protocol::RemoteActor* remote);
 // Removes the block; an Undo(Block) goes to `remote` when given. Unblocking

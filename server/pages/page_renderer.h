@@ -23,6 +23,7 @@
 namespace parvis::federation {
 class PostService;
 class ActorDirectory;
+class DomainPolicy;
 }
 namespace parvis::civic {
 class SectorService;
@@ -41,6 +42,8 @@ struct PagesContext {
   std::function<int64_t()> now;
   civic::SectorService* sectors = nullptr;  // labels, the commercial stream, reclassification
   civic::PetitionService* petitions = nullptr;  // "petition you signed" in timelines
+  // Suspended accounts and blocked servers (moderation), hidden from every reader.
+  const federation::DomainPolicy* policy = nullptr;
 };
 
 struct Visitor {

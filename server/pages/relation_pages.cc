@@ -73,7 +73,10 @@ boost::asio::awaitable<http::Response> OnActor(const PagesContext& context,
     if (!local && (actor_id.starts_with("https://") || actor_id.starts_with("http://")) &&
         actor_id.size() <= federation::kMaxRelationTarget) {
       Result<protocol::RemoteActor> fetched = co_await follows.directory->Get(actor_id, false);
-      if (fetched) remote = std::move(*fetched);
+      if (fetched) {
+        actor_id = fetched->id;
+        remote = std::move(*fetched);
+      }
     }
     const protocol::RemoteActor* told = remote ? &*remote : nullptr;
     done = action == ActorAction::kBlock ? federation::BlockActor(follows, *visitor.account, actor_id, told)
@@ -182,6 +185,11 @@ http::Response RelationsSettings(const PagesContext& context, const http::Reques
 }
 
 }  // namespace
+
+federation::HiddenSet HiddenFor(const PagesContext& context, const Visitor& visitor) {
+  if (!visitor.account) return {};
+  return federation::RelationStore(*context.store).Hidden(visitor.account->id).value_or(federation::HiddenSet{});
+}
 
 void SetRelationButtons(const PagesContext& context, const Visitor& visitor, const std::string& actor_id,
                         const std::string& back, mustache::data& data) {

@@ -17,6 +17,7 @@
 
 #include <kainjow/mustache.hpp>
 
+#include "server/federation/account_relations.h"
 #include "server/http/router.h"
 #include "server/pages/page_renderer.h"
 
@@ -32,6 +33,10 @@ inline constexpr size_t kBookmarksPageSize = 20;
 // Everything in `context` and `follows` must outlive the router.
 void AddRelationPages(http::Router& router, const PagesContext& context,
                       const federation::FollowCommandsContext& follows);
+
+// What the signed-in visitor hides (blocks, mutes, blocked hosts), read
+// once per page; empty for anonymous visitors or when storage fails.
+federation::HiddenSet HiddenFor(const PagesContext& context, const Visitor& visitor);
 
 // Sets "relation" in a profile's data for the signed-in visitor looking at
 // `actor_id` (not themselves): the actor, whether it is blocked or muted,

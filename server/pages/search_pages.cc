@@ -5,12 +5,12 @@
 
 #include "parvis/protocol/html_sanitizer.h"
 #include "parvis/protocol/note_text.h"
-#include "server/federation/account_relations.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/follow_commands.h"
 #include "server/federation/follow_store.h"
 #include "server/federation/post_service.h"
 #include "server/pages/note_view.h"
+#include "server/pages/relation_pages.h"
 #include "server/pages/web_forms.h"
 
 namespace parvis::pages {
@@ -44,10 +44,7 @@ http::Response Tag(const PagesContext& context, http::Request& request) {
   uint64_t last = 0;
   bool more = false;
   std::set<std::string> seen;
-  federation::HiddenSet hidden;
-  if (visitor.account) {
-    hidden = federation::RelationStore(*context.store).Hidden(visitor.account->id).value_or(federation::HiddenSet{});
-  }
+  federation::HiddenSet hidden = HiddenFor(context, visitor);
   (void)context.store->ScanBackward(
       Family::kTags, prefix, before_param ? prefix + storage::EncodeUint64(before) : "",
       [&](std::string_view key, std::string_view id) {

@@ -5,13 +5,13 @@
 
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/note.h"
-#include "server/federation/account_relations.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/follow_commands.h"
 #include "server/federation/inbox_items.h"
 #include "server/federation/post_service.h"
 #include "server/civic/timeline_ordering.h"
 #include "server/pages/note_view.h"
+#include "server/pages/relation_pages.h"
 #include "server/pages/timeline_api.h"
 #include "server/pages/timeline_reader.h"
 #include "server/pages/web_forms.h"
@@ -180,9 +180,11 @@ http::Response Thread(const PagesContext& context, const http::Request& request)
   for (auto& view : ancestors) above.push_back(view);
   mustache::data replies(mustache::data::type::list);
   size_t count = 0;
+  // Replies by whom the reader blocks or mutes are left out.
+  federation::HiddenSet hidden = HiddenFor(context, visitor);
   (void)context.store->Scan(Family::kReplies, id + "\n", [&](std::string_view, std::string_view reply) {
     Result<std::optional<federation::StoredObject>> stored = context.posts->Get(std::string(reply));
-    if (stored && stored->has_value()) {
+    if (stored && stored->has_value() && !hidden.Hides((*stored)->author)) {
       if (std::optional<mustache::data> view = NoteView(context, visitor, std::string(reply), **stored)) {
         replies.push_back(*view);
       }
@@ -303,8 +305,7 @@ http::Response Notifications(const PagesContext& context, const http::Request& r
   if (!visitor.account) return Redirect("/login");
   Result<std::vector<std::string>> items = federation::ListInboxItems(*context.store, visitor.account->id);
   // Nothing from whom the account blocks, or mutes with their notifications.
-  federation::HiddenSet hidden =
-      federation::RelationStore(*context.store).Hidden(visitor.account->id).value_or(federation::HiddenSet{});
+  federation::HiddenSet hidden = HiddenFor(context, visitor);
   mustache::data list(mustache::data::type::list);
   size_t shown = 0;
   for (const std::string& id : items ? *items : std::vector<std::string>{}) {

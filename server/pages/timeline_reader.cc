@@ -12,9 +12,11 @@
 #include "server/federation/account_relations.h"
 #include "server/federation/actor_directory.h"
 #include "server/federation/actor_urls.h"
+#include "server/federation/domain_policy.h"
 #include "server/federation/follow_store.h"
 #include "server/federation/post_service.h"
 #include "server/pages/note_view.h"
+#include "server/pages/relation_pages.h"
 
 namespace parvis::pages {
 namespace {
@@ -33,12 +35,14 @@ struct ReaderFacts {
   federation::HiddenSet hidden;                         // blocked and muted actors, blocked hosts
 };
 
+bool ModeratedAway(const federation::DomainPolicy& policy, const std::string& actor) {
+  return policy.IsSuspended(actor) || !policy.AllowsUrl(actor);
+}
+
 ReaderFacts ReadFacts(const PagesContext& context, const Visitor& visitor) {
   ReaderFacts facts;
   if (!visitor.account) return facts;
-  if (Result<federation::HiddenSet> hidden = federation::RelationStore(*context.store).Hidden(visitor.account->id)) {
-    facts.hidden = std::move(*hidden);
-  }
+  facts.hidden = HiddenFor(context, visitor);
   facts.actor = federation::ActorUrls(context.config->base_url).Actor(visitor.account->name);
   Result<std::vector<federation::FollowRecord>> follows =
       federation::FollowStore(*context.store).List(visitor.account->id, federation::Direction::kFollowing);
@@ -231,6 +235,13 @@ TimelineRead ReadTimelineItems(const PagesContext& context, const Visitor& visit
         if (!object || !object->has_value()) return true;
         item.object = std::move(**object);
         if (!Readable(context, visitor, item.object)) return true;
+        // Posts and boosts by accounts the moderators suspended, or from
+        // servers they blocked, stay out for everyone.
+        if (context.policy != nullptr &&
+            (ModeratedAway(*context.policy, item.object.author) ||
+             (!item.booster.empty() && ModeratedAway(*context.policy, item.booster)))) {
+          return true;
+        }
         // Posts and boosts by whom the reader blocks or mutes stay out.
         if (facts.hidden.Hides(item.object.author) || (!item.booster.empty() && facts.hidden.Hides(item.booster))) {
           return true;

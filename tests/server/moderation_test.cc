@@ -175,13 +175,28 @@ TEST(ModerationTest, SuspensionsAndServerBlocksRefuseTheirRequests) {
   };
   ASSERT_EQ(send(mallory), 202);
   ASSERT_EQ(send(friendly), 202);
+  // Their public posts reach the federated timeline first.
+  for (const testing::PeerActor* as : {&mallory, &friendly}) {
+    RawConnection connection(b.port());
+    connection.Send(RemotePeer::SignedPost(*as, b.port(), "/inbox", testing::PublicCreate(*as, as == &mallory ? 901 : 902)));
+    ASSERT_EQ(StatusOf(connection.ReadToEnd()), 202);
+  }
+  auto federated = [&] { return testing::BodyOf(b.Get("/api/timelines/federated")); };
+  ASSERT_TRUE(Eventually([&] {
+    std::string page = federated();
+    return page.find("/notes/901") != std::string::npos && page.find("/notes/902") != std::string::npos;
+  })) << federated();
   ASSERT_EQ(FileReport(b, R"({"account":"bob","target":")" + mallory.id + R"(","category":"harassment"})").status, 201);
   ASSERT_EQ(Decide(b, 1, "suspend-account", "repeated harassment").status, 200);
   EXPECT_EQ(send(mallory), 403);
   EXPECT_EQ(send(friendly), 202);
+  // What the suspended account sent before is hidden from every reader.
+  EXPECT_EQ(federated().find("/notes/901"), std::string::npos);
+  EXPECT_NE(federated().find("/notes/902"), std::string::npos);
   ASSERT_EQ(FileReport(b, R"({"account":"bob","target":")" + friendly.id + R"(","category":"spam"})").status, 201);
   ASSERT_EQ(Decide(b, 2, "block-domain", "a spam server").status, 200);
   EXPECT_EQ(send(friendly), 403);
+  EXPECT_EQ(federated().find("/notes/902"), std::string::npos);
   b.Stop();
   b.Start();
   EXPECT_EQ(send(mallory), 403);

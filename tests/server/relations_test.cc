@@ -114,8 +114,12 @@ TEST_F(RelationsTest, BlockEndsFollowsBothWaysOnBothNodesAndRefusesTheirFollows)
   std::string listed = Relations(a_, "camille");
   EXPECT_THAT(listed, HasSubstr(R"("blocks":[{"actor":")" + dominique() + "\""));
 
-  // Blocking again changes nothing and sends nothing.
+  // Blocking again changes nothing and sends nothing; an address that is
+  // not an actor's (a profile page) is refused rather than kept.
   ASSERT_EQ(Control(a_, "/control/block", R"({"account":"camille","target":")" + dominique() + R"("})").status, 200);
+  http::Response page =
+      Control(a_, "/control/block", R"({"account":"camille","target":")" + b_.base() + R"(/@dominique"})");
+  EXPECT_EQ(page.status / 100, 4) << page.body;
   EXPECT_EQ(Relations(a_, "camille"), listed);
   ASSERT_TRUE(Eventually([&] { return PendingDeliveries(a_) == 0; }));
   EXPECT_EQ(ReceivedOfType(b_, "Block", camille()), 1u);
@@ -195,6 +199,12 @@ TEST_F(RelationsTest, LocalTimelineAndNotificationsFollowBlocksAndMutes) {
   ASSERT_EQ(Control(a_, "/control/block", R"({"account":"camille","target":")" + a_.Handle("eli") + R"("})").status, 200);
   EXPECT_THAT(BodyOf(browser.Get("/notifications")), Not(HasSubstr("thread?id=")));
   EXPECT_THAT(BodyOf(browser.Get("/local")), Not(HasSubstr("réunion jeudi")));
+  // Its replies leave camille's threads, not others'.
+  std::string root = Publish(a_, R"({"account":"camille","content":"Question du soir"})");
+  Publish(a_, R"({"account":"eli","content":"réponse cachée","inReplyTo":")" + root + R"("})");
+  std::string thread = "/thread?id=" + WebClient::Encode(root);
+  EXPECT_THAT(BodyOf(browser.Get(thread)), Not(HasSubstr("réponse cachée")));
+  EXPECT_THAT(BodyOf(Fetch(a_.port(), "GET", thread)), HasSubstr("réponse cachée"));
   // The hashtag page too.
   Publish(a_, R"({"account":"eli","content":"#velo dimanche"})");
   EXPECT_THAT(BodyOf(browser.Get("/tags/velo")), Not(HasSubstr("dimanche")));
