@@ -12,6 +12,7 @@
 #include "server/civic/consultation_c2s.h"
 #include "server/civic/petition_c2s.h"
 #include "server/civic/civic_extensions.h"
+#include "server/moderation/moderation_archive.h"
 #include "server/moderation/moderation_service.h"
 #include "server/civic/consultation_routes.h"
 #include "server/civic/consultation_service.h"
@@ -371,6 +372,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                                       }),
         civic::CivicSection(*i->store),
         messaging::MessagingSection(*i->store),
+        moderation::ModerationSection(*i->store),
     };
   };
   accounts::AddExportCommand(impl->control_router, {.accounts = impl->accounts.get(),

@@ -121,7 +121,6 @@ ArchiveSection CoreSection(const AccountService& accounts, const ExportOptions& 
       {"keys.json", "your public keys; your private keys encrypted with the passphrase given at export "
                     "(Argon2id + XChaCha20-Poly1305), or a note that they were left out"},
       {"media/avatar", "your avatar, if you set one (the extension gives its type)"},
-      {"reports.json", "reports you filed (none: this node does not take reports yet)"},
   };
   std::optional<std::string> passphrase = options.passphrase;
   const AccountService* service = &accounts;
@@ -137,7 +136,7 @@ ArchiveSection CoreSection(const AccountService& accounts, const ExportOptions& 
       std::string extension = type == "image/png" ? "png" : type == "image/jpeg" ? "jpg" : "webp";
       if (Status written = tar.Add("media/avatar." + extension, (*avatar)->second); !written) return written;
     }
-    return tar.Add("reports.json", "[]");
+    return Ok();
   };
   return section;
 }

@@ -39,8 +39,7 @@ struct ExportOptions {
 };
 
 // The core section: profile.json, keys.json (private halves encrypted with
-// the passphrase, or left out), media/avatar.*, and the files of features
-// that keep nothing yet (reports.json).
+// the passphrase, or left out), media/avatar.*.
 ArchiveSection CoreSection(const AccountService& accounts, const ExportOptions& options);
 
 // Writes README.txt, then every section, into `tar`, and finishes it.

@@ -98,6 +98,12 @@ TEST(AccountExportTest, TheArchiveHoldsEverythingAndKeysOnlyUnderThePassphrase) 
                .find("\"body\"") != std::string::npos;
   }));
 
+  // A report alice filed (moderation/moderation_archive.h).
+  ASSERT_EQ(a.node().CallControl("POST", "/control/reports",
+                                 R"({"account":"alice","target":")" + bob + R"(","category":"spam","comment":"EXPORT-report"})")
+                .status,
+            201);
+
   TempDir out;
   const std::string with_keys = out.Sub("with-keys.tar");
   http::Response exported = a.node().CallControl(
@@ -117,6 +123,8 @@ TEST(AccountExportTest, TheArchiveHoldsEverythingAndKeysOnlyUnderThePassphrase) 
   EXPECT_EQ(files["media/avatar.png"], png);
   EXPECT_THAT(files["profile.json"], HasSubstr("\"bio\":\"EXPORT-bio\""));
   EXPECT_THAT(files["outbox.json"], HasSubstr("EXPORT-public-note"));
+  EXPECT_THAT(files["reports.json"], HasSubstr("\"comment\":\"EXPORT-report\""));
+  EXPECT_TRUE(protocol::ParseJson(files["reports.json"], {}).has_value());
   EXPECT_THAT(files["outbox.json"], HasSubstr("EXPORT-direct-note"));
   EXPECT_THAT(files["outbox.json"], HasSubstr("\"totalItems\":2"));
   for (const char* name : {"outbox.json", "actor.json", "profile.json", "keys.json", "petitions.json",
