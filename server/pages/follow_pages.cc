@@ -51,6 +51,10 @@ boost::asio::awaitable<http::Response> RemoteProfile(const PagesContext& context
       data.set("can_follow", true);
     }
   }
+  if (!actor->moved_to.empty()) {
+    data.set("moved_to", actor->moved_to);
+    data.set("moved_to_link", "/remote?id=" + UrlEncode(actor->moved_to));
+  }
   SetRelationButtons(context, visitor, actor->id, "/remote?id=" + UrlEncode(actor->id), data);
   // What it wrote that reached this node, newest first.
   mustache::data notes(mustache::data::type::list);

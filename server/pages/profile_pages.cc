@@ -10,6 +10,7 @@
 #include "server/federation/post_service.h"
 #include "server/pages/note_view.h"
 #include "server/pages/relation_pages.h"
+#include "server/pages/web_forms.h"
 
 namespace parvis::pages {
 namespace {
@@ -52,6 +53,11 @@ http::Response Profile(const PagesContext& context, http::Request& request) {
   data.set("display_name", account->display_name.empty() ? account->name : account->display_name);
   data.set("name", account->name);
   data.set("host", context.config->host);
+  if (!account->moved_to.empty()) {
+    // The account moved (federation/account_move.h): its new home, first.
+    data.set("moved_to", account->moved_to);
+    data.set("moved_to_link", "/remote?id=" + UrlEncode(account->moved_to));
+  }
   if (!account->avatar_type.empty()) data.set("avatar", urls.Avatar(account->name, account->avatar_version));
   data.set("kind_label", T(visitor, std::string("kind_") + accounts::AccountKindName(account->kind)));
   SetSectorLabel(data, visitor, sector);

@@ -172,6 +172,8 @@ TEST(AccountImportTest, AnExportImportedAndMovedCarriesPostsListsAndFollowers) {
                                  R"({"account":"alice","target":")" + alice2 + R"("})").status,
             200);
   EXPECT_TRUE(Eventually([&] { return FollowingState(c, "carol", alice2) == "accepted"; }));
+  // The old profile points to the new home.
+  EXPECT_THAT(BodyOf(a.Get("/@alice")), HasSubstr("This account has moved to <a href=\"/remote?id="));
   EXPECT_TRUE(Eventually([&] { return FollowingState(c, "carol", alice).empty(); }));
 }
 
