@@ -21,15 +21,6 @@ std::optional<int64_t> Number(const std::string& text) {
   return value;
 }
 
-// The visitor if an admin, else the page refusing.
-std::variant<Visitor, http::Response> Admin(const PagesContext& context, const http::Request& request) {
-  Visitor visitor = ReadVisitor(context, request);
-  if (!visitor.account) return Redirect("/login");
-  if (!visitor.account->admin) {
-    return MessagePage(context, visitor, 403, T(visitor, "error_title"), T(visitor, "error_admin_only"));
-  }
-  return visitor;
-}
 
 // The latest reclassifications, for the admin page.
 void AddSectorLog(const PagesContext& context, const Visitor& visitor, mustache::data& data) {
@@ -55,7 +46,7 @@ void AddSectorLog(const PagesContext& context, const Visitor& visitor, mustache:
 http::Response AdminPage(const PagesContext& context, const http::Request& request,
                          const std::string& notice = "", int status = 200,
                          const std::string& sector_error = "", const Form* sector_form = nullptr) {
-  auto admin = Admin(context, request);
+  auto admin = ReadAdmin(context, request);
   if (auto* refused = std::get_if<http::Response>(&admin)) return std::move(*refused);
   const Visitor& visitor = std::get<Visitor>(admin);
   mustache::data pending(mustache::data::type::list);
@@ -109,7 +100,7 @@ http::Response AdminPage(const PagesContext& context, const http::Request& reque
 // POST /admin/sector {actor, sector, reason}: a moderator reclassifies an
 // actor; the change is logged with the moderator's name.
 http::Response Reclassify(const PagesContext& context, const http::Request& request) {
-  auto admin = Admin(context, request);
+  auto admin = ReadAdmin(context, request);
   if (auto* refused = std::get_if<http::Response>(&admin)) return std::move(*refused);
   const Visitor& visitor = std::get<Visitor>(admin);
   auto read = ReadPostedForm(context, visitor, request);
@@ -142,7 +133,7 @@ http::Response Reclassify(const PagesContext& context, const http::Request& requ
 }
 
 http::Response Decide(const PagesContext& context, const http::Request& request, bool approve) {
-  auto admin = Admin(context, request);
+  auto admin = ReadAdmin(context, request);
   if (auto* refused = std::get_if<http::Response>(&admin)) return std::move(*refused);
   const Visitor& visitor = std::get<Visitor>(admin);
   auto read = ReadPostedForm(context, visitor, request);
@@ -159,7 +150,7 @@ http::Response Decide(const PagesContext& context, const http::Request& request,
 }
 
 http::Response CreateInvite(const PagesContext& context, const http::Request& request) {
-  auto admin = Admin(context, request);
+  auto admin = ReadAdmin(context, request);
   if (auto* refused = std::get_if<http::Response>(&admin)) return std::move(*refused);
   const Visitor& visitor = std::get<Visitor>(admin);
   auto read = ReadPostedForm(context, visitor, request);
@@ -178,7 +169,7 @@ http::Response CreateInvite(const PagesContext& context, const http::Request& re
 }
 
 http::Response SaveSettings(const PagesContext& context, const http::Request& request) {
-  auto admin = Admin(context, request);
+  auto admin = ReadAdmin(context, request);
   if (auto* refused = std::get_if<http::Response>(&admin)) return std::move(*refused);
   const Visitor& visitor = std::get<Visitor>(admin);
   auto read = ReadPostedForm(context, visitor, request);
@@ -205,6 +196,15 @@ http::Response SaveSettings(const PagesContext& context, const http::Request& re
 }
 
 }  // namespace
+
+std::variant<Visitor, http::Response> ReadAdmin(const PagesContext& context, const http::Request& request) {
+  Visitor visitor = ReadVisitor(context, request);
+  if (!visitor.account) return Redirect("/login");
+  if (!visitor.account->admin) {
+    return MessagePage(context, visitor, 403, T(visitor, "error_title"), T(visitor, "error_admin_only"));
+  }
+  return visitor;
+}
 
 void AddAdminPages(http::Router& router, const PagesContext& context) {
   router.Add("GET", "/admin", [context](http::Request& r) { return AdminPage(context, r); });

@@ -6,10 +6,16 @@
 #ifndef PARVIS_SERVER_PAGES_ADMIN_PAGES_H_
 #define PARVIS_SERVER_PAGES_ADMIN_PAGES_H_
 
+#include <variant>
+
 #include "server/http/router.h"
 #include "server/pages/page_renderer.h"
 
 namespace parvis::pages {
+
+// The signed-in admin, or the answer refusing the request: a redirect to
+// /login for a visitor not signed in, 403 for an account that is no admin.
+std::variant<Visitor, http::Response> ReadAdmin(const PagesContext& context, const http::Request& request);
 
 // Everything in `context` must outlive the router.
 void AddAdminPages(http::Router& router, const PagesContext& context);

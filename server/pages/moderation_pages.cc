@@ -4,6 +4,7 @@
 
 #include "parvis/protocol/timestamps.h"
 #include "server/moderation/transparency.h"
+#include "server/pages/admin_pages.h"
 #include "server/pages/web_forms.h"
 
 namespace parvis::pages {
@@ -133,18 +134,9 @@ http::Response MyReports(const Pages& pages, const http::Request& request) {
   return RenderPage(pages.context, visitor, "my_reports", T(visitor, "my_reports"), std::move(data));
 }
 
-std::variant<Visitor, http::Response> Admin(const Pages& pages, const http::Request& request) {
-  Visitor visitor = ReadVisitor(pages.context, request);
-  if (!visitor.account) return Redirect("/login");
-  if (!visitor.account->admin) {
-    return MessagePage(pages.context, visitor, 403, T(visitor, "error_title"), T(visitor, "error_admin_only"));
-  }
-  return visitor;
-}
-
 http::Response Queue(const Pages& pages, const http::Request& request, const std::string& error = "",
                      int status = 200) {
-  auto admin = Admin(pages, request);
+  auto admin = ReadAdmin(pages.context, request);
   if (auto* refused = std::get_if<http::Response>(&admin)) return std::move(*refused);
   const Visitor& visitor = std::get<Visitor>(admin);
   std::string want_status = request.QueryParam("status").value_or("open");
@@ -188,7 +180,7 @@ http::Response Queue(const Pages& pages, const http::Request& request, const std
 }
 
 boost::asio::awaitable<http::Response> DecideReport(const Pages* pages, const http::Request& request) {
-  auto admin = Admin(*pages, request);
+  auto admin = ReadAdmin(pages->context, request);
   if (auto* refused = std::get_if<http::Response>(&admin)) co_return std::move(*refused);
   const Visitor& visitor = std::get<Visitor>(admin);
   auto read = ReadPostedForm(pages->context, visitor, request);
@@ -211,7 +203,7 @@ boost::asio::awaitable<http::Response> DecideReport(const Pages* pages, const ht
 }
 
 http::Response AuditLog(const Pages& pages, const http::Request& request) {
-  auto admin = Admin(pages, request);
+  auto admin = ReadAdmin(pages.context, request);
   if (auto* refused = std::get_if<http::Response>(&admin)) return std::move(*refused);
   const Visitor& visitor = std::get<Visitor>(admin);
   Result<std::vector<moderation::AuditEntry>> entries = pages.service->reports().Audit();
