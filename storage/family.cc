@@ -11,7 +11,7 @@ const std::vector<Family>& AllFamilies() {
       Family::kReactions,   Family::kHosts,    Family::kTokens,       Family::kInboxItems,
       Family::kReplies,     Family::kTags,     Family::kFeatured,     Family::kSessions,
       Family::kInvites,     Family::kHomeFeed, Family::kPublicFeed,   Family::kMedia,
-      Family::kByAuthor,    Family::kSectors,  Family::kPetitions, Family::kConsultations, Family::kMessages, Family::kRelations, Family::kModeration, Family::kReplay,
+      Family::kByAuthor,    Family::kSectors,  Family::kPetitions, Family::kConsultations, Family::kMessages, Family::kRelations, Family::kModeration, Family::kAnnotations, Family::kResources, Family::kRules, Family::kReplay,
   };
   return families;
 }
@@ -81,6 +81,12 @@ const char* FamilyName(Family family) {
       return "relations";
     case Family::kModeration:
       return "moderation";
+    case Family::kAnnotations:
+      return "annotations";
+    case Family::kResources:
+      return "resources";
+    case Family::kRules:
+      return "rules";
     case Family::kReplay:
       return "replay";
   }

@@ -143,6 +143,9 @@ TEST(FamilyTest, NamesAreFixed) {
       {Family::kMessages, "messages"},
       {Family::kRelations, "relations"},
       {Family::kModeration, "moderation"},
+      {Family::kAnnotations, "annotations"},
+      {Family::kResources, "resources"},
+      {Family::kRules, "rules"},
       {Family::kReplay, "replay"},
   };
   ASSERT_EQ(AllFamilies().size(), cases.size());
