@@ -11,7 +11,7 @@ const std::vector<Family>& AllFamilies() {
       Family::kReactions,   Family::kHosts,    Family::kTokens,       Family::kInboxItems,
       Family::kReplies,     Family::kTags,     Family::kFeatured,     Family::kSessions,
       Family::kInvites,     Family::kHomeFeed, Family::kPublicFeed,   Family::kMedia,
-      Family::kByAuthor,    Family::kSectors,  Family::kPetitions, Family::kConsultations, Family::kMessages, Family::kRelations, Family::kModeration, Family::kAnnotations, Family::kResources, Family::kRules, Family::kReplay,
+      Family::kByAuthor,    Family::kSectors,  Family::kPetitions, Family::kConsultations, Family::kMessages, Family::kRelations, Family::kModeration, Family::kAnnotations, Family::kResources, Family::kSignals, Family::kRules, Family::kReplay,
   };
   return families;
 }
@@ -85,6 +85,8 @@ const char* FamilyName(Family family) {
       return "annotations";
     case Family::kResources:
       return "resources";
+    case Family::kSignals:
+      return "signals";
     case Family::kRules:
       return "rules";
     case Family::kReplay:

@@ -145,6 +145,7 @@ TEST(FamilyTest, NamesAreFixed) {
       {Family::kModeration, "moderation"},
       {Family::kAnnotations, "annotations"},
       {Family::kResources, "resources"},
+      {Family::kSignals, "signals"},
       {Family::kRules, "rules"},
       {Family::kReplay, "replay"},
   };

@@ -63,6 +63,7 @@ enum class Family {
   kModeration,      // reports, Flags, the audit log; an account's filed reports (server/moderation/report_store.h)
   kAnnotations,     // right-of-reply and context notes attached to objects (docs/storage.md)
   kResources,       // the node's resource samples and per-object energy inputs (docs/storage.md)
+  kSignals,         // amplification signals: reactions by time, text fingerprints, labels issued (docs/storage.md)
   kRules,           // versioned terms and rules of the node (docs/storage.md)
   kReplay,          // signature fingerprint -> expiry (seconds, 8-byte big-endian)
   // kReplay stays last: store_impl.h sizes its handle table from it. Add new
