@@ -46,12 +46,16 @@ std::pair<std::vector<std::string>, std::vector<std::string>> Audience(const Loc
 
 // ActivityStreams does not define `sensitive`: Mastodon's extension term,
 // without which JSON-LD readers (Fedify) drop it.
-rapidjson::Value Context(Allocator& allocator) {
+rapidjson::Value Context(Allocator& allocator, bool right_of_reply = false) {
   rapidjson::Value context(rapidjson::kArrayType);
   context.PushBack("https://www.w3.org/ns/activitystreams", allocator);
   rapidjson::Value terms(rapidjson::kObjectType);
   terms.AddMember("sensitive", "as:sensitive", allocator);
   terms.AddMember("Hashtag", "as:Hashtag", allocator);
+  if (right_of_reply) {
+    terms.AddMember("parvis", "https://parvis.org/ns#", allocator);
+    terms.AddMember("rightOfReply", "parvis:rightOfReply", allocator);
+  }
   context.PushBack(terms, allocator);
   return context;
 }
@@ -95,6 +99,7 @@ rapidjson::Value NoteValue(const LocalNote& note, Allocator& allocator) {
     tags.PushBack(entry, allocator);
   }
   object.AddMember("tag", tags, allocator);
+  if (note.right_of_reply) object.AddMember("rightOfReply", true, allocator);
   return object;
 }
 
@@ -103,7 +108,7 @@ std::string Wrap(std::string_view type, std::string_view id, const LocalNote& no
   rapidjson::Document doc(rapidjson::kObjectType);
   Allocator& allocator = doc.GetAllocator();
   auto [to, cc] = Audience(note);
-  if (with_context) doc.AddMember("@context", Context(allocator), allocator);
+  if (with_context) doc.AddMember("@context", Context(allocator, note.right_of_reply), allocator);
   doc.AddMember("id", Text(id, allocator), allocator);
   doc.AddMember("type", Text(type, allocator), allocator);
   doc.AddMember("actor", Text(note.author, allocator), allocator);
@@ -146,7 +151,7 @@ std::string NoteDocument(const LocalNote& note) {
   rapidjson::Document doc(rapidjson::kObjectType);
   Allocator& allocator = doc.GetAllocator();
   rapidjson::Value object = NoteValue(note, allocator);
-  doc.AddMember("@context", Context(allocator), allocator);
+  doc.AddMember("@context", Context(allocator, note.right_of_reply), allocator);
   for (auto& member : object.GetObject()) {
     doc.AddMember(member.name, member.value, allocator);
   }

@@ -1,9 +1,12 @@
 #include "parvis/protocol/remote_actor.h"
 
+#include <algorithm>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include "parvis/protocol/json.h"
+#include "parvis/protocol/timestamps.h"
 
 namespace parvis::protocol {
 namespace {
@@ -107,6 +110,10 @@ Result<RemoteActor> ParseRemoteActor(const rapidjson::Value& document) {
       add(it->value);
     }
   }
+  if (std::optional<std::string> published = StringMember(document, "published")) {
+    // Dates before 1970 are as unreadable as malformed ones.
+    actor.published = std::max<int64_t>(ParseRfc3339(*published).value_or(0), 0);
+  }
   actor.moved_to = IdMember(document, "movedTo");
   if (!IsHttpUrl(actor.moved_to)) actor.moved_to.clear();
   if (auto it = document.FindMember("endpoints");
@@ -164,6 +171,7 @@ std::string EncodeRemoteActor(const RemoteActor& actor) {
   for (const std::string& alias : actor.also_known_as) writer.String(alias.c_str(), static_cast<rapidjson::SizeType>(alias.size()));
   writer.EndArray();
   if (!actor.moved_to.empty()) member("movedTo", actor.moved_to);
+  if (actor.published > 0) member("published", FormatRfc3339Utc(actor.published));
   writer.Key("publicKey");
   writer.StartArray();
   for (const RemoteKey& key : actor.keys) {

@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_future.hpp>
 #include <filesystem>
+#include <fstream>
 #include <istream>
 #include <iterator>
 #include <optional>
@@ -429,6 +430,72 @@ int ListSectorLog(const std::string& config_file, CliStreams& streams) {
   return kExitOk;
 }
 
+// admin rules show: one line per version, newest first (version, date,
+// author, summary), then a blank line and the text in force.
+int RulesShow(const std::string& config_file, CliStreams& streams, const std::string& document) {
+  Result<http::Response> response =
+      RunControl(config_file, streams, "/control/rules?document=" + document, "", "GET");
+  if (!response) {
+    streams.err << "parvis: " << response.error().message << "\n";
+    return kExitFailure;
+  }
+  Result<rapidjson::Document> doc = protocol::ParseJson(response->body, {});
+  if (response->status != 200 || !doc || !doc->IsObject() || !doc->HasMember("versions") ||
+      !(*doc)["versions"].IsArray()) {
+    streams.err << "parvis: " << ErrorText(*response) << "\n";
+    return kExitFailure;
+  }
+  for (const rapidjson::Value& version : (*doc)["versions"].GetArray()) {
+    auto number = version.IsObject() ? version.FindMember("version") : version.MemberEnd();
+    auto text = [&](const char* key) { return protocol::StringMember(version, key).value_or(""); };
+    streams.out << (number != version.MemberEnd() && number->value.IsUint64() ? number->value.GetUint64() : 0)
+                << '\t' << text("effective") << '\t' << text("author") << '\t' << text("summary") << "\n";
+  }
+  if ((*doc)["versions"].Empty()) {
+    streams.err << "parvis: no version of the " << document << " yet\n";
+    return kExitOk;
+  }
+  streams.out << "\n" << protocol::StringMember(*doc, "text").value_or("") << "\n";
+  return kExitOk;
+}
+
+// admin rules set: FILE ("-": standard input) becomes the next version.
+int RulesSet(const std::string& config_file, CliStreams& streams, const std::string& document,
+             const std::string& file, const std::string& summary, const std::string& by) {
+  std::string text;
+  if (file == "-") {
+    text = ReadText(streams);
+  } else {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      streams.err << "parvis: cannot read " << file << "\n";
+      return kExitFailure;
+    }
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  Result<http::Response> response = RunControl(
+      config_file, streams, "/control/rules",
+      JsonObject({{"document", document}, {"text", text}, {"summary", summary}, {"author", by}}));
+  if (!response) {
+    streams.err << "parvis: " << response.error().message << "\n";
+    return kExitFailure;
+  }
+  if (response->status == 200) {
+    streams.out << "unchanged: the text is the " << document << " in force; no new version\n";
+    return kExitOk;
+  }
+  Result<rapidjson::Document> doc = protocol::ParseJson(response->body, {});
+  if (response->status != 201 || !doc || !doc->IsObject()) {
+    streams.err << "parvis: cannot publish the " << document << ": " << ErrorText(*response) << "\n";
+    return kExitFailure;
+  }
+  auto number = doc->FindMember("version");
+  streams.out << "published version "
+              << (number != doc->MemberEnd() && number->value.IsUint64() ? number->value.GetUint64() : 0)
+              << " of the " << document << ": " << protocol::StringMember(*doc, "url").value_or("") << "\n";
+  return kExitOk;
+}
+
 int PrintConfigKeys(CliStreams& streams) {
   streams.out << "| key | environment | type | default | meaning |\n|---|---|---|---|---|\n";
   for (const ConfigKeyDoc& key : ConfigReference()) {
@@ -506,6 +573,14 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
       ->required()
       ->check(CLI::IsMember({"on", "off"}));
   add_config(approval);
+  std::string fact_checker_setting;
+  CLI::App* fact_checker = admin->add_subcommand(
+      "fact-checker", "Mark NAME a fact-checker, who may attach context notes to any post (on), or not (off).");
+  fact_checker->add_option("NAME", follow_name, "Local account name")->required();
+  fact_checker->add_option("SETTING", fact_checker_setting, "on or off")
+      ->required()
+      ->check(CLI::IsMember({"on", "off"}));
+  add_config(fact_checker);
   bool answer_accept = false, answer_reject = false;
   CLI::App* answer = admin->add_subcommand("answer", "Accept or reject a pending follow request.");
   answer->add_option("NAME", follow_name, "Local account name")->required();
@@ -604,6 +679,26 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
   CLI::App* sector_log = admin->add_subcommand(
       "sector-log", "List reclassifications, newest first: time, moderator, account, change, reason.");
   add_config(sector_log);
+
+  std::string rules_document, rules_file, rules_summary, rules_by = "operator";
+  CLI::App* rules = admin->add_subcommand("rules", "The node's terms of use and rules, versioned.");
+  rules->require_subcommand(1);
+  CLI::App* rules_show = rules->add_subcommand(
+      "show", "List every version (number, date, author, summary), then print the text in force.");
+  rules_show->add_option("DOCUMENT", rules_document, "terms or rules")
+      ->required()
+      ->check(CLI::IsMember({"terms", "rules"}));
+  add_config(rules_show);
+  CLI::App* rules_set = rules->add_subcommand(
+      "set", "Publish FILE as the next version (nothing happens if the text is unchanged).");
+  rules_set->add_option("DOCUMENT", rules_document, "terms or rules")
+      ->required()
+      ->check(CLI::IsMember({"terms", "rules"}));
+  rules_set->add_option("FILE", rules_file, "The text (Markdown, at most 20,000 bytes); - reads standard input")
+      ->required();
+  rules_set->add_option("--summary", rules_summary, "What changed, one line of at most 300 bytes")->required();
+  rules_set->add_option("--by", rules_by, "Who publishes, shown with the version (default: operator)");
+  add_config(rules_set);
 
   std::string token_label, token_id;
   CLI::App* token = admin->add_subcommand(
@@ -938,6 +1033,10 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
                                     {{"undo", react_undo}}),
                          202);
   }
+  if (fact_checker->parsed()) {
+    return SimpleCommand(config_file, streams, "/control/fact-checkers",
+                         JsonObject({{"account", follow_name}}, {{"on", fact_checker_setting == "on"}}), 200);
+  }
   if (approval->parsed()) {
     return SimpleCommand(config_file, streams, "/control/approval",
                          JsonObject({{"account", follow_name}}, {{"manual", approval_setting == "on"}}),
@@ -962,6 +1061,10 @@ int RunCli(int argc, char** argv, CliStreams& streams) {
                          200);
   }
   if (sector_log->parsed()) return ListSectorLog(config_file, streams);
+  if (rules_show->parsed()) return RulesShow(config_file, streams, rules_document);
+  if (rules_set->parsed()) {
+    return RulesSet(config_file, streams, rules_document, rules_file, rules_summary, rules_by);
+  }
   if (config_keys->parsed()) return PrintConfigKeys(streams);
   streams.err << app.help();
   return kExitUsage;

@@ -10,8 +10,12 @@
 #include "parvis/storage.h"
 #include "server/accounts/account_service.h"
 #include "server/civic/consultation_c2s.h"
+#include "server/civic/ordering_usage.h"
 #include "server/civic/petition_c2s.h"
 #include "server/civic/civic_extensions.h"
+#include "server/signals/signal_recorder.h"
+#include "server/signals/signals_extension.h"
+#include "server/annotations/annotation_service.h"
 #include "server/moderation/moderation_archive.h"
 #include "server/moderation/moderation_service.h"
 #include "server/civic/consultation_routes.h"
@@ -27,6 +31,7 @@
 #include "server/messaging/messaging_routes.h"
 #include "server/messaging/messaging_service.h"
 #include "server/control/control_routes.h"
+#include "server/control/rules_control.h"
 #include "parvis/protocol/keys.h"
 #include "server/federation/actor_directory.h"
 #include "server/federation/c2s_routes.h"
@@ -38,10 +43,16 @@
 #include "server/federation/import_jobs.h"
 #include "server/federation/federation_retention.h"
 #include "server/pages/about_pages.h"
+#include "server/pages/footprint_pages.h"
+#include "server/footprint/post_energy.h"
+#include "server/footprint/resource_sampler.h"
 #include "server/pages/account_pages.h"
+#include "server/pages/annotation_pages.h"
 #include "server/pages/admin_pages.h"
+#include "server/pages/rules_pages.h"
 #include "server/pages/follow_pages.h"
 #include "server/pages/import_pages.h"
+#include "server/pages/appeal_pages.h"
 #include "server/pages/moderation_pages.h"
 #include "server/pages/relation_pages.h"
 #include "server/pages/consultation_pages.h"
@@ -88,9 +99,11 @@ struct Node::Impl {
   // Declaration order is destruction order reversed: the server goes first,
   // then the services, then the store.
   Config config;
+  http::TrafficCounters traffic;  // bytes over HTTP; outlives the server and the client
   std::unique_ptr<storage::Store> store;
   std::unique_ptr<accounts::AccountService> accounts;
   std::unique_ptr<civic::SectorService> sectors;
+  std::unique_ptr<civic::OrderingUsage> ordering_usage;  // home pages per ordering (transparency)
   federation::InstanceActorKeys instance_keys;
   std::unique_ptr<federation::DomainPolicy> policy;
   std::unique_ptr<http::EventLoop> loop;
@@ -105,6 +118,9 @@ struct Node::Impl {
   std::unique_ptr<civic::PetitionService> petitions;
   std::unique_ptr<civic::ConsultationService> consultations;
   std::unique_ptr<moderation::ModerationService> moderation;  // reports, Flags, decisions
+  std::unique_ptr<annotations::AnnotationService> annotations;  // right of reply, context notes
+  std::unique_ptr<signals::SignalRecorder> signal_recorder;  // amplification signals (docs/signals.md)
+  std::unique_ptr<signals::SignalsExtension> signals_extension;
   std::unique_ptr<civic::CivicExtensions> civic_extensions;
   std::unique_ptr<civic::PetitionC2s> petition_c2s;
   std::unique_ptr<civic::ConsultationC2s> consultation_c2s;
@@ -114,6 +130,7 @@ struct Node::Impl {
   accounts::RateLimiter limiter;
   std::atomic<bool> serving{false};
   http::Metrics metrics;
+  std::unique_ptr<footprint::ResourceSampler> sampler;  // the resource page's samples
   http::Router public_router;
   http::Router control_router;
   std::unique_ptr<http::HttpServer> server;
@@ -138,6 +155,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
   impl->sectors = std::make_unique<civic::SectorService>(*impl->store, impl->config,
                                                          *impl->accounts, UnixNow);
   civic::SectorService* sectors = impl->sectors.get();
+  impl->ordering_usage = std::make_unique<civic::OrderingUsage>(*impl->store);
   auto on_public_object = [sectors](storage::Batch& batch, const std::string& object_id,
                                     const std::string& author) {
     return sectors->NotePublicObject(batch, object_id, author);
@@ -160,7 +178,8 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
   impl->loop = std::make_unique<http::EventLoop>(config.worker_threads);
   Result<std::unique_ptr<http::HttpClient>> client = http::HttpClient::Create(
       *impl->loop, {.allow_private_addresses = config.allow_private_addresses,
-                    .user_agent = "parvis/" PARVIS_VERSION " (+" + config.base_url + ")"});
+                    .user_agent = "parvis/" PARVIS_VERSION " (+" + config.base_url + ")",
+                    .traffic = &impl->traffic});
   if (!client) return std::unexpected(client.error());
   impl->client = std::move(*client);
   federation::ActorUrls urls(config.base_url);
@@ -176,11 +195,16 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                                                    .sector_of = [sectors](const accounts::Account& account) {
                                                      return std::string(protocol::SectorName(
                                                          sectors->ForAccount(account).sector));
-                                                   }});
+                                                   },
+                                                   .policy = impl->policy.get()});
   impl->deliveries = std::make_unique<federation::DeliveryQueue>(
       *impl->store, *impl->loop, *impl->client, *impl->accounts, impl->instance_keys, urls,
       UnixNow, federation::DeliveryOptions{.max_attempts = static_cast<int>(config.delivery_max_attempts),
-                                  .first_retry_seconds = config.delivery_first_retry_seconds});
+                                  .first_retry_seconds = config.delivery_first_retry_seconds},
+      impl->policy.get());
+  impl->signal_recorder = std::make_unique<signals::SignalRecorder>(signals::RecorderContext{
+      .store = impl->store.get(), .accounts = impl->accounts.get(), .base_url = impl->config.base_url, .now = UnixNow});
+  signals::SignalRecorder* signal_recorder = impl->signal_recorder.get();
   impl->posts = std::make_unique<federation::PostService>(federation::PostContext{
       .config = &impl->config,
       .store = impl->store.get(),
@@ -190,6 +214,16 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .client = impl->client.get(),
       .now = UnixNow,
       .on_public_object = on_public_object,
+      .on_fan_out = [database = impl->store.get(), base = impl->config.base_url](
+                        storage::Batch& batch, const accounts::Account& author, const std::string& object,
+                        const std::vector<std::string>& inboxes, size_t bytes) {
+        return footprint::RecordFanOut(*database, batch, base, author.id, object, inboxes, bytes, UnixNow());
+      },
+      .on_reaction = [signal_recorder](storage::Batch& batch, const std::string& object, const std::string& author,
+                                       const std::string& actor, const std::string& type, bool added) {
+        return signal_recorder->Amplify(batch, object, author, actor,
+                                        type == "Like" ? signals::Kind::kLike : signals::Kind::kBoost, added);
+      },
   });
   civic::CivicContext civic_context{
       .config = &impl->config,
@@ -199,6 +233,10 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .deliveries = impl->deliveries.get(),
       .posts = impl->posts.get(),
       .now = UnixNow,
+      .on_signature = [signal_recorder](storage::Batch& batch, const std::string& petition,
+                                        const std::string& organiser, const std::string& signer, bool added) {
+        return signal_recorder->Amplify(batch, petition, organiser, signer, signals::Kind::kSignature, added);
+      },
   };
   impl->petitions = std::make_unique<civic::PetitionService>(civic_context);
   impl->consultations = std::make_unique<civic::ConsultationService>(civic_context);
@@ -215,11 +253,26 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .posts = impl->posts.get(),
       .policy = impl->policy.get(),
       .now = UnixNow,
+      .sectors = impl->sectors.get(),
   });
   if (Status loaded = impl->moderation->LoadDecisions(); !loaded) return std::unexpected(loaded.error());
   moderation::AddModerationCommands(impl->control_router, impl->moderation.get(), impl->accounts.get());
+  impl->signals_extension =
+      std::make_unique<signals::SignalsExtension>(*impl->signal_recorder, *impl->store, impl->config.base_url);
+  // Signals first: they observe every activity and never take one.
+  impl->annotations = std::make_unique<annotations::AnnotationService>(annotations::AnnotationContext{
+      .config = &impl->config,
+      .store = impl->store.get(),
+      .accounts = impl->accounts.get(),
+      .directory = impl->directory.get(),
+      .deliveries = impl->deliveries.get(),
+      .posts = impl->posts.get(),
+      .now = UnixNow,
+  });
+  annotations::AddAnnotationCommands(impl->control_router, impl->annotations.get(), impl->accounts.get());
   impl->civic_extensions = std::make_unique<civic::CivicExtensions>(std::vector<federation::ActivityExtension*>{
-      impl->petitions.get(), impl->consultations.get(), impl->moderation.get()});
+      impl->signals_extension.get(), impl->petitions.get(), impl->consultations.get(), impl->moderation.get(),
+      impl->annotations.get()});
   civic::AddConsultationRoutes(impl->public_router, impl->control_router,
                                {.accounts = impl->accounts.get(),
                                 .consultations = impl->consultations.get(),
@@ -247,6 +300,11 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
       .loop = impl->loop.get(),
       .now = UnixNow,
       .on_public_object = on_public_object,
+      .on_local_readers = [base = impl->config.base_url](storage::Batch& batch, const std::string& object,
+                                                         size_t readers) {
+        footprint::RecordLocalReaders(batch, base, object, readers, UnixNow());
+        return Ok();
+      },
       .extension = impl->civic_extensions.get(),
   });
   federation::InboxProcessor* processor = impl->processor.get();
@@ -320,6 +378,7 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                                     .now = UnixNow,
                                     .sectors = sectors,
                                     .petitions = impl->petitions.get(),
+                                    .ordering_usage = impl->ordering_usage.get(),
                                     .policy = impl->policy.get()};
   messaging::AddMessagingRoutes(
       impl->public_router,
@@ -334,15 +393,26 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
          return pages::ScriptSessionAccount(pages_context, request);
        }});
   pages::AddAboutPages(impl->public_router, pages_context);
+  federation::DeliveryQueue* delivery_queue = impl->deliveries.get();
+  Result<std::unique_ptr<footprint::ResourceSampler>> sampler = footprint::ResourceSampler::Create(
+      *impl->store, {.traffic = &impl->traffic,
+                     .deliveries = [delivery_queue] { return delivery_queue->delivered(); },
+                     .now = UnixNow});
+  if (!sampler) return std::unexpected(sampler.error());
+  impl->sampler = std::move(*sampler);
+  pages::AddFootprintPages(impl->public_router, pages_context, impl->sampler.get());
   pages::AddAccountPages(impl->public_router, pages_context, follow_context);
   pages::AddTimelinePages(impl->public_router, pages_context, follow_context);
   pages::AddAdminPages(impl->public_router, pages_context);
+  pages::AddRulesPages(impl->public_router, pages_context);
   pages::AddProfilePages(impl->public_router, pages_context);
   pages::AddSearchPages(impl->public_router, pages_context, follow_context);
   pages::AddFollowPages(impl->public_router, pages_context, follow_context);
   pages::AddRelationPages(impl->public_router, pages_context, follow_context);
   pages::AddImportPages(impl->public_router, pages_context, impl->import_jobs.get());
   pages::AddModerationPages(impl->public_router, pages_context, impl->moderation.get());
+  pages::AddAppealPages(impl->public_router, pages_context, impl->moderation.get());
+  pages::AddAnnotationPages(impl->public_router, pages_context, impl->annotations.get());
   pages::AddPetitionPages(impl->public_router, pages_context, impl->petitions.get());
   pages::AddConsultationPages(impl->public_router, pages_context, impl->consultations.get());
   pages::AddMessagePages(impl->public_router, pages_context);
@@ -357,6 +427,8 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                                   .accounts = impl->accounts.get(),
                                   .store = impl->store.get()});
   civic::AddSectorControlRoutes(impl->control_router, *impl->sectors);
+  control::AddRulesControlRoutes(impl->control_router,
+                                 {.config = &impl->config, .store = impl->store.get(), .now = UnixNow});
   // An account's archive: each wing writes its own files.
   pages::ArchiveSections archive_sections = [raw_impl = impl.get()](const accounts::ExportOptions& options) {
     Impl* i = raw_impl;
@@ -422,6 +494,11 @@ Node::~Node() {
   // Then the threads end; spare sockets close while their io_context lives;
   // then the loop goes, destroying what was left on it (coroutines of the
   // client and the inbox, which must still exist then).
+  // The run's last sample, once the server took no more requests.
+  impl_->sampler->Stop();
+  if (Status recorded = impl_->sampler->Record(); !recorded) {
+    spdlog::warn("last resource sample: {}", recorded.error().message);
+  }
   impl_->loop->Stop();
   impl_->loop->Join();
   impl_->client->CloseIdleConnections();
@@ -431,6 +508,7 @@ Node::~Node() {
   impl_->processor.reset();
   impl_->deliveries.reset();
   impl_->pruner.reset();
+  impl_->sampler.reset();
   impl_->petitions->Stop();
   impl_->consultations->Stop();
   impl_->loop.reset();
@@ -442,7 +520,8 @@ Status Node::Serve(bool stop_on_signals) {
                                   .port = config.listen_port,
                                   .control_socket = ControlSocketPath(config.data_dir),
                                   .limits = config.limits,
-                                  .stop_on_signals = stop_on_signals};
+                                  .stop_on_signals = stop_on_signals,
+                                  .traffic = &impl_->traffic};
   Result<std::unique_ptr<http::HttpServer>> server = http::HttpServer::Start(
       options, *impl_->loop, &impl_->public_router, &impl_->control_router, &impl_->metrics);
   if (!server) return std::unexpected(server.error());
@@ -450,6 +529,7 @@ Status Node::Serve(bool stop_on_signals) {
   impl_->deliveries->Start();
   impl_->processor->Start();
   impl_->pruner->Start();
+  impl_->sampler->Start(*impl_->loop);
   impl_->petitions->Start(*impl_->loop);
   impl_->consultations->Start(*impl_->loop);
   impl_->serving = true;

@@ -65,6 +65,11 @@ Result<size_t> EraseAccountContent(const storage::Store& store, const Account& a
       } else if (family == Family::kQueues &&
                  (key.starts_with(kDeliveries) || key.starts_with("delivery-failed/"))) {
         erase = AccountMember(value, "sender") == account.id;
+      } else if (family == Family::kSignals) {
+        // Its amplifications, its texts' fingerprints, the labels and log
+        // entries of its posts (server/signals/signal_recorder.h).
+        erase = key.find(actor_id + "\n") != std::string_view::npos || key.ends_with(actor_id) ||
+                key.find(under_actor) != std::string_view::npos || value.find(under_actor) != std::string_view::npos;
       } else if (family == Family::kModeration && key.starts_with("report/")) {
         // The reports it filed (its comment is its own); reports about it
         // stay as the moderators' record (server/moderation/report_store.h).

@@ -75,6 +75,14 @@ std::string EncodeAccount(const Account& account) {
     writer.Key("moved_to");
     writer.String(account.moved_to.c_str());
   }
+  if (account.fact_checker) {
+    writer.Key("fact_checker");
+    writer.Bool(true);
+  }
+  if (account.accepted_terms != 0) {
+    writer.Key("accepted_terms");
+    writer.Uint64(account.accepted_terms);
+  }
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -123,6 +131,10 @@ Result<Account> DecodeAccount(std::string_view bytes) {
     }
   }
   if (d.HasMember("moved_to") && d["moved_to"].IsString()) account.moved_to = d["moved_to"].GetString();
+  account.fact_checker = d.HasMember("fact_checker") && d["fact_checker"].IsBool() && d["fact_checker"].GetBool();
+  if (d.HasMember("accepted_terms") && d["accepted_terms"].IsUint64()) {
+    account.accepted_terms = d["accepted_terms"].GetUint64();
+  }
   return account;
 }
 
@@ -230,6 +242,7 @@ Result<Account> AccountService::Create(const NewAccount& request) {
                   *rsa_public, *ed_public};
   account.approved = request.approved;
   account.email = request.email;
+  account.accepted_terms = request.accepted_terms;
   storage::DataKey data_key = storage::DataKey::Generate();
   std::string id_key = storage::EncodeAccountId(account.id);
   storage::Batch batch;
@@ -293,6 +306,13 @@ Status AccountService::Change(storage::AccountId id, const std::function<Status(
 Status AccountService::SetManualApproval(storage::AccountId id, bool manual) {
   return Change(id, [&](Account& account) {
     account.manually_approves_followers = manual;
+    return Ok();
+  });
+}
+
+Status AccountService::SetFactChecker(storage::AccountId id, bool on) {
+  return Change(id, [&](Account& account) {
+    account.fact_checker = on;
     return Ok();
   });
 }

@@ -60,6 +60,12 @@ struct Account {
   std::vector<std::string> also_known_as;
   // Set once the account moved to another actor (movedTo); empty otherwise.
   std::string moved_to;
+  // An admin marked the account a fact-checker: it may attach context notes
+  // to posts, as moderators (admins) do (annotations/annotation_service.h).
+  bool fact_checker = false;
+  // The version of the terms of use accepted at registration
+  // (rules_store.h); 0 when none was published then, or made by an operator.
+  uint64_t accepted_terms = 0;
 };
 
 inline constexpr size_t kMaxAliases = 5;
@@ -83,6 +89,7 @@ struct NewAccount {
   std::string password;
   bool approved = true;
   std::string email;  // optional
+  uint64_t accepted_terms = 0;  // the terms' version the person accepted, if any
 };
 
 // What a person may change on their profile.
@@ -116,6 +123,8 @@ class AccountService {
   Status SetManualApproval(storage::AccountId id, bool manual);
   // Lets commercial posts into the account's civic timelines, or keeps them out.
   Status SetShowCommercial(storage::AccountId id, bool show);
+  // Marks the account a fact-checker, or takes the mark away.
+  Status SetFactChecker(storage::AccountId id, bool on);
   // Display name, bio and language; kInvalidArgument names what is too long
   // or not allowed.
   Status EditProfile(storage::AccountId id, const ProfileEdit& edit);

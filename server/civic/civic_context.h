@@ -23,6 +23,12 @@ struct CivicContext {
   federation::DeliveryQueue* deliveries;   // Creates, Updates, answers
   federation::PostService* posts;          // fetches remote petitions and consultations
   std::function<int64_t()> now;
+  // Called, when set, with the batch that records (`added`) or withdraws a
+  // signature of a petition of this node: the amplification signals count
+  // it (server/signals/signal_recorder.h).
+  std::function<Status(storage::Batch&, const std::string& petition_id, const std::string& organiser,
+                       const std::string& signer, bool added)>
+      on_signature;
 };
 
 }  // namespace parvis::civic

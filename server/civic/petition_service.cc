@@ -154,6 +154,11 @@ Result<protocol::SignatureReceipt> PetitionService::Impl::RecordSignature(
   petition->updated = now;
   if (Status noted = NoteMilestones(batch, *petition); !noted) return std::unexpected(noted.error());
   Save(batch, *petition, /*dirty=*/true);
+  if (context.on_signature) {
+    if (Status noted = context.on_signature(batch, Id(number), petition->organiser, actor, true); !noted) {
+      return std::unexpected(noted.error());
+    }
+  }
   protocol::SignatureReceipt receipt{Id(number), entry.index, entry.hash, petition->count};
   if (Status more = also(receipt, batch); !more) return std::unexpected(more.error());
   if (Status written = context.store->Write(batch); !written) return std::unexpected(written.error());
@@ -199,6 +204,11 @@ Result<protocol::SignatureReceipt> PetitionService::Impl::RecordWithdrawal(
   petition->head = entry.hash;
   petition->updated = now;
   Save(batch, *petition, /*dirty=*/true);
+  if (context.on_signature) {
+    if (Status noted = context.on_signature(batch, Id(number), petition->organiser, actor, false); !noted) {
+      return std::unexpected(noted.error());
+    }
+  }
   protocol::SignatureReceipt receipt{Id(number), entry.index, entry.hash, petition->count};
   if (Status more = also(receipt, batch); !more) return std::unexpected(more.error());
   if (Status written = context.store->Write(batch); !written) return std::unexpected(written.error());

@@ -12,9 +12,8 @@
 #include "server/federation/follow_store.h"
 
 namespace parvis::federation {
-namespace {
 
-std::string DeleteActivity(const std::string& actor, int64_t now) {
+std::string DeleteActorActivity(const std::string& actor, int64_t now) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   writer.StartObject();
@@ -39,36 +38,41 @@ std::string DeleteActivity(const std::string& actor, int64_t now) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-}  // namespace
+Result<std::vector<std::string>> KnownServerInboxes(storage::Store& store, const ActorDirectory& directory,
+                                                    storage::AccountId account) {
+  std::set<std::string> inboxes;
+  FollowStore follows(store);
+  for (Direction direction : {Direction::kFollowers, Direction::kFollowing}) {
+    Result<std::vector<FollowRecord>> listed = follows.List(account, direction);
+    if (!listed) return std::unexpected(listed.error());
+    for (const FollowRecord& follow : *listed) {
+      Result<std::optional<protocol::RemoteActor>> remote = directory.Stored(follow.actor);
+      if (!remote || !remote->has_value()) continue;
+      inboxes.insert((*remote)->shared_inbox.empty() ? (*remote)->inbox : (*remote)->shared_inbox);
+    }
+  }
+  return std::vector<std::string>(inboxes.begin(), inboxes.end());
+}
 
 Result<DeletionOutcome> DeleteAccount(const FollowCommandsContext& context, const accounts::Account& account) {
   const std::string actor = ActorUrls(context.config->base_url).Actor(account.name);
   const int64_t now = context.now();
   // Every server that knows the account hears of it: followers and followed.
-  std::set<std::string> inboxes;
-  FollowStore follows(*context.store);
-  for (Direction direction : {Direction::kFollowers, Direction::kFollowing}) {
-    Result<std::vector<FollowRecord>> listed = follows.List(account.id, direction);
-    if (!listed) return std::unexpected(listed.error());
-    for (const FollowRecord& follow : *listed) {
-      Result<std::optional<protocol::RemoteActor>> remote = context.directory->Stored(follow.actor);
-      if (!remote || !remote->has_value()) continue;
-      inboxes.insert((*remote)->shared_inbox.empty() ? (*remote)->inbox : (*remote)->shared_inbox);
-    }
-  }
+  Result<std::vector<std::string>> inboxes = KnownServerInboxes(*context.store, *context.directory, account.id);
+  if (!inboxes) return std::unexpected(inboxes.error());
   if (Status stripped = context.accounts->StripProfile(account.id); !stripped) return std::unexpected(stripped.error());
   storage::Batch batch;
   Result<size_t> erased = accounts::EraseAccountContent(*context.store, account, actor, now, batch);
   if (!erased) return std::unexpected(erased.error());
-  const std::string body = DeleteActivity(actor, now);
-  for (const std::string& inbox : inboxes) {
+  const std::string body = DeleteActorActivity(actor, now);
+  for (const std::string& inbox : *inboxes) {
     if (Status queued = context.deliveries->Enqueue(batch, account.id, inbox, body); !queued) {
       return std::unexpected(queued.error());
     }
   }
   if (Status written = context.store->Write(batch); !written) return std::unexpected(written.error());
-  if (!inboxes.empty()) context.deliveries->Wake();
-  return DeletionOutcome{*erased, inboxes.size()};
+  if (!inboxes->empty()) context.deliveries->Wake();
+  return DeletionOutcome{*erased, inboxes->size()};
 }
 
 Result<std::vector<storage::AccountId>> FinishErasures(storage::Store& store) {

@@ -23,6 +23,13 @@ struct DeletionOutcome {
 };
 Result<DeletionOutcome> DeleteAccount(const FollowCommandsContext& context, const accounts::Account& account);
 
+// Delete of the actor (it is gone), addressed to everyone.
+std::string DeleteActorActivity(const std::string& actor, int64_t now);
+// The inboxes (shared ones where known) of every server that follows the
+// account or that it follows, once each.
+Result<std::vector<std::string>> KnownServerInboxes(storage::Store& store, const ActorDirectory& directory,
+                                                    storage::AccountId account);
+
 // Step 2 for every account whose deliveries are done; the ids finished.
 Result<std::vector<storage::AccountId>> FinishErasures(storage::Store& store);
 

@@ -4,10 +4,10 @@
 
 #include <variant>
 
-
 #include "parvis/protocol/actor_document.h"
 #include "parvis/protocol/timestamps.h"
 #include "server/federation/actor_urls.h"
+#include "server/federation/domain_policy.h"
 #include "server/federation/fetch_gate.h"
 
 namespace parvis::federation {
@@ -77,6 +77,11 @@ std::variant<accounts::Account, http::Response> FindAccount(const ActorContext& 
   }
   // A registration waiting for approval is not published.
   if (!found->has_value() || !(*found)->approved) return http::Response::JsonError(404, "no such account");
+  // Suspended by the moderators: gone, as Mastodon answers (an appeal granted brings it back).
+  if (context.policy != nullptr &&
+      context.policy->IsSuspended(ActorUrls(context.config->base_url).Actor((*found)->name))) {
+    return http::Response::JsonError(410, "this account is suspended");
+  }
   return std::move(**found);
 }
 

@@ -15,6 +15,8 @@
 
 namespace parvis::federation {
 
+class DomainPolicy;
+
 struct ActorContext {
   const Config* config;
   accounts::AccountService* accounts;
@@ -23,6 +25,8 @@ struct ActorContext {
   // The sector published on an account's actor ("civic" or "commercial"),
   // as the civic layer decides it; unset: from the account's kind alone.
   std::function<std::string(const accounts::Account&)> sector_of;
+  // A local account the moderators suspended answers 410, as a deleted one.
+  const DomainPolicy* policy = nullptr;
 };
 
 // `context` must outlive `router`.

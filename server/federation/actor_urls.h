@@ -33,6 +33,9 @@ class ActorUrls {
   std::string InstanceActor() const { return base_ + "/actor"; }
   std::string InstanceRsaKey() const { return InstanceActor() + "#main-key"; }
   std::string InstanceEd25519Key() const { return InstanceActor() + "#ed25519-key"; }
+  // Where the direct notes that tell another server's account of a
+  // moderation decision live; a reply to one is an appeal.
+  std::string ModerationNotices() const { return base_ + "/moderation/notices/"; }
 
   // The account name in one of our actor or profile URLs, if it is one.
   std::optional<std::string> NameFromUrl(std::string_view url) const {

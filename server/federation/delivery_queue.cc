@@ -119,7 +119,9 @@ struct DeliveryQueue::Impl : std::enable_shared_from_this<DeliveryQueue::Impl> {
   ActorUrls urls;
   std::function<int64_t()> now;
   DeliveryOptions options;
+  const DomainPolicy* policy = nullptr;  // hosts refused since a delivery was queued
   std::atomic<uint64_t> failed_count{0};
+  std::atomic<uint64_t> delivered_count{0};
   LruCache<storage::AccountId, ParsedSender> parsed_senders;  // locks itself
 
   // Touched only on the strand.
@@ -246,7 +248,11 @@ asio::awaitable<void> DeliveryQueue::Impl::Deliver([[maybe_unused]] std::shared_
   int status = 0;
   std::string error;
   bool transient_failure = false;
-  if (health.Unavailable(host)) {
+  if (policy != nullptr && !policy->AllowsUrl(entry.inbox)) {
+    // Blocked (by configuration or a moderator) after it was queued.
+    error = "host " + host + " is blocked";
+    entry.attempts = options.max_attempts;
+  } else if (health.Unavailable(host)) {
     // Skipped until the host shows signs of life.
     error = "host " + host + " is marked unavailable";
     entry.attempts = options.max_attempts;
@@ -292,6 +298,7 @@ asio::awaitable<void> DeliveryQueue::Impl::Deliver([[maybe_unused]] std::shared_
   batch.Delete(Family::kQueues, key);
   if (status >= 200 && status < 300) {
     health.MarkAvailable(batch, host);
+    ++delivered_count;
   } else {
     if (status != 0) error = "HTTP " + std::to_string(status);
     entry.last_error = error;
@@ -360,9 +367,12 @@ asio::awaitable<void> DeliveryQueue::Impl::Schedule(std::shared_ptr<Impl> self) 
 DeliveryQueue::DeliveryQueue(storage::Store& store, http::EventLoop& loop, http::HttpClient& client,
                              accounts::AccountService& accounts,
                              const InstanceActorKeys& instance_keys, ActorUrls urls,
-                             std::function<int64_t()> now, DeliveryOptions options)
+                             std::function<int64_t()> now, DeliveryOptions options,
+                             const DomainPolicy* policy)
     : impl_(std::make_shared<Impl>(store, loop, client, accounts, instance_keys, std::move(urls),
-                                   std::move(now), options)) {}
+                                   std::move(now), options)) {
+  impl_->policy = policy;
+}
 
 DeliveryQueue::~DeliveryQueue() = default;
 
@@ -399,5 +409,7 @@ uint64_t DeliveryQueue::pending() const {
 }
 
 uint64_t DeliveryQueue::failed() const { return impl_->failed_count.load(); }
+
+uint64_t DeliveryQueue::delivered() const { return impl_->delivered_count.load(); }
 
 }  // namespace parvis::federation

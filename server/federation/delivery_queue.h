@@ -41,15 +41,20 @@ struct DeliveryOptions {
 // The account that sends a delivery; 0 is the node's instance actor.
 inline constexpr storage::AccountId kInstanceSender = 0;
 
+class DomainPolicy;
+
 class DeliveryQueue {
  public:
   // Everything must outlive the queue.
   DeliveryQueue(storage::Store& store, http::EventLoop& loop, http::HttpClient& client,
                 accounts::AccountService& accounts, const InstanceActorKeys& instance_keys,
-                ActorUrls urls, std::function<int64_t()> now, DeliveryOptions options = {});
+                ActorUrls urls, std::function<int64_t()> now, DeliveryOptions options = {},
+                const DomainPolicy* policy = nullptr);
   ~DeliveryQueue();
 
   // Adds a delivery of `body` to `inbox` by `sender` to `batch`, due now.
+  // A delivery to a host the policy refuses (blocked by configuration or by
+  // a moderator since it was queued) is dropped when its turn comes.
   // Write the batch, then call Wake().
   Status Enqueue(storage::Batch& batch, storage::AccountId sender, const std::string& inbox,
                  const std::string& body);
@@ -61,6 +66,9 @@ class DeliveryQueue {
   // Deliveries waiting (due or not) and given up, for metrics and tests.
   uint64_t pending() const;
   uint64_t failed() const;
+  // Deliveries answered with a 2xx since this queue was made (the energy
+  // figures of footprint/resource_sampler.h).
+  uint64_t delivered() const;
 
   // The delay before attempt `attempt` (1-based), before jitter.
   static int64_t BackoffSeconds(const DeliveryOptions& options, int attempt);

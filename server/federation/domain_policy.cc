@@ -76,4 +76,29 @@ bool DomainPolicy::IsSuspended(std::string_view actor) const {
   return suspended_actors_.find(actor) != suspended_actors_.end();
 }
 
+void DomainPolicy::UnblockHost(std::string_view host) {
+  std::unique_lock lock(mutex_);
+  if (auto it = blocked_hosts_.find(host); it != blocked_hosts_.end()) blocked_hosts_.erase(it);
+}
+
+void DomainPolicy::UnsuspendActor(std::string_view actor) {
+  std::unique_lock lock(mutex_);
+  if (auto it = suspended_actors_.find(actor); it != suspended_actors_.end()) suspended_actors_.erase(it);
+}
+
+void DomainPolicy::LimitActor(std::string actor) {
+  std::unique_lock lock(mutex_);
+  limited_actors_.insert(std::move(actor));
+}
+
+void DomainPolicy::UnlimitActor(std::string_view actor) {
+  std::unique_lock lock(mutex_);
+  if (auto it = limited_actors_.find(actor); it != limited_actors_.end()) limited_actors_.erase(it);
+}
+
+bool DomainPolicy::IsLimited(std::string_view actor) const {
+  std::shared_lock lock(mutex_);
+  return limited_actors_.find(actor) != limited_actors_.end();
+}
+
 }  // namespace parvis::federation

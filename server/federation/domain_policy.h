@@ -33,15 +33,23 @@ class DomainPolicy {
   // them in storage and sets them here at start-up and when made: a blocked
   // host (and its subdomains) is refused like a configured one; a suspended
   // actor's signed requests are refused.
+  // A limited actor is kept out of public timelines and shown only to its
+  // followers. An appeal that overturns a decision lifts it.
   void BlockHost(std::string host);
+  void UnblockHost(std::string_view host);
   void SuspendActor(std::string actor);
+  void UnsuspendActor(std::string_view actor);
   bool IsSuspended(std::string_view actor) const;
+  void LimitActor(std::string actor);
+  void UnlimitActor(std::string_view actor);
+  bool IsLimited(std::string_view actor) const;
 
  private:
   const Config& config_;
-  mutable std::shared_mutex mutex_;  // guards the two sets below
+  mutable std::shared_mutex mutex_;  // guards the three sets below
   std::set<std::string, std::less<>> blocked_hosts_;
   std::set<std::string, std::less<>> suspended_actors_;
+  std::set<std::string, std::less<>> limited_actors_;
 };
 
 }  // namespace parvis::federation

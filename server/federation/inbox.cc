@@ -8,10 +8,19 @@
 #include "parvis/protocol/data_integrity.h"
 #include "parvis/protocol/http_signature.h"
 #include "parvis/protocol/json.h"
+#include "server/federation/actor_urls.h"
 #include "server/federation/host_health.h"
 
 namespace parvis::federation {
 namespace {
+
+// Whether `activity` is a Create of an object replying to an id under `prefix`.
+bool RepliesTo(const rapidjson::Value& activity, const std::string& prefix) {
+  if (!activity.IsObject() || protocol::StringMember(activity, "type").value_or("") != "Create") return false;
+  auto object = activity.FindMember("object");
+  if (object == activity.MemberEnd() || !object->value.IsObject()) return false;
+  return protocol::StringMember(object->value, "inReplyTo").value_or("").starts_with(prefix);
+}
 
 // The data policy publishes how long a signature's fingerprint is kept.
 static_assert(2 * protocol::kDefaultSignatureSkewSeconds == RetentionSeconds("signature_fingerprints"));
@@ -75,7 +84,7 @@ boost::asio::awaitable<http::Response> Inbox::Receive(http::Request& request,
 
   // 1. Who signed, with a fresh signature covering enough, over this body.
   std::expected<VerifiedRequest, VerificationFailure> signed_by =
-      co_await context_.verifier->Verify(request, /*check_digest=*/true);
+      co_await context_.verifier->Verify(request, /*check_digest=*/true, /*suspended_may_sign=*/true);
   if (!signed_by) {
     if (signed_by.error().key_gone && request.json.IsObject()) {
       // An actor deleting itself is gone by the time its Delete arrives, and
@@ -117,6 +126,11 @@ boost::asio::awaitable<http::Response> Inbox::Receive(http::Request& request,
   if (!envelope) co_return Refuse(400, envelope.error().message);
   if (!context_.policy->AllowsUrl(envelope->actor)) {
     co_return Refuse(403, "this node does not federate with the actor's domain");
+  }
+  // A suspended actor may still appeal: reply to the notice of its decision.
+  if ((context_.policy->IsSuspended(signed_by->signer) || context_.policy->IsSuspended(envelope->actor)) &&
+      !RepliesTo(request.json, ActorUrls(context_.config->base_url).ModerationNotices())) {
+    co_return Refuse(403, "this node's moderators suspended the signer");
   }
   if (envelope->actor != signed_by->signer) {
     // Forwarded activities may carry their author's own proof (FEP-8b32).

@@ -600,6 +600,9 @@ asio::awaitable<Status> InboxProcessor::Impl::Deliver(const rapidjson::Value& ac
       if (!sequence) co_return std::unexpected(sequence.error());
       batch.Put(Family::kHomeFeed, storage::AccountKey(id, storage::EncodeUint64(*sequence)), entry);
     }
+    if (context.on_local_readers && envelope.type == "Create") {
+      if (Status noted = context.on_local_readers(batch, kept_object, recipients.size()); !noted) co_return noted;
+    }
   }
   // FEP-1b12: a group announces what its members address to it.
   for (const accounts::Account& group : groups) {

@@ -38,6 +38,11 @@ struct InboxProcessorContext {
   // layer lists commercial authors' objects in their own stream.
   std::function<Status(storage::Batch&, const std::string& object_id, const std::string& author)>
       on_public_object;
+  // Called, when set, for a remote post received by a Create, with the
+  // accounts here it reaches (their home timelines) and the batch that files
+  // it: the energy label's expected reads (footprint/post_energy.h).
+  std::function<Status(storage::Batch&, const std::string& object_id, size_t local_readers)>
+      on_local_readers;
   // Petitions and other extensions; may be null. Must outlive the processor.
   ActivityExtension* extension = nullptr;
 };

@@ -61,6 +61,7 @@ std::string EncodeLocalRecord(const StoredObject& object) {
   if (!object.imported_from.empty()) {
     doc.AddMember("importedFrom", Text(object.imported_from, allocator), allocator);
   }
+  if (object.note.right_of_reply) doc.AddMember("rightOfReply", true, allocator);
   return protocol::WriteJson(doc);
 }
 
@@ -132,6 +133,7 @@ Result<StoredObject> DecodeObjectRecord(const std::string& id, std::string_view 
   }
   object.source = StringOr(d, "source");
   object.imported_from = StringOr(d, "importedFrom");
+  note.right_of_reply = has("rightOfReply") && d["rightOfReply"].IsBool() && d["rightOfReply"].GetBool();
   object.outbox_key.assign(d["outbox"].GetString(), d["outbox"].GetStringLength());
   return object;
 }

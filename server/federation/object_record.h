@@ -6,7 +6,8 @@
 //            "summary":..., "published":T, "updated":T|0, "inReplyTo":ID,
 //            "mentions":[ACTOR...], "tags":[{"type","href","name"}...],
 //            "outbox":KEY, "deleted":T|0, "importedFrom":ID (history imported
-//            from another server: its id there; absent otherwise)}
+//            from another server: its id there; absent otherwise),
+//            "rightOfReply":true (a right of reply, server/annotations/; absent otherwise)}
 //   remote: {"local":false, "author":ACTOR, "object":{...}, "deleted":T|0}
 //
 // Fields after "outbox" in the local record were added in schema 1 without

@@ -297,6 +297,7 @@ boost::asio::awaitable<Result<std::string>> PostService::Publish(const accounts:
   note.published = context_.now();
   note.visibility = draft.visibility;
   note.in_reply_to = draft.in_reply_to;
+  note.right_of_reply = draft.right_of_reply && !draft.in_reply_to.empty();
   Result<Composed> composed = co_await Compose(account, draft, note);
   if (!composed) co_return std::unexpected(composed.error());
   Result<std::vector<std::string>> inboxes =
@@ -342,6 +343,11 @@ boost::asio::awaitable<Result<std::string>> PostService::Publish(const accounts:
       }
     }
   }
+  if (context_.on_fan_out) {
+    if (Status noted = context_.on_fan_out(batch, account, note.id, *inboxes, create.size()); !noted) {
+      co_return std::unexpected(noted.error());
+    }
+  }
   if (Status queued = Enqueue(batch, account, *inboxes, create); !queued) {
     co_return std::unexpected(queued.error());
   }
@@ -382,6 +388,11 @@ boost::asio::awaitable<Status> PostService::Edit(const accounts::Account& accoun
   for (storage::AccountId recipient : composed->local_recipients) {
     if (Status added = AddInboxItem(*context_.store, batch, recipient, update_id); !added) {
       co_return std::unexpected(added.error());
+    }
+  }
+  if (context_.on_fan_out) {
+    if (Status noted = context_.on_fan_out(batch, account, note_id, *inboxes, update.size()); !noted) {
+      co_return std::unexpected(noted.error());
     }
   }
   if (Status queued = Enqueue(batch, account, *inboxes, update); !queued) {
@@ -541,6 +552,11 @@ boost::asio::awaitable<Status> PostService::React(const accounts::Account& accou
     body = protocol::UndoActivity(id + "/undo", actor, *reaction);
   }
   storage::Batch batch;
+  if (context_.on_reaction) {
+    if (Status noted = context_.on_reaction(batch, object_id, (*stored)->author, actor, type, !undo); !noted) {
+      co_return std::unexpected(noted.error());
+    }
+  }
   for (const std::string& inbox : inboxes) {
     if (Status queued = context_.deliveries->Enqueue(batch, account.id, inbox, body); !queued) {
       co_return std::unexpected(queued.error());

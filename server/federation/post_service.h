@@ -41,6 +41,18 @@ struct PostContext {
   // in their own stream (civic/sector_service.h).
   std::function<Status(storage::Batch&, const std::string& object_id, const std::string& author)>
       on_public_object;
+  // Called, when set, with the batch that queues the deliveries of a local
+  // note's Create or Update to `inboxes` (`body_bytes` each): the energy
+  // label counts them (footprint/post_energy.h).
+  std::function<Status(storage::Batch&, const accounts::Account& author, const std::string& object_id,
+                       const std::vector<std::string>& inboxes, size_t body_bytes)>
+      on_fan_out;
+  // Called, when set, with the batch that sends a local account's Like or
+  // Announce of `object_id` (by `author`), or its Undo (`added` false): the
+  // amplification signals record it (server/signals/signal_recorder.h).
+  std::function<Status(storage::Batch&, const std::string& object_id, const std::string& author,
+                       const std::string& actor, const std::string& type, bool added)>
+      on_reaction;
 };
 
 // What an author writes. Text is plain (1 to 5000 characters) with @mentions
@@ -54,6 +66,9 @@ struct PostDraft {
   // Actors addressed besides those @mentioned in the text (a C2S client's
   // to and cc): each becomes a Mention tag and a recipient.
   std::vector<std::string> addressed;
+  // Marks the note a right of reply (annotations/annotation_service.h
+  // decides who may); an edit keeps the mark.
+  bool right_of_reply = false;
 };
 
 // Most notes an account may pin, as on Mastodon.

@@ -27,7 +27,7 @@ SignatureVerifier::SignatureVerifier(const Config& config, ActorDirectory& direc
     : config_(config), directory_(directory), policy_(policy), now_(std::move(now)) {}
 
 boost::asio::awaitable<std::expected<VerifiedRequest, VerificationFailure>> SignatureVerifier::Verify(
-    const http::Request& request, bool check_digest) {
+    const http::Request& request, bool check_digest, bool suspended_may_sign) {
   protocol::HttpMessage message = MessageOf(request, config_.https);
   Result<protocol::SignatureInfo> info = protocol::InspectRequestSignature(message);
   if (!info) {
@@ -67,7 +67,7 @@ boost::asio::awaitable<std::expected<VerifiedRequest, VerificationFailure>> Sign
     co_return std::unexpected(failure);
   }
   if (!verified) co_return Refuse(401, "the signature does not verify");
-  if (policy_.IsSuspended(key->owner)) co_return Refuse(403, "this node's moderators suspended the signer");
+  if (!suspended_may_sign && policy_.IsSuspended(key->owner)) co_return Refuse(403, "this node's moderators suspended the signer");
   std::string material = info->key_id + "\n" + message.FieldValue("signature").value_or("") +
                          "\n" + message.FieldValue("signature-input").value_or("") + "\n" +
                          message.FieldValue("authorization").value_or("");

@@ -40,9 +40,11 @@ class SignatureVerifier {
                     std::function<int64_t()> now);
 
   // `check_digest`: the body must match a covered Digest / Content-Digest
-  // (POST); a GET has no body to check.
+  // (POST); a GET has no body to check. A signer a moderator suspended is
+  // refused (403) unless `suspended_may_sign` (the inbox, which lets a
+  // suspended actor's appeal through and nothing else).
   boost::asio::awaitable<std::expected<VerifiedRequest, VerificationFailure>> Verify(
-      const http::Request& request, bool check_digest);
+      const http::Request& request, bool check_digest, bool suspended_may_sign = false);
 
  private:
   const Config& config_;

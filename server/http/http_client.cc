@@ -277,6 +277,7 @@ awaitable<Result<ClientResponse>> HttpClient::Impl::Send(Stream& stream,
 
   lowest.expires_after(options.request_timeout);
   auto [write_ec, written] = co_await bhttp::async_write(stream, out, kTuple);
+  if (options.traffic != nullptr) options.traffic->client_out += written;
   if (write_ec) {
     co_return Fail(ErrorCode::kUnavailable,
                    "sending to " + target.host_header + " failed: " + write_ec.message());
@@ -287,6 +288,7 @@ awaitable<Result<ClientResponse>> HttpClient::Impl::Send(Stream& stream,
   if (verb == bhttp::verb::head) parser.skip(true);
   beast::flat_buffer buffer;
   auto [read_ec, read] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+  if (options.traffic != nullptr) options.traffic->client_in += read;
   if (read_ec == bhttp::error::body_limit || read_ec == bhttp::error::header_limit) {
     co_return Fail(ErrorCode::kLimitExceeded,
                    "response from " + target.host_header + " is larger than allowed");

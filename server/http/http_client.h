@@ -21,6 +21,7 @@
 #include "parvis/protocol/http_message.h"
 #include "parvis/result.h"
 #include "server/http/event_loop.h"
+#include "server/http/traffic_counters.h"
 
 namespace parvis::http {
 
@@ -60,6 +61,9 @@ struct HttpClientOptions {
   std::string user_agent = "parvis";
   // A PEM file of certificates trusted besides the system's (tests).
   std::string extra_ca_file;
+  // When set, request bytes written and response bytes read are added here;
+  // must outlive the client.
+  TrafficCounters* traffic = nullptr;
 };
 
 class HttpClient {

@@ -122,6 +122,15 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
                                 unsigned version, bool keep_alive, bool head, size_t* bytes);
   void Record(std::string_view method, std::string_view path, std::string_view route, int status,
               size_t bytes, Clock::time_point start);
+  // Adds to the traffic counters, for the public (TCP) listener only.
+  template <class Protocol>
+  void CountIn(size_t bytes) {
+    if (options.traffic != nullptr && std::is_same_v<Protocol, asio::ip::tcp>) options.traffic->server_in += bytes;
+  }
+  template <class Protocol>
+  void CountOut(size_t bytes) {
+    if (options.traffic != nullptr && std::is_same_v<Protocol, asio::ip::tcp>) options.traffic->server_out += bytes;
+  }
 
   // Set at construction, then read-only.
   const HttpServerOptions options;
@@ -339,6 +348,7 @@ awaitable<void> HttpServer::Impl::Session([[maybe_unused]] std::shared_ptr<Impl>
     stream.expires_after(milliseconds(limits.read_timeout_ms));
 
     auto [header_ec, header_n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+    CountIn<Protocol>(header_n);
     boost::system::error_code ec = header_ec;
     if (!ec && !parser.is_done()) {
       // curl and others wait for this before sending a large body.
@@ -351,6 +361,7 @@ awaitable<void> HttpServer::Impl::Session([[maybe_unused]] std::shared_ptr<Impl>
       }
       if (!ec) {
         auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+        CountIn<Protocol>(body_n);
         ec = body_ec;
       }
     }
@@ -387,6 +398,7 @@ awaitable<void> HttpServer::Impl::Session([[maybe_unused]] std::shared_ptr<Impl>
           ToBeast(std::move(answer.response), request.version(), keep_alive, head);
       stream.expires_after(milliseconds(limits.write_timeout_ms));
       auto [write_ec, written] = co_await bhttp::async_write(stream, response, kTuple);
+      CountOut<Protocol>(written);
       reusable = !write_ec;
     }
     Record(method, target.substr(0, target.find('?')), answer.route, status, bytes, start);
@@ -405,6 +417,7 @@ awaitable<void> HttpServer::Impl::SendError(beast::basic_stream<Protocol>& strea
   BeastResponse response = ToBeast(Response::JsonError(status, message), 11, false, false);
   stream.expires_after(milliseconds(options.limits.write_timeout_ms));
   auto [ec, n] = co_await bhttp::async_write(stream, response, kTuple);
+  CountOut<Protocol>(n);
   if (ec) co_return;
   boost::system::error_code ignored;
   stream.socket().shutdown(Protocol::socket::shutdown_send, ignored);
@@ -503,6 +516,7 @@ awaitable<bool> HttpServer::Impl::WriteStreamed(beast::basic_stream<Protocol>& s
   const milliseconds write_timeout(options.limits.write_timeout_ms);
   stream.expires_after(write_timeout);
   auto [header_ec, header_n] = co_await bhttp::async_write_header(stream, serializer, kTuple);
+  CountOut<Protocol>(header_n);
   *bytes = 0;
   if (header_ec) co_return false;
   if (head) co_return true;
@@ -526,6 +540,7 @@ awaitable<bool> HttpServer::Impl::WriteStreamed(beast::basic_stream<Protocol>& s
     out.body().more = *got != 0;
     stream.expires_after(write_timeout);
     auto [write_ec, written] = co_await bhttp::async_write(stream, serializer, kTuple);
+    CountOut<Protocol>(written);
     // need_buffer: this chunk is out and the serializer waits for the next.
     if (write_ec && write_ec != bhttp::error::need_buffer) co_return false;
     sent += *got;

@@ -13,6 +13,7 @@
 #include "server/http/event_loop.h"
 #include "server/http/metrics.h"
 #include "server/http/router.h"
+#include "server/http/traffic_counters.h"
 
 namespace parvis::http {
 
@@ -22,6 +23,9 @@ struct HttpServerOptions {
   std::string control_socket;    // Unix socket path; empty: none
   Limits limits;
   bool stop_on_signals = false;  // SIGINT and SIGTERM start a graceful stop
+  // When set, the public listener's bytes in and out are added here; must
+  // outlive the server.
+  TrafficCounters* traffic = nullptr;
 };
 
 class HttpServer {

@@ -86,12 +86,48 @@ boost::asio::awaitable<http::Response> Decide(Commands commands, http::Request& 
   }
   std::optional<protocol::ModerationAction> parsed = protocol::ParseModerationAction(*action);
   if (!parsed) co_return http::Response::JsonError(400, "unknown action");
-  Result<Report> decided =
-      co_await commands.service->Decide(report->value.GetUint64(), *parsed, *reason, *moderator);
+  std::optional<std::string> sector = protocol::StringMember(json, "sector");
+  if (json.HasMember("sector") && !sector) co_return http::Response::JsonError(400, "sector must be a string");
+  Result<Report> decided = co_await commands.service->Decide(report->value.GetUint64(), *parsed, *reason,
+                                                             *moderator, sector.value_or(""));
   if (!decided) {
     if (decided.error().code == ErrorCode::kUnsupported) co_return http::Response::JsonError(501, decided.error().message);
     co_return http::Response::FromError(decided.error());
   }
+  co_return http::Response::Json(200, ReportJson(*decided));
+}
+
+// The affected account (by name) appeals.
+boost::asio::awaitable<http::Response> FileAppeal(Commands commands, http::Request& request) {
+  const rapidjson::Value& json = request.json;
+  auto report = json.IsObject() ? json.FindMember("report") : json.MemberEnd();
+  std::optional<std::string> name = protocol::StringMember(json, "account");
+  std::optional<std::string> text = protocol::StringMember(json, "text");
+  if (report == json.MemberEnd() || !report->value.IsUint64() || !name || !text) {
+    co_return http::Response::JsonError(400, "report (a number), account and text are required");
+  }
+  Result<std::optional<accounts::Account>> account = commands.accounts->FindByName(*name);
+  if (!account) co_return http::Response::JsonError(503, "storage unavailable");
+  if (!account->has_value()) co_return http::Response::JsonError(404, "no such account");
+  std::string actor = commands.service->ActorOf(**account);
+  Result<Report> appealed = co_await commands.service->Appeal(report->value.GetUint64(), actor, *text);
+  if (!appealed) co_return http::Response::FromError(appealed.error());
+  co_return http::Response::Json(200, ReportJson(*appealed));
+}
+
+boost::asio::awaitable<http::Response> DecideAppeal(Commands commands, http::Request& request) {
+  const rapidjson::Value& json = request.json;
+  auto report = json.IsObject() ? json.FindMember("report") : json.MemberEnd();
+  auto uphold = json.IsObject() ? json.FindMember("uphold") : json.MemberEnd();
+  std::optional<std::string> reason = protocol::StringMember(json, "reason");
+  std::optional<std::string> moderator = protocol::StringMember(json, "moderator");
+  if (report == json.MemberEnd() || !report->value.IsUint64() || uphold == json.MemberEnd() ||
+      !uphold->value.IsBool() || !reason || !moderator || moderator->empty()) {
+    co_return http::Response::JsonError(400, "report (a number), uphold (true or false), reason and moderator are required");
+  }
+  Result<Report> decided = co_await commands.service->DecideAppeal(report->value.GetUint64(), uphold->value.GetBool(),
+                                                                   *reason, *moderator);
+  if (!decided) co_return http::Response::FromError(decided.error());
   co_return http::Response::Json(200, ReportJson(*decided));
 }
 
@@ -117,6 +153,12 @@ void AddModerationCommands(http::Router& control_router, ModerationService* serv
   control_router.AddAsync(
       "POST", "/control/reports/decide", [commands](http::Request& request) { return Decide(commands, request); },
       json);
+  control_router.AddAsync(
+      "POST", "/control/reports/appeal", [commands](http::Request& request) { return FileAppeal(commands, request); },
+      json);
+  control_router.AddAsync(
+      "POST", "/control/reports/appeal/decide",
+      [commands](http::Request& request) { return DecideAppeal(commands, request); }, json);
   control_router.Add("GET", "/control/reports/audit", [commands](http::Request&) { return Audit(commands); });
 }
 

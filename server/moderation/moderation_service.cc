@@ -13,6 +13,7 @@
 #include "server/federation/actor_urls.h"
 #include "server/federation/domain_policy.h"
 #include "server/federation/object_record.h"
+#include "server/moderation/moderation_common.h"
 
 namespace parvis::moderation {
 namespace {
@@ -25,24 +26,6 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 bool IsHttpUrl(std::string_view text) {
   return (text.starts_with("https://") || text.starts_with("http://")) && text.size() <= 2048 &&
          text.find_first_of(" \t\r\n") == std::string_view::npos;
-}
-
-size_t CodePoints(std::string_view text) {
-  size_t count = 0;
-  for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return count;
-}
-
-// Suspended remote actors and blocked servers, in Family::kModeration: the
-// actor id or host -> the report that decided it (8 bytes).
-const std::string kSuspendedPrefix = "suspended/";
-const std::string kBlockedHostPrefix = "blocked-host/";
-
-std::string InstanceActor(const Config& config) { return config.base_url + "/actor"; }
-
-bool SameHost(std::string_view a, std::string_view b) {
-  std::optional<std::string> host_a = federation::HostOf(a);
-  return host_a && host_a == federation::HostOf(b);
 }
 
 void WriteDecision(Writer& writer, const char* key, const std::optional<Decision>& decision) {
@@ -60,6 +43,10 @@ void WriteDecision(Writer& writer, const char* key, const std::optional<Decision
   writer.String(decision->moderator.c_str());
   writer.Key("decided");
   writer.Int64(decision->decided);
+  if (!decision->sector.empty()) {
+    writer.Key("sector");
+    writer.String(decision->sector.c_str());
+  }
   writer.EndObject();
 }
 
@@ -93,6 +80,25 @@ std::string ReportJson(const Report& report) {
   writer.String(report.decision ? "decided" : "open");
   WriteDecision(writer, "decision", report.decision);
   WriteDecision(writer, "outcome", report.outcome);
+  writer.Key("appeal");
+  if (!report.appeal) {
+    writer.Null();
+  } else {
+    writer.StartObject();
+    writer.Key("text");
+    writer.String(report.appeal->text.c_str());
+    writer.Key("filed");
+    writer.Int64(report.appeal->filed);
+    writer.Key("status");
+    writer.String(!report.appeal->upheld ? "open" : *report.appeal->upheld ? "rejected" : "granted");
+    if (report.appeal->upheld) {
+      writer.Key("reason");
+      writer.String(report.appeal->reason.c_str());
+      writer.Key("decided");
+      writer.Int64(report.appeal->decided);
+    }
+    writer.EndObject();
+  }
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -169,6 +175,7 @@ boost::asio::awaitable<ExtensionOutcome> ModerationService::Act(const rapidjson:
                                                                 storage::Batch& batch) {
   (void)batch;
   if (envelope.type == "Flag") co_return co_await ReceiveFlag(activity, envelope);
+  if (envelope.type == "Create") co_return co_await ReceiveAppeal(activity, envelope);
   if (envelope.type == "Accept" || envelope.type == "Reject") {
     Result<std::optional<protocol::ModerationDecision>> decision = protocol::ParseDecision(activity);
     if (!decision) {
@@ -246,64 +253,13 @@ boost::asio::awaitable<ExtensionOutcome> ModerationService::ReceiveDecision(
   storage::Batch batch;
   reports_.Put(batch, updated);
   if (Status written = context_.store->Write(batch); !written) co_return ExtensionOutcome::kRetry;
+  if (updated.reporter_account != 0) (void)Notify(updated.reporter_account, updated.id, "outcome");
   co_return ExtensionOutcome::kDone;
 }
 
-boost::asio::awaitable<Status> ModerationService::Apply(const Report& report, ModerationAction action) {
-  switch (action) {
-    case ModerationAction::kDismiss:
-      co_return Ok();
-    case ModerationAction::kRemoveObject: {
-      if (report.objects.empty()) co_return Fail(ErrorCode::kInvalidArgument, "the report names no post to remove");
-      for (const std::string& id : report.objects) {
-        Result<std::optional<federation::StoredObject>> stored = context_.posts->Get(id);
-        if (!stored) co_return std::unexpected(stored.error());
-        if (!stored->has_value() || (*stored)->deleted != 0) continue;
-        if ((*stored)->local) {
-          // The author's own deletion: Tombstone here, Delete to its audience.
-          Result<std::optional<accounts::Account>> author = context_.accounts->FindById((*stored)->account);
-          if (!author) co_return std::unexpected(author.error());
-          if (!author->has_value()) continue;
-          if (Status deleted = co_await context_.posts->Delete(**author, id); !deleted) co_return deleted;
-        } else {
-          // Another server's post: gone from this node.
-          storage::Batch batch;
-          batch.Put(Family::kObjects, id,
-                    federation::EncodeRemoteRecord((*stored)->author, (*stored)->object, context_.now()));
-          if (Status written = context_.store->Write(batch); !written) co_return written;
-        }
-      }
-      co_return Ok();
-    }
-    case ModerationAction::kSuspendAccount:
-    case ModerationAction::kBlockDomain: {
-      federation::ActorUrls urls(context_.config->base_url);
-      if (urls.NameFromUrl(report.target) || SameHost(report.target, context_.config->base_url)) {
-        co_return Fail(ErrorCode::kUnsupported,
-                       "suspending an account of this node, or blocking this node, is not available yet");
-      }
-      std::optional<std::string> host = federation::HostOf(report.target);
-      if (!host) co_return Fail(ErrorCode::kInvalidArgument, "the reported actor has no host");
-      storage::Batch batch;
-      bool suspend = action == ModerationAction::kSuspendAccount;
-      batch.Put(Family::kModeration, (suspend ? kSuspendedPrefix : kBlockedHostPrefix) + (suspend ? report.target : *host),
-                storage::EncodeUint64(report.id));
-      if (Status written = context_.store->Write(batch); !written) co_return written;
-      if (suspend) {
-        context_.policy->SuspendActor(report.target);
-      } else {
-        context_.policy->BlockHost(*host);
-      }
-      co_return Ok();
-    }
-    default:
-      co_return Fail(ErrorCode::kUnsupported,
-                     std::string("the action ") + protocol::ModerationActionName(action) + " is not available yet");
-  }
-}
-
 boost::asio::awaitable<Result<Report>> ModerationService::Decide(uint64_t id, ModerationAction action,
-                                                                 std::string reason, std::string moderator) {
+                                                                 std::string reason, std::string moderator,
+                                                                 std::string sector) {
   if (reason.empty() || CodePoints(reason) > kMaxReason) {
     co_return Fail(ErrorCode::kInvalidArgument, "a decision needs a reason of 1 to 1000 characters");
   }
@@ -311,7 +267,8 @@ boost::asio::awaitable<Result<Report>> ModerationService::Decide(uint64_t id, Mo
   if (!found) co_return std::unexpected(found.error());
   if (!found->has_value()) co_return Fail(ErrorCode::kNotFound, "no such report");
   if ((*found)->decision) co_return Fail(ErrorCode::kAlreadyExists, "the report is decided already");
-  if (Status applied = co_await Apply(**found, action); !applied) co_return std::unexpected(applied.error());
+  Decision decision{.action = action, .reason = reason, .moderator = moderator, .sector = sector};
+  if (Status applied = co_await Apply(**found, decision); !applied) co_return std::unexpected(applied.error());
   Report report;
   {
     std::lock_guard lock(decide_mutex_);
@@ -320,7 +277,8 @@ boost::asio::awaitable<Result<Report>> ModerationService::Decide(uint64_t id, Mo
     if (!again->has_value()) co_return Fail(ErrorCode::kNotFound, "no such report");
     if ((*again)->decision) co_return Fail(ErrorCode::kAlreadyExists, "the report is decided already");
     report = std::move(**again);
-    report.decision = Decision{.action = action, .reason = reason, .moderator = moderator, .decided = context_.now()};
+    decision.decided = context_.now();
+    report.decision = std::move(decision);
     storage::Batch batch;
     Result<AuditEntry> entry = reports_.Append(batch, {.at = report.decision->decided,
                                                        .moderator = moderator,
@@ -332,6 +290,9 @@ boost::asio::awaitable<Result<Report>> ModerationService::Decide(uint64_t id, Mo
     reports_.Put(batch, report);
     if (Status written = context_.store->Write(batch); !written) co_return std::unexpected(written.error());
   }
+  if (Status told = co_await TellDecision(report); !told) {
+    spdlog::warn("report {}: the decision was not told: {}", report.id, told.error().message);
+  }
   if (report.origin == ReportOrigin::kRemote && !report.flag_in.empty()) {
     // The reporting server learns what became of its report.
     Result<protocol::RemoteActor> reporter = co_await context_.directory->Get(report.reporter_actor, false);
@@ -340,16 +301,16 @@ boost::asio::awaitable<Result<Report>> ModerationService::Decide(uint64_t id, Mo
                    reporter.error().message);
       co_return report;
     }
-    protocol::ModerationDecision decision{.id = context_.config->base_url + "/decisions/" + protocol::RandomHex(16),
-                                          .actor = InstanceActor(*context_.config),
-                                          .flag_id = report.flag_in,
-                                          .action = action,
-                                          .reason = reason,
-                                          .decided = report.decision->decided};
+    protocol::ModerationDecision answer{.id = context_.config->base_url + "/decisions/" + protocol::RandomHex(16),
+                                        .actor = InstanceActor(*context_.config),
+                                        .flag_id = report.flag_in,
+                                        .action = action,
+                                        .reason = reason,
+                                        .decided = report.decision->decided};
     std::string inbox = reporter->shared_inbox.empty() ? reporter->inbox : reporter->shared_inbox;
     storage::Batch batch;
     if (Status queued = context_.deliveries->Enqueue(batch, federation::kInstanceSender, inbox,
-                                                     protocol::DecisionActivity(decision, reporter->id));
+                                                     protocol::DecisionActivity(answer, reporter->id));
         !queued) {
       co_return std::unexpected(queued.error());
     }
@@ -357,22 +318,6 @@ boost::asio::awaitable<Result<Report>> ModerationService::Decide(uint64_t id, Mo
     context_.deliveries->Wake();
   }
   co_return report;
-}
-
-Status ModerationService::LoadDecisions() {
-  for (const std::string* prefix : {&kSuspendedPrefix, &kBlockedHostPrefix}) {
-    Status scanned = context_.store->Scan(Family::kModeration, *prefix, [&](std::string_view key, std::string_view) {
-      std::string value(key.substr(prefix->size()));
-      if (prefix == &kSuspendedPrefix) {
-        context_.policy->SuspendActor(std::move(value));
-      } else {
-        context_.policy->BlockHost(std::move(value));
-      }
-      return true;
-    });
-    if (!scanned) return scanned;
-  }
-  return Ok();
 }
 
 Result<bool> ModerationService::AuditChainHolds() const {

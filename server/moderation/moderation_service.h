@@ -16,8 +16,16 @@
 //   POST /control/reports         {"account","target","objects"?,"category","comment"?,"reveal"?}
 //                                 -> 201 the report
 //   GET  /control/reports[?account=NAME]  newest first; NAME: the reports that account filed
-//   POST /control/reports/decide  {"report","action","reason","moderator"} -> 200 the report
+//   POST /control/reports/decide  {"report","action","reason","moderator","sector"?} -> 200 the report
+//   POST /control/reports/appeal  {"report","text","account"}  the affected account appeals -> 200
+//   POST /control/reports/appeal/decide {"report","uphold","reason","moderator"} -> 200 the report
 //   GET  /control/reports/audit   the audit log, oldest first, and whether its chain holds
+//
+// The affected person is told of a decision: an account of this node by a
+// notification, another server's account by a direct note from the
+// instance actor, whose reply is its appeal. Each decision may be appealed
+// once; an appeal that is upheld overturns it (moderation_actions.cc says
+// what can be undone).
 #ifndef PARVIS_SERVER_MODERATION_MODERATION_SERVICE_H_
 #define PARVIS_SERVER_MODERATION_MODERATION_SERVICE_H_
 
@@ -36,6 +44,10 @@
 #include "server/http/router.h"
 #include "server/moderation/report_store.h"
 
+namespace parvis::civic {
+class SectorService;
+}
+
 namespace parvis::moderation {
 
 struct ModerationContext {
@@ -47,7 +59,11 @@ struct ModerationContext {
   federation::PostService* posts;
   federation::DomainPolicy* policy;  // suspensions and blocked servers take effect there
   std::function<int64_t()> now;
+  civic::SectorService* sectors = nullptr;  // reclassify; unset: the action is refused
 };
+
+// Content warning put on a post marked sensitive that had none.
+inline constexpr std::string_view kSensitiveWarning = "Sensitive content (marked by the moderators)";
 
 struct ReportRequest {
   std::string target;                // the reported actor's id
@@ -66,8 +82,15 @@ class ModerationService : public federation::ActivityExtension {
   explicit ModerationService(ModerationContext context) : context_(std::move(context)), reports_(*context_.store) {}
 
   boost::asio::awaitable<Result<Report>> FileReport(const accounts::Account& reporter, ReportRequest request);
+  // `sector` is the new sector of a reclassification ("civic" or "commercial").
   boost::asio::awaitable<Result<Report>> Decide(uint64_t report, protocol::ModerationAction action,
-                                                std::string reason, std::string moderator);
+                                                std::string reason, std::string moderator,
+                                                std::string sector = "");
+  // The affected actor (`appellant`) appeals the report's decision, once.
+  boost::asio::awaitable<Result<Report>> Appeal(uint64_t report, const std::string& appellant, std::string text);
+  // A moderator keeps (`uphold`) or overturns the decision appealed.
+  boost::asio::awaitable<Result<Report>> DecideAppeal(uint64_t report, bool uphold, std::string reason,
+                                                      std::string moderator);
 
   // Flags and decisions received.
   boost::asio::awaitable<federation::ExtensionOutcome> Act(const rapidjson::Value& activity,
@@ -79,6 +102,8 @@ class ModerationService : public federation::ActivityExtension {
   Status LoadDecisions();
 
   const ReportStore& reports() const { return reports_; }
+  // The actor id of a local account.
+  std::string ActorOf(const accounts::Account& account) const;
   // Whether every audit entry's `previous` is the hash of the one before and
   // its `hash` that of itself.
   Result<bool> AuditChainHolds() const;
@@ -88,7 +113,24 @@ class ModerationService : public federation::ActivityExtension {
                                                                    const protocol::ActivityEnvelope& envelope);
   boost::asio::awaitable<federation::ExtensionOutcome> ReceiveDecision(const protocol::ModerationDecision& decision,
                                                                        const protocol::ActivityEnvelope& envelope);
-  boost::asio::awaitable<Status> Apply(const Report& report, protocol::ModerationAction action);
+  boost::asio::awaitable<federation::ExtensionOutcome> ReceiveAppeal(const rapidjson::Value& activity,
+                                                                     const protocol::ActivityEnvelope& envelope);
+  // Makes the decision take effect; fills what undoing it needs.
+  boost::asio::awaitable<Status> Apply(const Report& report, Decision& decision);
+  // Undoes what can be undone of the report's decision (an appeal upheld).
+  boost::asio::awaitable<Status> Reverse(const Report& report);
+  boost::asio::awaitable<Status> SetSensitive(const std::string& object_id, bool sensitive,
+                                              const std::string& summary_before, Decision* decision);
+  Status RemoveFollowsWith(const std::string& host);
+  Status SendActorDelete(const accounts::Account& account);
+  // Tells the person the decision concerns (after Decide), and the reporter.
+  boost::asio::awaitable<Status> TellDecision(Report& report);
+  boost::asio::awaitable<Status> TellAppealOutcome(const Report& report);
+  // A direct note from the instance actor to `actor`; its id.
+  boost::asio::awaitable<Result<std::string>> SendNotice(const std::string& actor, const std::string& text,
+                                                         const std::string& in_reply_to);
+  // Adds "<base>/reports/N#event" to the local account's notifications.
+  Status Notify(storage::AccountId account, uint64_t report, std::string_view event);
 
   ModerationContext context_;
   ReportStore reports_;
@@ -97,6 +139,10 @@ class ModerationService : public federation::ActivityExtension {
 
 void AddModerationCommands(http::Router& control_router, ModerationService* service,
                            accounts::AccountService* accounts);
+
+// The decision in force against `actor` by a suspension (for the login
+// page of a suspended account): its report, if any.
+Result<std::optional<Report>> SuspensionOf(storage::Store& store, const std::string& actor);
 
 // The report as JSON (control routes, pages).
 std::string ReportJson(const Report& report);

@@ -27,6 +27,37 @@ void WriteDecision(Writer& writer, const char* key, const std::optional<Decision
   Str(writer, "moderator", decision->moderator);
   writer.Key("decided");
   writer.Int64(decision->decided);
+  if (!decision->sector.empty()) Str(writer, "sector", decision->sector);
+  if (!decision->undo.empty()) {
+    writer.Key("undo");
+    writer.StartArray();
+    for (const auto& [key, value] : decision->undo) {
+      writer.StartArray();
+      writer.String(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
+      writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+      writer.EndArray();
+    }
+    writer.EndArray();
+  }
+  writer.EndObject();
+}
+
+void WriteAppeal(Writer& writer, const std::optional<Appeal>& appeal) {
+  if (!appeal) return;
+  writer.Key("appeal");
+  writer.StartObject();
+  Str(writer, "text", appeal->text);
+  Str(writer, "by", appeal->by);
+  writer.Key("filed");
+  writer.Int64(appeal->filed);
+  if (appeal->upheld) {
+    writer.Key("upheld");
+    writer.Bool(*appeal->upheld);
+    Str(writer, "reason", appeal->reason);
+    Str(writer, "moderator", appeal->moderator);
+    writer.Key("decided");
+    writer.Int64(appeal->decided);
+  }
   writer.EndObject();
 }
 
@@ -48,11 +79,39 @@ std::optional<Decision> ReadDecision(const rapidjson::Value& object, const char*
   decision.reason = StringOr(it->value, "reason");
   decision.moderator = StringOr(it->value, "moderator");
   decision.decided = IntOr(it->value, "decided");
+  decision.sector = StringOr(it->value, "sector");
+  auto undo = it->value.FindMember("undo");
+  if (undo != it->value.MemberEnd() && undo->value.IsArray()) {
+    for (const auto& pair : undo->value.GetArray()) {
+      if (pair.IsArray() && pair.Size() == 2 && pair[0].IsString() && pair[1].IsString()) {
+        decision.undo.emplace_back(std::string(pair[0].GetString(), pair[0].GetStringLength()),
+                                   std::string(pair[1].GetString(), pair[1].GetStringLength()));
+      }
+    }
+  }
   return decision;
+}
+
+std::optional<Appeal> ReadAppeal(const rapidjson::Value& object) {
+  auto it = object.FindMember("appeal");
+  if (it == object.MemberEnd() || !it->value.IsObject()) return std::nullopt;
+  Appeal appeal;
+  appeal.text = StringOr(it->value, "text");
+  appeal.by = StringOr(it->value, "by");
+  appeal.filed = IntOr(it->value, "filed");
+  auto upheld = it->value.FindMember("upheld");
+  if (upheld != it->value.MemberEnd() && upheld->value.IsBool()) {
+    appeal.upheld = upheld->value.GetBool();
+    appeal.reason = StringOr(it->value, "reason");
+    appeal.moderator = StringOr(it->value, "moderator");
+    appeal.decided = IntOr(it->value, "decided");
+  }
+  return appeal;
 }
 
 const std::string kReport = "report/";
 const std::string kAudit = "audit/";
+const std::string kNotice = "notice/";
 
 }  // namespace
 
@@ -82,6 +141,8 @@ std::string EncodeReport(const Report& report) {
   Str(writer, "forwardedTo", report.forwarded_to);
   WriteDecision(writer, "decision", report.decision);
   WriteDecision(writer, "outcome", report.outcome);
+  if (!report.notice.empty()) Str(writer, "notice", report.notice);
+  WriteAppeal(writer, report.appeal);
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -115,6 +176,8 @@ Result<Report> DecodeReport(std::string_view bytes) {
   report.forwarded_to = StringOr(d, "forwardedTo");
   report.decision = ReadDecision(d, "decision");
   report.outcome = ReadDecision(d, "outcome");
+  report.notice = StringOr(d, "notice");
+  report.appeal = ReadAppeal(d);
   return report;
 }
 
@@ -161,7 +224,19 @@ Result<std::optional<Report>> ReportStore::Get(uint64_t id) const {
 }
 
 Result<std::optional<uint64_t>> ReportStore::ByFlag(const std::string& flag_id) const {
-  Result<std::optional<std::string>> bytes = store_.Get(Family::kModeration, "flag/" + flag_id);
+  return ReportNumberAt("flag/" + flag_id);
+}
+
+void ReportStore::IndexNotice(storage::Batch& batch, const std::string& note_id, uint64_t report) const {
+  batch.Put(Family::kModeration, kNotice + note_id, storage::EncodeUint64(report));
+}
+
+Result<std::optional<uint64_t>> ReportStore::ByNotice(const std::string& note_id) const {
+  return ReportNumberAt(kNotice + note_id);
+}
+
+Result<std::optional<uint64_t>> ReportStore::ReportNumberAt(const std::string& key) const {
+  Result<std::optional<std::string>> bytes = store_.Get(Family::kModeration, key);
   if (!bytes) return std::unexpected(bytes.error());
   if (!bytes->has_value() || (*bytes)->size() != 8) return std::optional<uint64_t>();
   return std::optional<uint64_t>(storage::DecodeUint64(**bytes));

@@ -7,9 +7,11 @@
 //                                       the SHA-256 of the previous one, so the log
 //                                       cannot be edited without it showing
 //   account id + "reports/" + 8-byte sequence -> "" (the reports an account filed)
+//   "notice/" + note id              -> 8-byte report sequence (a decision told to
+//                                       another server's account: its reply appeals)
 //
-// Nothing here is ever rewritten but a report's status, decision and
-// outcome, and the audit log only grows.
+// Nothing here is ever rewritten but a report's status, decision,
+// outcome and appeal, and the audit log only grows.
 #ifndef PARVIS_SERVER_MODERATION_REPORT_STORE_H_
 #define PARVIS_SERVER_MODERATION_REPORT_STORE_H_
 
@@ -17,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <vector>
+#include <utility>
 
 #include "parvis/protocol/moderation.h"
 #include "parvis/result.h"
@@ -31,7 +34,25 @@ struct Decision {
   std::string reason;
   std::string moderator;  // local account name, or the deciding node for an outcome received
   int64_t decided = 0;
+  std::string sector;     // reclassify: the sector given ("civic" or "commercial")
+  // What undoing the action needs: mark-sensitive, the posts' content
+  // warnings before (object id -> summary); reclassify, the sector before.
+  std::vector<std::pair<std::string, std::string>> undo;
 };
+
+// The affected person's single appeal against a decision, and what came of it.
+struct Appeal {
+  std::string text;       // plain text, at most kMaxAppeal characters
+  std::string by;         // the appellant's actor id
+  int64_t filed = 0;
+  std::optional<bool> upheld;  // set once decided: true keeps the decision, false overturns it
+  std::string reason;     // the moderator's reason for the appeal's outcome
+  std::string moderator;
+  int64_t decided = 0;
+};
+
+// Longest appeal.
+inline constexpr size_t kMaxAppeal = 2000;
 
 struct Report {
   uint64_t id = 0;
@@ -49,6 +70,10 @@ struct Report {
   std::string forwarded_to;  // forwarded: the inbox it went to
   std::optional<Decision> decision;  // by this node's moderators
   std::optional<Decision> outcome;   // forwarded: what the reported account's node decided
+  // Another server's affected account: the id of the direct note that told
+  // it of the decision; its reply is its appeal.
+  std::string notice;
+  std::optional<Appeal> appeal;
 };
 
 struct AuditEntry {
@@ -76,6 +101,8 @@ class ReportStore {
   // Newest first, at most `limit`, before report id `before` (exclusive) when set.
   Result<std::vector<Report>> List(size_t limit, std::optional<uint64_t> before = std::nullopt) const;
   Result<std::vector<Report>> FiledBy(storage::AccountId account) const;
+  void IndexNotice(storage::Batch& batch, const std::string& note_id, uint64_t report) const;
+  Result<std::optional<uint64_t>> ByNotice(const std::string& note_id) const;
 
   // Appends the entry (its sequence, previous and hash filled in) to the
   // audit log in `batch`. Appends are serialised by the caller (the
@@ -84,6 +111,8 @@ class ReportStore {
   Result<std::vector<AuditEntry>> Audit() const;
 
  private:
+  Result<std::optional<uint64_t>> ReportNumberAt(const std::string& key) const;
+
   storage::Store& store_;
 };
 

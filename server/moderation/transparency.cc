@@ -50,6 +50,18 @@ Result<TransparencyReport> BuildTransparencyReport(const ReportStore& reports, i
     bool received_by_end = report.created < to;
     bool decided_by_end = report.decision && report.decision->decided < to;
     if (received_by_end && !decided_by_end) ++out.open_at_end;
+    if (const std::optional<Appeal>& appeal = report.appeal) {
+      if (appeal->filed >= from && appeal->filed < to) ++out.appeals_filed;
+      bool answered = appeal->upheld.has_value();
+      if (answered && appeal->decided >= from && appeal->decided < to) {
+        ++(*appeal->upheld ? out.appeals_rejected : out.appeals_granted);
+      }
+      if (appeal->filed < to && !(answered && appeal->decided < to)) ++out.appeals_open_at_end;
+    }
+    if (decided_by_end && report.decision->action == protocol::ModerationAction::kBlockDomain) {
+      bool lifted = report.appeal && report.appeal->upheld == false && report.appeal->decided < to;
+      if (!lifted) ++out.domain_blocks_in_force;
+    }
   }
   std::sort(delays.begin(), delays.end());
   out.median_seconds = Percentile(delays, 50);
@@ -57,7 +69,8 @@ Result<TransparencyReport> BuildTransparencyReport(const ReportStore& reports, i
   return out;
 }
 
-std::string TransparencyJson(const TransparencyReport& report) {
+std::string TransparencyJson(const TransparencyReport& report,
+                             const std::vector<std::pair<std::string, std::string>>& sections) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   writer.StartObject();
@@ -103,7 +116,24 @@ std::string TransparencyJson(const TransparencyReport& report) {
   writer.Int64(report.median_seconds);
   writer.Key("p90SecondsToDecision");
   writer.Int64(report.p90_seconds);
+  writer.Key("domainBlocksInForce");
+  writer.Uint64(report.domain_blocks_in_force);
   writer.EndObject();
+  writer.Key("appeals");
+  writer.StartObject();
+  writer.Key("filed");
+  writer.Uint64(report.appeals_filed);
+  writer.Key("granted");
+  writer.Uint64(report.appeals_granted);
+  writer.Key("rejected");
+  writer.Uint64(report.appeals_rejected);
+  writer.Key("openAtEnd");
+  writer.Uint64(report.appeals_open_at_end);
+  writer.EndObject();
+  for (const auto& [name, json] : sections) {
+    writer.Key(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
+    writer.RawValue(json.c_str(), json.size(), rapidjson::kObjectType);
+  }
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "server/moderation/report_store.h"
 
@@ -27,10 +29,22 @@ struct TransparencyReport {
   int64_t median_seconds = 0;  // 0 when nothing was decided
   int64_t p90_seconds = 0;
   uint64_t open_at_end = 0;    // received by the end of the period, undecided then
+  // Appeals filed in the period; answered in it (granted: the decision
+  // lifted; rejected: kept); filed by its end and unanswered then.
+  uint64_t appeals_filed = 0;
+  uint64_t appeals_granted = 0;
+  uint64_t appeals_rejected = 0;
+  uint64_t appeals_open_at_end = 0;
+  // Servers blocked by a moderator's decision and still blocked at the end
+  // of the period (an appeal granted lifts a block).
+  uint64_t domain_blocks_in_force = 0;
 };
 
 Result<TransparencyReport> BuildTransparencyReport(const ReportStore& reports, int64_t from, int64_t to);
-std::string TransparencyJson(const TransparencyReport& report);
+// The report as JSON; `sections` are more members (name, JSON value) that
+// other layers compute for the same period (orderings, labels, resources…).
+std::string TransparencyJson(const TransparencyReport& report,
+                             const std::vector<std::pair<std::string, std::string>>& sections = {});
 
 }  // namespace parvis::moderation
 

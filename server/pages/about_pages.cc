@@ -4,12 +4,15 @@
 #include <rapidjson/writer.h>
 
 #include "parvis/data_policy.h"
-#include "parvis/protocol/note_text.h"
+#include "parvis/protocol/timestamps.h"
 #include "server/accounts/node_settings.h"
+#include "server/pages/rules_pages.h"
 #include "server/pages/translations.h"
 
 namespace parvis::pages {
 namespace {
+
+namespace mustache = kainjow::mustache;
 
 std::string Replace(std::string text, std::string_view name, const std::string& value) {
   if (size_t at = text.find(name); at != std::string::npos) text.replace(at, name.size(), value);
@@ -93,7 +96,19 @@ http::Response Render(const PagesContext& context, const http::Request& request,
   accounts::NodeSettings settings = accounts::LoadNodeSettings(*context.store, *context.config);
   kainjow::mustache::data data;
   data.set("description", settings.description);
-  if (!settings.rules.empty()) data.set("rules", protocol::RenderPlainText(settings.rules, {}));
+  // The rules in force and the terms' version, from their versioned store.
+  for (accounts::RulesDocument document : accounts::kRulesDocuments) {
+    std::optional<accounts::RulesVersion> current;
+    if (page == "about") current = CurrentRules(context, document);
+    if (current) {
+      mustache::data version;
+      version.set("number", std::to_string(current->number));
+      version.set("effective", protocol::FormatRfc3339Utc(current->effective_at));
+      version.set("effective_date", RulesDate(*current));
+      version.set("html", current->html);
+      data.set(accounts::RulesDocumentName(document), version);
+    }
+  }
   data.set("account_count", std::to_string(*count));
   data.set("registration",
            T(visitor, std::string("registration_") + RegistrationModeName(settings.registration)));

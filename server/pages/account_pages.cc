@@ -5,12 +5,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include "parvis/protocol/timestamps.h"
 #include "server/accounts/invite_store.h"
 #include "server/accounts/node_settings.h"
 #include "server/accounts/scratch_file.h"
 #include "server/accounts/session_store.h"
 #include "server/federation/account_deletion.h"
+#include "server/federation/actor_urls.h"
+#include "server/federation/domain_policy.h"
+#include "server/pages/appeal_pages.h"
 #include "server/pages/multipart_form.h"
+#include "server/pages/rules_pages.h"
 #include "server/pages/web_forms.h"
 
 namespace parvis::pages {
@@ -52,6 +57,14 @@ mustache::data RegisterData(const PagesContext& context, const Form& form, const
     if (kind == accounts::AccountKindName(k)) data.set("kind_" + std::string(accounts::AccountKindName(k)), true);
   }
   if (!error.empty()) data.set("error", error);
+  // The terms in force: the form says which version the person accepts.
+  if (std::optional<accounts::RulesVersion> terms = CurrentRules(context, accounts::RulesDocument::kTerms)) {
+    mustache::data version;
+    version.set("number", std::to_string(terms->number));
+    version.set("effective", protocol::FormatRfc3339Utc(terms->effective_at));
+    version.set("effective_date", RulesDate(*terms));
+    data.set("terms", version);
+  }
   return data;
 }
 
@@ -97,6 +110,11 @@ http::Response Register(const PagesContext& context, const http::Request& reques
     return again(400, T(visitor, "error_email"));
   }
   if (Field(form, "rules") != "on") return again(400, T(visitor, "error_rules"));
+  // The version accepted must be the one in force now.
+  std::optional<accounts::RulesVersion> terms = CurrentRules(context, accounts::RulesDocument::kTerms);
+  if (terms && Field(form, "terms_version") != std::to_string(terms->number)) {
+    return again(409, T(visitor, "error_terms_changed"));
+  }
   if (mode == RegistrationMode::kInvite) {
     if (Status used = accounts::InviteStore(*context.store).Use(Field(form, "invite"), context.now());
         !used) {
@@ -105,7 +123,8 @@ http::Response Register(const PagesContext& context, const http::Request& reques
   }
   Result<accounts::Account> account = context.accounts->Create(
       {.name = name, .kind = *kind, .admin = false, .password = password,
-       .approved = mode != RegistrationMode::kApproval, .email = email});
+       .approved = mode != RegistrationMode::kApproval, .email = email,
+       .accepted_terms = terms ? terms->number : 0});
   if (!account) {
     if (account.error().code == ErrorCode::kAlreadyExists) return again(409, T(visitor, "error_taken"));
     return again(503, T(visitor, "error_storage"));
@@ -157,6 +176,11 @@ http::Response Login(const PagesContext& context, const http::Request& request) 
   if (!matches) return again(503, T(visitor, "error_storage"));
   if (!*matches) return again(401, T(visitor, "error_login"));
   if (!account->approved) return again(403, T(visitor, "register_waiting"));
+  if (context.policy != nullptr &&
+      context.policy->IsSuspended(federation::ActorUrls(context.config->base_url).Actor(account->name))) {
+    // Moderators suspended it: the decision and the appeal, no session.
+    return SuspendedPage(context, visitor, *account);
+  }
   context.limiter->Reset(name_key);
   return SignIn(context, visitor, *account, request);
 }

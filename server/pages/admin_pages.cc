@@ -78,7 +78,6 @@ http::Response AdminPage(const PagesContext& context, const http::Request& reque
   data.set("federation_mode", FederationModeName(config.federation));
   data.set("node_name_value", settings.node_name);
   data.set("description_value", settings.description);
-  data.set("rules_value", settings.rules);
   data.set("editor_name_value", settings.editor_name);
   data.set("editor_contact_value", settings.editor_contact);
   data.set(std::string("mode_") + RegistrationModeName(settings.registration), true);
@@ -100,12 +99,10 @@ http::Response AdminPage(const PagesContext& context, const http::Request& reque
 // POST /admin/sector {actor, sector, reason}: a moderator reclassifies an
 // actor; the change is logged with the moderator's name.
 http::Response Reclassify(const PagesContext& context, const http::Request& request) {
-  auto admin = ReadAdmin(context, request);
+  auto admin = ReadAdminForm(context, request);
   if (auto* refused = std::get_if<http::Response>(&admin)) return std::move(*refused);
-  const Visitor& visitor = std::get<Visitor>(admin);
-  auto read = ReadPostedForm(context, visitor, request);
-  if (auto* refused = std::get_if<http::Response>(&read)) return std::move(*refused);
-  const Form& form = std::get<Form>(read);
+  const Visitor& visitor = std::get<AdminForm>(admin).visitor;
+  const Form& form = std::get<AdminForm>(admin).form;
   auto again = [&](int status, const std::string& error) {
     return AdminPage(context, request, "", status, error, &form);
   };
@@ -150,12 +147,10 @@ http::Response Decide(const PagesContext& context, const http::Request& request,
 }
 
 http::Response CreateInvite(const PagesContext& context, const http::Request& request) {
-  auto admin = ReadAdmin(context, request);
+  auto admin = ReadAdminForm(context, request);
   if (auto* refused = std::get_if<http::Response>(&admin)) return std::move(*refused);
-  const Visitor& visitor = std::get<Visitor>(admin);
-  auto read = ReadPostedForm(context, visitor, request);
-  if (auto* refused = std::get_if<http::Response>(&read)) return std::move(*refused);
-  const Form& form = std::get<Form>(read);
+  const Visitor& visitor = std::get<AdminForm>(admin).visitor;
+  const Form& form = std::get<AdminForm>(admin).form;
   std::optional<int64_t> uses = Number(Field(form, "uses"));
   std::optional<int64_t> days = Number(Field(form, "days"));
   if (!uses || !days || *uses > 1000 || *days > 1000) {
@@ -169,22 +164,22 @@ http::Response CreateInvite(const PagesContext& context, const http::Request& re
 }
 
 http::Response SaveSettings(const PagesContext& context, const http::Request& request) {
-  auto admin = ReadAdmin(context, request);
+  auto admin = ReadAdminForm(context, request);
   if (auto* refused = std::get_if<http::Response>(&admin)) return std::move(*refused);
-  const Visitor& visitor = std::get<Visitor>(admin);
-  auto read = ReadPostedForm(context, visitor, request);
-  if (auto* refused = std::get_if<http::Response>(&read)) return std::move(*refused);
-  const Form& form = std::get<Form>(read);
+  const Visitor& visitor = std::get<AdminForm>(admin).visitor;
+  const Form& form = std::get<AdminForm>(admin).form;
   std::optional<RegistrationMode> mode;
   for (RegistrationMode m : {RegistrationMode::kOpen, RegistrationMode::kApproval,
                              RegistrationMode::kInvite, RegistrationMode::kClosed}) {
     if (Field(form, "registration") == RegistrationModeName(m)) mode = m;
   }
   if (!mode) return MessagePage(context, visitor, 400, T(visitor, "error_title"), T(visitor, "error_form"));
+  // Rules are versioned on their own page (/admin/rules); the text kept here
+  // is only what a node had before versions, adopted as version 1.
   Status saved = accounts::SaveNodeSettings(
       *context.store, {.node_name = Field(form, "node_name"),
                        .description = Field(form, "description"),
-                       .rules = Field(form, "rules"),
+                       .rules = accounts::LoadNodeSettings(*context.store, *context.config).rules,
                        .editor_name = Field(form, "editor_name"),
                        .editor_contact = Field(form, "editor_contact"),
                        .registration = *mode});
@@ -204,6 +199,15 @@ std::variant<Visitor, http::Response> ReadAdmin(const PagesContext& context, con
     return MessagePage(context, visitor, 403, T(visitor, "error_title"), T(visitor, "error_admin_only"));
   }
   return visitor;
+}
+
+std::variant<AdminForm, http::Response> ReadAdminForm(const PagesContext& context, const http::Request& request) {
+  auto admin = ReadAdmin(context, request);
+  if (auto* refused = std::get_if<http::Response>(&admin)) return std::move(*refused);
+  Visitor& visitor = std::get<Visitor>(admin);
+  auto read = ReadPostedForm(context, visitor, request);
+  if (auto* refused = std::get_if<http::Response>(&read)) return std::move(*refused);
+  return AdminForm{std::move(visitor), std::get<Form>(std::move(read))};
 }
 
 void AddAdminPages(http::Router& router, const PagesContext& context) {

@@ -17,6 +17,13 @@ namespace parvis::pages {
 // /login for a visitor not signed in, 403 for an account that is no admin.
 std::variant<Visitor, http::Response> ReadAdmin(const PagesContext& context, const http::Request& request);
 
+// ReadAdmin, then the posted form with its anti-forgery token checked.
+struct AdminForm {
+  Visitor visitor;
+  Form form;
+};
+std::variant<AdminForm, http::Response> ReadAdminForm(const PagesContext& context, const http::Request& request);
+
 // Everything in `context` must outlive the router.
 void AddAdminPages(http::Router& router, const PagesContext& context);
 

@@ -3,9 +3,13 @@
 #include <charconv>
 
 #include "parvis/protocol/timestamps.h"
+#include "server/annotations/annotation_store.h"
+#include "server/civic/ordering_usage.h"
+#include "server/footprint/resource_totals.h"
 #include "server/moderation/transparency.h"
 #include "server/pages/admin_pages.h"
 #include "server/pages/web_forms.h"
+#include "server/signals/signal_recorder.h"
 
 namespace parvis::pages {
 namespace {
@@ -27,13 +31,7 @@ std::string CategoryLabel(const Visitor& visitor, ReportCategory category) {
   return T(visitor, std::string("report_category_") + protocol::ReportCategoryName(category));
 }
 
-std::string ActionLabel(const Visitor& visitor, ModerationAction action) {
-  std::string key = std::string("moderation_action_") + protocol::ModerationActionName(action);
-  for (char& c : key) {
-    if (c == '-') c = '_';
-  }
-  return T(visitor, key);
-}
+std::string ActionLabel(const Visitor& visitor, ModerationAction action) { return ModerationActionLabel(visitor, action); }
 
 mustache::data Categories(const Visitor& visitor, std::string_view chosen) {
   mustache::data list(mustache::data::type::list);
@@ -76,6 +74,20 @@ mustache::data ReportData(const Visitor& visitor, const Report& report) {
     data.set("open", true);
   }
   if (report.outcome) data.set("outcome", DecisionData(visitor, *report.outcome));
+  if (report.appeal) {
+    mustache::data appeal;
+    appeal.set("text", report.appeal->text);
+    appeal.set("filed", protocol::FormatRfc3339Utc(report.appeal->filed));
+    if (!report.appeal->upheld) {
+      appeal.set("appeal_open", true);
+    } else {
+      appeal.set("status", T(visitor, *report.appeal->upheld ? "appeal_rejected" : "appeal_granted"));
+      appeal.set("reason", report.appeal->reason);
+      appeal.set("by", report.appeal->moderator);
+      appeal.set("date", protocol::FormatRfc3339Utc(report.appeal->decided));
+    }
+    data.set("appeal", appeal);
+  }
   return data;
 }
 
@@ -149,6 +161,7 @@ http::Response Queue(const Pages& pages, const http::Request& request, const std
   for (const Report& report : *reports) {
     if (want_status == "open" && report.decision) continue;
     if (want_status == "decided" && !report.decision) continue;
+    if (want_status == "appealed" && (!report.appeal || report.appeal->upheld)) continue;
     if (!want_category.empty() && want_category != protocol::ReportCategoryName(report.category)) continue;
     if (want_origin == "local" && report.origin != moderation::ReportOrigin::kLocal) continue;
     if (want_origin == "remote" && report.origin != moderation::ReportOrigin::kRemote) continue;
@@ -156,8 +169,10 @@ http::Response Queue(const Pages& pages, const http::Request& request, const std
     list.push_back(ReportData(visitor, report));
   }
   mustache::data actions(mustache::data::type::list);
-  for (ModerationAction action : {ModerationAction::kDismiss, ModerationAction::kRemoveObject,
-                                  ModerationAction::kSuspendAccount, ModerationAction::kBlockDomain}) {
+  for (ModerationAction action :
+       {ModerationAction::kDismiss, ModerationAction::kRemoveObject, ModerationAction::kMarkSensitive,
+        ModerationAction::kLimitAccount, ModerationAction::kSuspendAccount, ModerationAction::kBlockDomain,
+        ModerationAction::kReclassify}) {
     mustache::data item;
     item.set("value", protocol::ModerationActionName(action));
     item.set("label", ActionLabel(visitor, action));
@@ -168,24 +183,23 @@ http::Response Queue(const Pages& pages, const http::Request& request, const std
   if (shown == 0) data.set("none", true);
   data.set("actions", actions);
   data.set("categories", Categories(visitor, want_category));
-  for (const char* value : {"open", "decided", "all"}) {
+  for (const char* value : {"open", "decided", "appealed", "all"}) {
     if (want_status == value) data.set(std::string("status_") + value, true);
   }
   for (const char* value : {"local", "remote"}) {
     if (want_origin == value) data.set(std::string("origin_") + value, true);
   }
   if (request.QueryParam("decided")) data.set("notice", T(visitor, "moderation_decided"));
+  if (request.QueryParam("appeal")) data.set("notice", T(visitor, "appeal_decided"));
   if (!error.empty()) data.set("error", error);
   return RenderPage(pages.context, visitor, "admin_reports", T(visitor, "moderation_queue"), std::move(data), status);
 }
 
 boost::asio::awaitable<http::Response> DecideReport(const Pages* pages, const http::Request& request) {
-  auto admin = ReadAdmin(pages->context, request);
+  auto admin = ReadAdminForm(pages->context, request);
   if (auto* refused = std::get_if<http::Response>(&admin)) co_return std::move(*refused);
-  const Visitor& visitor = std::get<Visitor>(admin);
-  auto read = ReadPostedForm(pages->context, visitor, request);
-  if (auto* refused = std::get_if<http::Response>(&read)) co_return std::move(*refused);
-  const Form& form = std::get<Form>(read);
+  const Visitor& visitor = std::get<AdminForm>(admin).visitor;
+  const Form& form = std::get<AdminForm>(admin).form;
   std::string id_text = Field(form, "report");
   uint64_t id = 0;
   auto [end, parsed] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
@@ -193,7 +207,8 @@ boost::asio::awaitable<http::Response> DecideReport(const Pages* pages, const ht
   if (parsed != std::errc() || end != id_text.data() + id_text.size() || !action) {
     co_return Queue(*pages, request, T(visitor, "moderation_error_form"), 400);
   }
-  Result<Report> decided = co_await pages->service->Decide(id, *action, Field(form, "reason"), visitor.account->name);
+  Result<Report> decided =
+      co_await pages->service->Decide(id, *action, Field(form, "reason"), visitor.account->name, Field(form, "sector"));
   if (!decided) {
     int status = http::StatusForErrorCode(decided.error().code);
     if (decided.error().code == ErrorCode::kUnsupported) status = 501;
@@ -263,8 +278,90 @@ http::Response Transparency(const Pages& pages, const http::Request& request) {
     if (json) return http::Response::JsonError(503, "storage unavailable");
     return MessagePage(pages.context, visitor, 503, T(visitor, "error_title"), T(visitor, "error_storage"));
   }
-  if (json) return http::Response::Json(200, moderation::TransparencyJson(*report));
+  Result<std::map<std::string, uint64_t>> orderings = civic::OrderingUsage::Count(*pages.context.store, from, to);
+  if (!orderings) {
+    if (json) return http::Response::JsonError(503, "storage unavailable");
+    return MessagePage(pages.context, visitor, 503, T(visitor, "error_title"), T(visitor, "error_storage"));
+  }
+  std::vector<std::pair<std::string, std::string>> sections;
+  {
+    std::string body = R"({"offered":["chronological","digest"],"default":"chronological","homePagesServed":{)";
+    bool first = true;
+    for (const auto& [name, count] : *orderings) {
+      body += (first ? "\"" : ",\"") + name + "\":" + std::to_string(count);
+      first = false;
+    }
+    sections.emplace_back("orderings", body + "}}");
+    sections.emplace_back("domainBlocks", R"({"decidedInForce":)" + std::to_string(report->domain_blocks_in_force) +
+                                              R"(,"configured":)" + std::to_string(pages.context.config->blocklist.size()) + "}");
+  }
+  Result<signals::LabelCounts> labels = signals::CountLabelsIssued(*pages.context.store, from, to);
+  Result<footprint::ResourceTotals> resources = footprint::SumResources(*pages.context.store, from, to);
+  Result<uint64_t> notes = annotations::CountContextNotes(*pages.context.store, from, to);
+  Result<uint64_t> replies = annotations::CountRightsOfReply(*pages.context.store, from, to);
+  if (!labels || !resources || !notes || !replies) {
+    if (json) return http::Response::JsonError(503, "storage unavailable");
+    return MessagePage(pages.context, visitor, 503, T(visitor, "error_title"), T(visitor, "error_storage"));
+  }
+  {
+    std::string by_signal;
+    for (const auto& [signal, count] : labels->by_signal) {
+      by_signal += (by_signal.empty() ? "\"" : ",\"") + signal + "\":" + std::to_string(count);
+    }
+    sections.emplace_back("amplificationLabels",
+                          R"({"issued":)" + std::to_string(labels->total) + R"(,"bySignal":{)" + by_signal + "}}");
+    sections.emplace_back("contextNotes", R"({"attached":)" + std::to_string(*notes) + R"(,"rightsOfReply":)" +
+                                              std::to_string(*replies) + "}");
+    char energy[256];
+    std::snprintf(energy, sizeof energy,
+                  R"({"cpuSeconds":%.3f,"bytesIn":%llu,"bytesOut":%llu,"deliveries":%llu,"peakResidentBytes":%llu,)"
+                  R"("storageBytes":%llu,"kWh":%.6f,"gCO2e":%.3f})",
+                  resources->cpu_seconds, static_cast<unsigned long long>(resources->bytes_in),
+                  static_cast<unsigned long long>(resources->bytes_out),
+                  static_cast<unsigned long long>(resources->deliveries),
+                  static_cast<unsigned long long>(resources->peak_rss_bytes),
+                  static_cast<unsigned long long>(resources->storage_bytes), resources->kwh, resources->grams);
+    sections.emplace_back("resources", energy);
+  }
+  if (json) return http::Response::Json(200, moderation::TransparencyJson(*report, sections));
   mustache::data data;
+  data.set("blocks_in_force", std::to_string(report->domain_blocks_in_force));
+  data.set("blocks_configured", std::to_string(pages.context.config->blocklist.size()));
+  data.set("appeals_filed", std::to_string(report->appeals_filed));
+  data.set("appeals_granted", std::to_string(report->appeals_granted));
+  data.set("appeals_rejected", std::to_string(report->appeals_rejected));
+  data.set("appeals_open", std::to_string(report->appeals_open_at_end));
+  mustache::data ordering_rows(mustache::data::type::list);
+  for (const auto& [name, count] : *orderings) {
+    mustache::data row;
+    row.set("name", name);
+    if (name == "chronological") row.set("default", true);
+    row.set("count", std::to_string(count));
+    ordering_rows.push_back(std::move(row));
+  }
+  data.set("orderings", ordering_rows);
+  data.set("labels_issued", std::to_string(labels->total));
+  mustache::data label_rows(mustache::data::type::list);
+  for (const auto& [signal, count] : labels->by_signal) {
+    mustache::data row;
+    row.set("signal", T(visitor, "transparency_signal_" + signal));
+    row.set("count", std::to_string(count));
+    label_rows.push_back(std::move(row));
+  }
+  data.set("label_signals", label_rows);
+  data.set("context_notes", std::to_string(*notes));
+  data.set("rights_of_reply", std::to_string(*replies));
+  data.set("cpu_seconds", std::to_string(static_cast<int64_t>(resources->cpu_seconds)));
+  data.set("bytes_in", std::to_string(resources->bytes_in));
+  data.set("bytes_out", std::to_string(resources->bytes_out));
+  data.set("deliveries", std::to_string(resources->deliveries));
+  data.set("peak_rss_mb", std::to_string(resources->peak_rss_bytes / (1024 * 1024)));
+  data.set("storage_mb", std::to_string(resources->storage_bytes / (1024 * 1024)));
+  {
+    char energy[64];
+    std::snprintf(energy, sizeof energy, "%.4f kWh · %.2f gCO2e", resources->kwh, resources->grams);
+    data.set("energy", std::string(energy));
+  }
   data.set("from", protocol::FormatRfc3339Utc(from).substr(0, 10));
   data.set("to", protocol::FormatRfc3339Utc(to - 1).substr(0, 10));
   data.set("received", std::to_string(report->received_total));
@@ -296,6 +393,14 @@ http::Response Transparency(const Pages& pages, const http::Request& request) {
 }
 
 }  // namespace
+
+std::string ModerationActionLabel(const Visitor& visitor, ModerationAction action) {
+  std::string key = std::string("moderation_action_") + protocol::ModerationActionName(action);
+  for (char& c : key) {
+    if (c == '-') c = '_';
+  }
+  return T(visitor, key);
+}
 
 void AddModerationPages(http::Router& router, const PagesContext& context, moderation::ModerationService* service) {
   auto pages = std::make_shared<Pages>(Pages{context, service});

@@ -8,7 +8,11 @@
 #include "server/federation/account_relations.h"
 #include "server/federation/actor_directory.h"
 #include "server/federation/actor_urls.h"
+#include "server/federation/domain_policy.h"
 #include "server/federation/follow_store.h"
+#include "server/pages/annotation_pages.h"
+#include "server/pages/amplification_label.h"
+#include "server/pages/footprint_pages.h"
 #include "server/pages/web_forms.h"
 
 namespace parvis::pages {
@@ -111,10 +115,24 @@ bool Readable(const PagesContext& context, const Visitor& visitor,
   return !reader.empty() && (follower || Addressed(note, reader));
 }
 
+bool ModeratedAway(const PagesContext& context, const std::string& actor) {
+  return context.policy != nullptr && (context.policy->IsSuspended(actor) || !context.policy->AllowsUrl(actor));
+}
+
+bool LimitedFor(const PagesContext& context, const Visitor& visitor, const std::string& actor) {
+  if (context.policy == nullptr || !context.policy->IsLimited(actor)) return false;
+  if (!visitor.account) return true;
+  federation::ActorUrls urls(context.config->base_url);
+  if (urls.Actor(visitor.account->name) == actor) return false;
+  Result<std::optional<federation::FollowRecord>> follow =
+      federation::FollowStore(*context.store).Get(visitor.account->id, federation::Direction::kFollowing, actor);
+  return !(follow && follow->has_value() && (**follow).state == federation::FollowState::kAccepted);
+}
+
 std::optional<mustache::data> NoteView(const PagesContext& context, const Visitor& visitor,
                                        const std::string& id, const federation::StoredObject& object,
                                        const std::string& booster) {
-  if (!Readable(context, visitor, object)) return std::nullopt;
+  if (!Readable(context, visitor, object) || ModeratedAway(context, object.author)) return std::nullopt;
   mustache::data view;
   std::string content_html, summary, published, in_reply_to, title;
   if (object.local) {
@@ -169,6 +187,9 @@ std::optional<mustache::data> NoteView(const PagesContext& context, const Visito
   if (!booster.empty()) view.set("booster", DescribeAuthor(context, booster).name);
   // The label follows the object's author, whoever boosted it.
   SetSectorLabel(view, visitor, AuthorSector(context, object.author));
+  SetEnergyLabel(view, context, id, object);  // docs/energy.md
+  SetAmplificationLabel(view, visitor, *context.store, id);  // docs/signals.md
+  SetContextNotes(view, context, visitor, id);  // annotations/: moderators' and fact-checkers' notes
   return view;
 }
 

@@ -28,6 +28,13 @@ std::optional<kainjow::mustache::data> NoteView(const PagesContext& context, con
 bool Readable(const PagesContext& context, const Visitor& visitor,
               const federation::StoredObject& object);
 
+// Whether moderators suspended `actor` or blocked its server: what it wrote
+// is shown to no one (NoteView gives nothing for it).
+bool ModeratedAway(const PagesContext& context, const std::string& actor);
+// Whether moderators limited `actor` and the visitor neither follows it nor
+// is it: its posts stay out of the public timelines and tag pages.
+bool LimitedFor(const PagesContext& context, const Visitor& visitor, const std::string& actor);
+
 // "Display name (@name@host)" of an actor known here, else its id.
 std::string ActorLabel(const PagesContext& context, const std::string& actor_id);
 

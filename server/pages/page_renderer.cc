@@ -1,5 +1,8 @@
 #include "server/pages/page_renderer.h"
 
+#include "server/federation/actor_urls.h"
+#include "server/federation/domain_policy.h"
+
 #include "parvis/embedded.h"
 #include "parvis/protocol/hex.h"
 #include "server/accounts/node_settings.h"
@@ -46,7 +49,10 @@ Visitor ReadVisitor(const PagesContext& context, const http::Request& request) {
     if (session && session->has_value()) {
       Result<std::optional<accounts::Account>> account =
           context.accounts->FindById((*session)->account);
-      if (account && account->has_value() && (*account)->approved) {
+      // A suspended account is signed out (moderation/moderation_actions.cc).
+      if (account && account->has_value() && (*account)->approved &&
+          !(context.policy != nullptr &&
+            context.policy->IsSuspended(federation::ActorUrls(context.config->base_url).Actor((*account)->name)))) {
         visitor.account = **account;
         visitor.session_cookie = *cookie;
       }

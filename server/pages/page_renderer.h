@@ -28,6 +28,7 @@ class DomainPolicy;
 namespace parvis::civic {
 class SectorService;
 class PetitionService;
+class OrderingUsage;
 }
 
 namespace parvis::pages {
@@ -42,6 +43,7 @@ struct PagesContext {
   std::function<int64_t()> now;
   civic::SectorService* sectors = nullptr;  // labels, the commercial stream, reclassification
   civic::PetitionService* petitions = nullptr;  // "petition you signed" in timelines
+  civic::OrderingUsage* ordering_usage = nullptr;  // home pages served per ordering (transparency)
   // Suspended accounts and blocked servers (moderation), hidden from every reader.
   const federation::DomainPolicy* policy = nullptr;
 };

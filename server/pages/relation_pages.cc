@@ -199,6 +199,8 @@ void SetRelationButtons(const PagesContext& context, const Visitor& visitor, con
   mustache::data relation;
   relation.set("actor", actor_id);
   relation.set("back", back);
+  // The profile's own "Report" link (posts have theirs on each card).
+  relation.set("report_url", "/report?target=" + UrlEncode(actor_id));
   Result<std::optional<federation::Relation>> block = relations.Get(visitor.account->id, RelationKind::kBlock, actor_id);
   if (block && block->has_value()) relation.set("blocked", true);
   Result<std::optional<federation::Relation>> mute = relations.Get(visitor.account->id, RelationKind::kMute, actor_id);

@@ -57,7 +57,7 @@ http::Response Tag(const PagesContext& context, http::Request& request) {
         if (!seen.insert(std::string(id)).second) return true;
         Result<std::optional<federation::StoredObject>> object = context.posts->Get(std::string(id));
         if (!object || !object->has_value()) return true;
-        if (hidden.Hides((*object)->author)) return true;
+        if (hidden.Hides((*object)->author) || LimitedFor(context, visitor, (*object)->author)) return true;
         // An edit may have removed the tag: show only posts that still carry it.
         if ((*object)->local) {
           bool tagged = false;

@@ -11,7 +11,9 @@
 #include "parvis/protocol/note_text.h"
 #include "parvis/protocol/sector.h"
 #include "server/accounts/bearer_auth.h"
+#include "server/civic/ordering_usage.h"
 #include "server/civic/timeline_ordering.h"
+#include "server/pages/amplification_label.h"
 #include "server/pages/timeline_reader.h"
 #include "server/pages/translations.h"
 
@@ -79,7 +81,7 @@ void WriteReason(JsonWriter& writer, const civic::Reason& reason, const Timeline
   writer.EndObject();
 }
 
-void WriteItem(JsonWriter& writer, const TimelineItem& item, bool digest) {
+void WriteItem(JsonWriter& writer, const TimelineItem& item, bool digest, const storage::Store& store) {
   writer.StartObject();
   writer.Key("id");
   String(writer, item.id);
@@ -98,6 +100,11 @@ void WriteItem(JsonWriter& writer, const TimelineItem& item, bool digest) {
   }
   writer.Key("sector");
   writer.String(protocol::SectorName(item.sector));
+  // The "unusual amplification" label, when the item carries one (docs/signals.md).
+  if (std::string label = AmplificationLabelJson(store, item.id); !label.empty()) {
+    writer.Key("amplification");
+    writer.RawValue(label.data(), label.size(), rapidjson::kObjectType);
+  }
   writer.Key("why");
   writer.StartArray();
   for (const civic::Reason& reason : item.why) WriteReason(writer, reason, item);
@@ -131,6 +138,9 @@ http::Response ReadApi(const PagesContext& context, http::Request& request) {
   bool digest = *ordering == civic::Ordering::kDigest;
   if (digest && *kind != TimelineKind::kHome) {
     return http::Response::JsonError(400, "the digest orders the home timeline only");
+  }
+  if (*kind == TimelineKind::kHome && context.ordering_usage != nullptr) {
+    context.ordering_usage->Record(*ordering, context.now());
   }
   auto limit = NumberParam(request, "limit", 1, kMaxTimelineLimit);
   if (auto* refused = std::get_if<http::Response>(&limit)) return std::move(*refused);
@@ -168,7 +178,7 @@ http::Response ReadApi(const PagesContext& context, http::Request& request) {
   String(writer, context.config->base_url + "/timelines.json");
   writer.Key("items");
   writer.StartArray();
-  for (const TimelineItem& item : read.items) WriteItem(writer, item, digest);
+  for (const TimelineItem& item : read.items) WriteItem(writer, item, digest, *context.store);
   writer.EndArray();
   if (read.more) {
     std::string next = "/api/timelines/" + std::string(TimelineName(*kind)) + "?limit=" +

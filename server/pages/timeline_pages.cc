@@ -5,11 +5,13 @@
 
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/note.h"
+#include "server/civic/ordering_usage.h"
 #include "server/federation/actor_urls.h"
 #include "server/federation/follow_commands.h"
 #include "server/federation/inbox_items.h"
 #include "server/federation/post_service.h"
 #include "server/civic/timeline_ordering.h"
+#include "server/pages/annotation_pages.h"
 #include "server/pages/note_view.h"
 #include "server/pages/relation_pages.h"
 #include "server/pages/timeline_api.h"
@@ -111,6 +113,7 @@ http::Response Home(const PagesContext& context, const http::Request& request) {
   // Chronological unless the reader asks for another ordering; nothing is remembered.
   civic::Ordering ordering =
       civic::ParseOrdering(request.QueryParam("order").value_or("")).value_or(civic::Ordering::kChronological);
+  if (context.ordering_usage != nullptr) context.ordering_usage->Record(ordering, context.now());
   mustache::data data = ReadTimeline(context, visitor, TimelineKind::kHome, ordering, request, "/home");
   data.set("heading", T(visitor, "home"));
   mustache::data nav;
@@ -180,11 +183,14 @@ http::Response Thread(const PagesContext& context, const http::Request& request)
   for (auto& view : ancestors) above.push_back(view);
   mustache::data replies(mustache::data::type::list);
   size_t count = 0;
+  // Rights of reply come first (annotations/), and only there.
+  std::set<std::string> above_replies = AddThreadAnnotations(data, context, visitor, id, **object);
   // Replies by whom the reader blocks or mutes are left out.
   federation::HiddenSet hidden = HiddenFor(context, visitor);
   (void)context.store->Scan(Family::kReplies, id + "\n", [&](std::string_view, std::string_view reply) {
     Result<std::optional<federation::StoredObject>> stored = context.posts->Get(std::string(reply));
-    if (stored && stored->has_value() && !hidden.Hides((*stored)->author)) {
+    if (stored && stored->has_value() && !hidden.Hides((*stored)->author) &&
+        !above_replies.contains(std::string(reply))) {
       if (std::optional<mustache::data> view = NoteView(context, visitor, std::string(reply), **stored)) {
         replies.push_back(*view);
       }
@@ -325,6 +331,27 @@ http::Response Notifications(const PagesContext& context, const http::Request& r
       }
       entry.set("actor", "");
       entry.set("link", id.substr(0, hash));
+      list.push_back(entry);
+      ++shown;
+      continue;
+    }
+    // Moderation events of this node: "…/reports/N#outcome", "#decision", "#appeal".
+    if (size_t hash = id.find('#'); id.starts_with(context.config->base_url + "/reports/") &&
+                                    hash != std::string::npos) {
+      std::string_view event = std::string_view(id).substr(hash + 1);
+      std::string number = id.substr(context.config->base_url.size() + 9, hash - context.config->base_url.size() - 9);
+      mustache::data entry;
+      if (event == "outcome") {
+        entry.set("text", T(visitor, "notification_report_outcome"));
+        entry.set("link", "/reports");
+      } else if (event == "decision" || event == "appeal") {
+        entry.set("text", T(visitor, event == "decision" ? "notification_moderation_decision"
+                                                          : "notification_appeal_decided"));
+        entry.set("link", "/appeals/" + number);
+      } else {
+        continue;
+      }
+      entry.set("actor", "");
       list.push_back(entry);
       ++shown;
       continue;

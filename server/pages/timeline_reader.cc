@@ -35,10 +35,6 @@ struct ReaderFacts {
   federation::HiddenSet hidden;                         // blocked and muted actors, blocked hosts
 };
 
-bool ModeratedAway(const federation::DomainPolicy& policy, const std::string& actor) {
-  return policy.IsSuspended(actor) || !policy.AllowsUrl(actor);
-}
-
 ReaderFacts ReadFacts(const PagesContext& context, const Visitor& visitor) {
   ReaderFacts facts;
   if (!visitor.account) return facts;
@@ -237,9 +233,15 @@ TimelineRead ReadTimelineItems(const PagesContext& context, const Visitor& visit
         if (!Readable(context, visitor, item.object)) return true;
         // Posts and boosts by accounts the moderators suspended, or from
         // servers they blocked, stay out for everyone.
-        if (context.policy != nullptr &&
-            (ModeratedAway(*context.policy, item.object.author) ||
-             (!item.booster.empty() && ModeratedAway(*context.policy, item.booster)))) {
+        if (ModeratedAway(context, item.object.author) ||
+            (!item.booster.empty() && ModeratedAway(context, item.booster))) {
+          return true;
+        }
+        // A limited account reaches its followers only: not through public
+        // timelines, nor boosted into the home timeline of others.
+        bool home = query.kind == TimelineKind::kHome;
+        if (((!home || !item.booster.empty()) && LimitedFor(context, visitor, item.object.author)) ||
+            (!home && !item.booster.empty() && LimitedFor(context, visitor, item.booster))) {
           return true;
         }
         // Posts and boosts by whom the reader blocks or mutes stay out.

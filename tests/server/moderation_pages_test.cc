@@ -67,7 +67,7 @@ TEST(ModerationPagesTest, AReportFromACardToADecision) {
   EXPECT_THAT(BodyOf(root.Get("/admin/reports?category=hate&origin=local")), HasSubstr("REPORT-comment"));
   EXPECT_EQ(StatusOf(root.Post("/admin/reports/decide", {{"report", "1"}, {"action", "remove-object"}, {"reason", ""}})), 400);
   EXPECT_EQ(StatusOf(root.Post("/admin/reports/decide", {{"report", "x1"}, {"action", "dismiss"}, {"reason", "r"}})), 400);
-  EXPECT_EQ(StatusOf(root.Post("/admin/reports/decide", {{"report", "1"}, {"action", "suspend-account"}, {"reason", "r"}})), 501);
+  EXPECT_EQ(StatusOf(root.Post("/admin/reports/decide", {{"report", "1"}, {"action", "reclassify"}, {"reason", "r"}, {"sector", "shop"}})), 400);
   std::string decided = root.Post("/admin/reports/decide", {{"report", "1"}, {"action", "remove-object"}, {"reason", "DECISION-reason"}});
   ASSERT_EQ(StatusOf(decided), 303) << decided;
   EXPECT_THAT(Record(node, note), Not(HasSubstr("\"deleted\":0")));
@@ -79,13 +79,21 @@ TEST(ModerationPagesTest, AReportFromACardToADecision) {
   EXPECT_THAT(audit, HasSubstr("DECISION-reason"));
   EXPECT_THAT(BodyOf(ana.Get("/reports")), HasSubstr("DECISION-reason"));
   // The transparency report counts what happened: one local report about
-  // hate, one post removed; public, as HTML and JSON.
+  // hate, one post removed, two home pages read in the default order and
+  // one in the digest's; public, as HTML and JSON.
+  ana.Get("/home");
+  ana.Get("/home");
+  ana.Get("/home?order=digest");
   WebClient visitor(node.port());
   std::string report = visitor.Get("/about/transparency?format=json");
   ASSERT_EQ(StatusOf(report), 200);
   EXPECT_THAT(BodyOf(report), HasSubstr(R"("received":1,"byCategory":{"illegal":{"local":0,"remote":0},"harassment":{"local":0,"remote":0},"hate":{"local":1,"remote":0})"));
   EXPECT_THAT(BodyOf(report), HasSubstr(R"("decisions":{"total":1,"byAction":{"remove-object":1})"));
   EXPECT_THAT(BodyOf(report), HasSubstr(R"("openAtEnd":0)"));
+  EXPECT_THAT(BodyOf(report), HasSubstr(R"("homePagesServed":{"chronological":2,"digest":1})"));
+  EXPECT_THAT(BodyOf(report), HasSubstr(R"("appeals":{"filed":0,"granted":0,"rejected":0,"openAtEnd":0})"));
+  EXPECT_THAT(BodyOf(report), HasSubstr(R"("amplificationLabels":{"issued":0)"));
+  EXPECT_THAT(BodyOf(report), HasSubstr(R"("resources":{"cpuSeconds":)"));
   std::string page = BodyOf(visitor.Get("/about/transparency"));
   EXPECT_THAT(page, HasSubstr("Remove the post</th><td>1</td>"));
   EXPECT_THAT(page, HasSubstr("href=\"/about/transparency\""));

@@ -242,7 +242,16 @@ TEST(ModerationTest, MalformedCommandsAreRefused) {
   EXPECT_EQ(Decide(b, 1, "dance", "x").status, 400);
   EXPECT_EQ(Decide(b, 1, "dismiss", "").status, 400);
   EXPECT_EQ(Decide(b, 1, "remove-object", "no post named").status, 400);
-  EXPECT_EQ(Decide(b, 1, "suspend-account", "later").status, 501);
+  EXPECT_EQ(Decide(b, 1, "mark-sensitive", "no post named").status, 400);
+  EXPECT_EQ(Decide(b, 1, "reclassify", "no sector given").status, 400);
+  EXPECT_EQ(b.node().CallControl("POST", "/control/reports/decide",
+                                 R"({"report":1,"action":"reclassify","reason":"x","moderator":"m","sector":"shop"})")
+                .status,
+            400);
+  EXPECT_EQ(b.node().CallControl("POST", "/control/reports/decide",
+                                 R"({"report":1,"action":"reclassify","reason":"x","moderator":"m","sector":7})")
+                .status,
+            400);
   EXPECT_EQ(b.node().CallControl("POST", "/control/reports/decide", R"({"report":"1"})").status, 400);
   EXPECT_EQ(Decide(b, 1, "dismiss", "fine").status, 200);
 }

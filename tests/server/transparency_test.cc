@@ -75,5 +75,54 @@ TEST(TransparencyTest, CountsAndDelaysAsComputedByHand) {
   EXPECT_THAT(TransparencyJson(*early), ::testing::HasSubstr(R"("medianSecondsToDecision":120,"p90SecondsToDecision":600)"));
 }
 
+// Appeals and server blocks: filed, answered and open as counted by hand;
+// a block lifted by an appeal is no longer in force after it.
+TEST(TransparencyTest, AppealsAndServerBlocksAsComputedByHand) {
+  testing::TestNode node;
+  ReportStore store(node.node().store());
+  const int64_t t0 = 1'790'000'000;
+  auto decided = [&](ModerationAction action, int64_t at) { return Decision{.action = action, .decided = at}; };
+  std::vector<Report> reports(5);
+  // 1: a block, appealed in the period and granted in it: lifted.
+  reports[0].decision = decided(ModerationAction::kBlockDomain, t0 + 10);
+  reports[0].appeal = Appeal{.text = "a", .filed = t0 + 20, .upheld = false, .decided = t0 + 30};
+  // 2: a block kept: in force.
+  reports[1].decision = decided(ModerationAction::kBlockDomain, t0 + 40);
+  // 3: a suspension appealed in the period, rejected after it: open at its end.
+  reports[2].decision = decided(ModerationAction::kSuspendAccount, t0 + 50);
+  reports[2].appeal = Appeal{.text = "b", .filed = t0 + 60, .upheld = true, .decided = t0 + 99999};
+  // 4: a limit appealed and rejected in the period.
+  reports[3].decision = decided(ModerationAction::kLimitAccount, t0 + 70);
+  reports[3].appeal = Appeal{.text = "c", .filed = t0 + 80, .upheld = true, .decided = t0 + 90};
+  // 5: a block decided after the period: not in force in it.
+  reports[4].decision = decided(ModerationAction::kBlockDomain, t0 + 99999);
+  storage::Batch batch;
+  for (Report& report : reports) {
+    Result<uint64_t> id = store.NextId();
+    ASSERT_TRUE(id);
+    report.id = *id;
+    report.created = t0;
+    store.Put(batch, report);
+  }
+  ASSERT_TRUE(node.node().store().Write(batch));
+  Result<TransparencyReport> report = BuildTransparencyReport(store, t0, t0 + 1000);
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->appeals_filed, 3u);
+  EXPECT_EQ(report->appeals_granted, 1u);
+  EXPECT_EQ(report->appeals_rejected, 1u);
+  EXPECT_EQ(report->appeals_open_at_end, 1u);
+  EXPECT_EQ(report->domain_blocks_in_force, 1u);
+  // Before the appeal was granted (and before the second block), the first block was in force.
+  Result<TransparencyReport> early = BuildTransparencyReport(store, t0, t0 + 25);
+  ASSERT_TRUE(early);
+  EXPECT_EQ(early->domain_blocks_in_force, 1u);
+  EXPECT_EQ(early->appeals_filed, 1u);
+  EXPECT_EQ(early->appeals_open_at_end, 1u);
+  std::string json = TransparencyJson(*report, {{"orderings", R"({"x":1})"}});
+  EXPECT_THAT(json, ::testing::HasSubstr(R"("appeals":{"filed":3,"granted":1,"rejected":1,"openAtEnd":1})"));
+  EXPECT_THAT(json, ::testing::HasSubstr(R"("domainBlocksInForce":1)"));
+  EXPECT_THAT(json, ::testing::HasSubstr(R"("orderings":{"x":1})"));
+}
+
 }  // namespace
 }  // namespace parvis::moderation

@@ -308,6 +308,8 @@ TEST(WebAdminTest, AdminsChangeTheNodesSettings) {
   std::string front = BodyOf(Fetch(node.port(), "GET", "/"));
   EXPECT_THAT(front, HasSubstr("Quartier &lt;Nord&gt;"));
   EXPECT_THAT(front, HasSubstr("Jeanne Martin"));
+  // Rules are versioned on their own form (rules_test.cc), not in the settings.
+  ASSERT_EQ(StatusOf(admin.Post("/admin/rules", {{"document", "rules"}, {"text", "Pas d'insultes.\nPas de publicité."}, {"summary", "Premières règles"}})), 303);
   std::string about = BodyOf(Fetch(node.port(), "GET", "/about"));
   EXPECT_THAT(about, HasSubstr("Pas d&#39;insultes.<br>Pas de publicité."));
   EXPECT_EQ(StatusOf(Fetch(node.port(), "GET", "/register")), 403);

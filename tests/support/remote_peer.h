@@ -33,6 +33,14 @@ struct PeerActor {
   std::string ed25519_key_id;
   protocol::PrivateKey rsa;
   protocol::PrivateKey ed25519;
+  // The raw JSON value of the document's "published" (a quoted RFC 3339
+  // date, or anything a hostile server sends); empty: omitted.
+  std::string published;
+};
+
+struct PeerActorOptions {
+  std::string published;              // as PeerActor::published
+  const PeerActor* keys_of = nullptr;  // reuse this actor's keys (fast, for many actors)
 };
 
 enum class SignAs {
@@ -63,7 +71,9 @@ inline std::string PublicCreate(const PeerActor& actor, int n) {
 class RemotePeer {
  public:
   // `host` names the peer in its actors' ids: two peers with different
-  // hosts ("localhost", "127.0.0.1") are two domains to the node.
+  // hosts ("localhost", "127.0.0.1") are two domains to the node. A peer
+  // named by another loopback address ("127.0.0.7") listens on it, so
+  // many domains can take part in one test.
   explicit RemotePeer(std::string host = "localhost") : host_(std::move(host)) {
     router_.Add("GET", "/users/{name}", [this](http::Request& request) {
       std::lock_guard lock(mutex_);
@@ -84,7 +94,7 @@ class RemotePeer {
     router_.Add("POST", "/inbox", receive);
     router_.Add("POST", "/users/{name}/inbox", receive);
     Result<std::unique_ptr<http::HttpServer>> server =
-        http::HttpServer::Start({.port = 0}, loop_, &router_, nullptr, &metrics_);
+        http::HttpServer::Start({.address = ListenAddress(host_), .port = 0}, loop_, &router_, nullptr, &metrics_);
     if (!server) {
       ADD_FAILURE() << server.error().message;
       return;
@@ -97,10 +107,14 @@ class RemotePeer {
 
   std::string base() const { return "http://" + host_ + ":" + std::to_string(server_->port()); }
 
-  PeerActor AddActor(const std::string& name) {
-    PeerActor actor{name, base() + "/users/" + name, base() + "/users/" + name + "#main-key",
-                    base() + "/users/" + name + "#ed25519-key", *protocol::GenerateRsaKey(2048),
-                    *protocol::GenerateEd25519Key()};
+  PeerActor AddActor(const std::string& name, const PeerActorOptions& options = {}) {
+    PeerActor actor{name,
+                    base() + "/users/" + name,
+                    base() + "/users/" + name + "#main-key",
+                    base() + "/users/" + name + "#ed25519-key",
+                    options.keys_of ? options.keys_of->rsa : *protocol::GenerateRsaKey(2048),
+                    options.keys_of ? options.keys_of->ed25519 : *protocol::GenerateEd25519Key(),
+                    options.published};
     std::lock_guard lock(mutex_);
     actors_.insert_or_assign(name, actor);
     return actor;
@@ -210,7 +224,21 @@ class RemotePeer {
  private:
   std::string host_;
 
+  // 127.x.y.z hosts listen on that address; names listen on 127.0.0.1.
+  static std::string ListenAddress(const std::string& host) {
+    return host.starts_with("127.") ? host : "127.0.0.1";
+  }
+
   static std::string Document(const PeerActor& actor) {
+    std::string document = BaseDocument(actor);
+    if (!actor.published.empty() && document.ends_with("}")) {
+      document.pop_back();
+      document += ",\"published\":" + actor.published + "}";
+    }
+    return document;
+  }
+
+  static std::string BaseDocument(const PeerActor& actor) {
     std::string base = actor.id.substr(0, actor.id.find("/users/"));
     return protocol::ActorDocument(protocol::LocalActor{
         .type = "Person",

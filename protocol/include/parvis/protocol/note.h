@@ -42,6 +42,8 @@ struct LocalNote {
   std::string in_reply_to;    // the parent object's id; empty: not a reply
   std::vector<std::string> mentions;  // actor ids addressed directly
   std::vector<NoteTag> tags;
+  // A right of reply (annotations.h): "rightOfReply": true, its term in @context.
+  bool right_of_reply = false;
 };
 
 std::string NoteDocument(const LocalNote& note);

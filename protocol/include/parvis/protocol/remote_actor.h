@@ -40,6 +40,9 @@ struct RemoteActor {
   Sector sector = Sector::kUnknown;
   std::vector<std::string> also_known_as;  // alsoKnownAs, at most 16 ids
   std::string moved_to;                    // movedTo; empty when not moved
+  // When the account was created (the document's RFC 3339 `published`);
+  // 0 when absent or unreadable. Not checked against the clock here.
+  int64_t published = 0;
   int64_t fetched_at = 0;         // set by whoever stores it
 };
 
