@@ -3,6 +3,8 @@
 // take effect here and across nodes; the person concerned is told and can
 // appeal once, here or from another server by replying to the notice; an
 // appeal granted undoes what can be undone; the audit log records it all.
+#include <iostream>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -238,6 +240,16 @@ TEST(ModerationActionsTest, TheAffectedPersonIsToldAndAppealsOnce) {
             200);
   ASSERT_EQ(DecideAppeal(b, reclassify, false, "statutes checked").status, 200);
   EXPECT_STREQ(sector(), "civic");
+
+  // The transparency report says what this test did: three reports by a
+  // local account, three decisions (a limit, a warning, a reclassification),
+  // three appeals, two granted and one rejected.
+  std::string report = BodyOf(WebClient(b.port()).Get("/about/transparency?format=json"));
+  std::cout << "transparency report of this test: " << report << "\n";
+  EXPECT_THAT(report, HasSubstr(R"("received":3,)"));
+  EXPECT_THAT(report, HasSubstr(R"("byAction":{"mark-sensitive":1,"limit-account":1,"reclassify":1})"));
+  EXPECT_THAT(report, HasSubstr(R"("appeals":{"filed":3,"granted":2,"rejected":1,"openAtEnd":0})"));
+  EXPECT_THAT(report, HasSubstr(R"("domainBlocksInForce":0)"));
 }
 
 // Another server's account is told by a direct note from the instance actor;
