@@ -346,7 +346,9 @@ Result<uint64_t> CountRulesVersionsPublished(const storage::Store& store, int64_
         failure = version.error();
         return false;
       }
-      if (version->effective_at >= from && version->effective_at < to) ++count;
+      // The migrated version was published before versions were kept.
+      bool migrated = version->author.empty() && version->summary == kMigratedSummary;
+      if (!migrated && version->effective_at >= from && version->effective_at < to) ++count;
       return true;
     });
     if (!scanned) return std::unexpected(scanned.error());

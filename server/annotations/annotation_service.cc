@@ -114,6 +114,27 @@ boost::asio::awaitable<Result<RightOfReply>> AnnotationService::ReplyAsNamed(con
   co_return record;
 }
 
+void AnnotationService::ScanAcceptedFollows(const std::function<bool(std::string_view actor)>& visit) const {
+  (void)context_.store->Scan(Family::kFollows, "", [&](std::string_view key, std::string_view value) {
+    if (key.size() <= 8 || value.find(R"("state":"accepted")") == std::string_view::npos) return true;
+    std::string_view rest = key.substr(8);
+    for (std::string_view direction : {std::string_view("followers/"), std::string_view("following/")}) {
+      if (rest.starts_with(direction)) return visit(rest.substr(direction.size()));
+    }
+    return true;
+  });
+}
+
+bool AnnotationService::FollowsWithHost(const std::string& authority) const {
+  bool found = false;
+  if (authority.empty()) return false;
+  ScanAcceptedFollows([&](std::string_view actor) {
+    found = federation::AuthorityOf(actor) == authority;
+    return !found;
+  });
+  return found;
+}
+
 boost::asio::awaitable<std::vector<std::string>> AnnotationService::ParvisInboxes(const std::string& author) {
   std::set<std::string> actors;
   federation::ActorUrls urls(context_.config->base_url);
@@ -122,13 +143,9 @@ boost::asio::awaitable<std::vector<std::string>> AnnotationService::ParvisInboxe
     (void)co_await context_.directory->Get(author, false);
     actors.insert(author);
   }
-  // Every actor followed by, or following, an account here.
-  (void)context_.store->Scan(Family::kFollows, "", [&](std::string_view key, std::string_view) {
-    if (key.size() <= 8) return true;
-    std::string_view rest = key.substr(8);
-    for (std::string_view direction : {std::string_view("followers/"), std::string_view("following/")}) {
-      if (rest.starts_with(direction)) actors.insert(std::string(rest.substr(direction.size())));
-    }
+  // Every actor followed by, or following, an account here (accepted).
+  ScanAcceptedFollows([&](std::string_view actor) {
+    actors.insert(std::string(actor));
     return actors.size() < kMaxContextNotePeers;
   });
   std::set<std::string> inboxes;
@@ -234,7 +251,7 @@ boost::asio::awaitable<ExtensionOutcome> AnnotationService::Act(const rapidjson:
     Result<std::optional<protocol::ContextNoteDocument>> note = protocol::ParseContextNote(activity);
     if (!note) {
       spdlog::info("context note {} refused: {}", envelope.id, note.error().message);
-      co_return ExtensionOutcome::kDone;
+      co_return ExtensionOutcome::kDropped;
     }
     if (note->has_value()) co_return co_await ReceiveContextNote(**note, envelope, batch);
   }
@@ -256,16 +273,33 @@ boost::asio::awaitable<ExtensionOutcome> AnnotationService::ReceiveContextNote(
   if (trusted) trusted = co_await IsInstanceActor(note.actor);
   if (!trusted) {
     spdlog::info("context note {} refused: not from its node's instance actor", note.id);
-    co_return ExtensionOutcome::kDone;
+    co_return ExtensionOutcome::kDropped;
   }
   Result<std::optional<ContextNote>> known = store_.ContextNoteById(note.id);
-  if (!known) co_return ExtensionOutcome::kRetry;
-  if (known->has_value()) co_return ExtensionOutcome::kDone;  // once per id
+  Result<bool> gone = store_.IsGone(note.id);
+  if (!known || !gone) co_return ExtensionOutcome::kRetry;
+  if (known->has_value() || *gone) co_return ExtensionOutcome::kDropped;  // once per id, never after its Delete
   Result<std::optional<federation::StoredObject>> post = context_.posts->Get(note.post);
   if (!post) co_return ExtensionOutcome::kRetry;
   if (!post->has_value() || (*post)->deleted != 0) {
     spdlog::info("context note {} ignored: the post {} is not known here", note.id, note.post);
-    co_return ExtensionOutcome::kDone;
+    co_return ExtensionOutcome::kDropped;
+  }
+  // Only from the post's own node or a node this one federates with (a
+  // follow either way), and a few per sending node and post, so no server
+  // can crowd a post's notes.
+  std::string origin = federation::AuthorityOf(note.actor).value_or("");
+  if (!SameOrigin(note.actor, (*post)->author) && !FollowsWithHost(origin)) {
+    spdlog::info("context note {} ignored: {} has no follow with this node", note.id, origin);
+    co_return ExtensionOutcome::kDropped;
+  }
+  Result<std::vector<ContextNote>> present = store_.ContextNotes(note.post);
+  if (!present) co_return ExtensionOutcome::kRetry;
+  size_t from_sender = 0;
+  for (const ContextNote& other : *present) from_sender += other.origin == origin;
+  if (from_sender >= kMaxNotesPerSender) {
+    spdlog::info("context note {} ignored: {} already has {} notes on {}", note.id, origin, from_sender, note.post);
+    co_return ExtensionOutcome::kDropped;
   }
   AnnotationStore::Put(batch, ContextNote{.id = note.id,
                                           .post = note.post,
@@ -274,21 +308,29 @@ boost::asio::awaitable<ExtensionOutcome> AnnotationService::ReceiveContextNote(
                                           .sender = note.actor,
                                           .origin = federation::AuthorityOf(note.actor).value_or(""),
                                           .created = context_.now()});
-  co_return ExtensionOutcome::kDone;
+  co_return ExtensionOutcome::kDropped;
 }
 
 boost::asio::awaitable<ExtensionOutcome> AnnotationService::ReceiveDelete(const protocol::ActivityEnvelope& envelope,
                                                                           storage::Batch& batch) {
   Result<std::optional<ContextNote>> note = store_.ContextNoteById(envelope.object_id);
   if (!note) co_return ExtensionOutcome::kRetry;
-  if (!note->has_value()) co_return ExtensionOutcome::kNotMine;
+  if (!note->has_value()) {
+    // A node's instance actor deleting something of its own that is not
+    // here (yet): if it was a context note, its Create must not land later.
+    if (envelope.actor == OriginOf(envelope.actor) + "/actor" && SameOrigin(envelope.object_id, envelope.actor) &&
+        SignedBy(envelope.id, envelope.actor)) {
+      AnnotationStore::MarkGone(batch, envelope.object_id);
+    }
+    co_return ExtensionOutcome::kNotMine;
+  }
   if ((*note)->origin.empty() || (*note)->sender != envelope.actor || !SignedBy(envelope.id, envelope.actor)) {
     spdlog::info("Delete {} of context note {} refused: not from the node that sent it", envelope.id,
                  envelope.object_id);
-    co_return ExtensionOutcome::kDone;
+    co_return ExtensionOutcome::kDropped;
   }
   AnnotationStore::Remove(batch, **note);
-  co_return ExtensionOutcome::kDone;
+  co_return ExtensionOutcome::kDropped;
 }
 
 boost::asio::awaitable<ExtensionOutcome> AnnotationService::ReceiveMarkedReply(const rapidjson::Value& object,

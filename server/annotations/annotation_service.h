@@ -55,6 +55,8 @@ struct AnnotationContext {
 
 // Most actors whose nodes a context note is sent to (follows scanned).
 inline constexpr size_t kMaxContextNotePeers = 1000;
+// Context notes one node may attach to one post, here.
+inline constexpr size_t kMaxNotesPerSender = 5;
 
 // Whether the stored post names the local account (a Mention of its actor,
 // or its handle in the text), unless the account wrote it; `base_url` is
@@ -111,6 +113,12 @@ class AnnotationService : public federation::ActivityExtension {
   boost::asio::awaitable<bool> IsInstanceActor(const std::string& actor);
   // The inboxes of the Parvis nodes a context note about a post by `author` goes to.
   boost::asio::awaitable<std::vector<std::string>> ParvisInboxes(const std::string& author);
+  // Calls `visit` with each actor an account here follows or is followed by
+  // (accepted), until it returns false.
+  void ScanAcceptedFollows(const std::function<bool(std::string_view actor)>& visit) const;
+  // Whether an account here and an actor at `authority` (host[:port])
+  // follow one another, either way.
+  bool FollowsWithHost(const std::string& authority) const;
   Status Send(const std::vector<std::string>& inboxes, const std::string& body);
 
   AnnotationContext context_;

@@ -16,6 +16,7 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 const std::string kReplyPrefix = "reply/";
 const std::string kContextPrefix = "context/";
 const std::string kContextIdPrefix = "context-id/";
+const std::string kContextGonePrefix = "context-gone/";
 
 void Str(Writer& writer, const char* key, const std::string& value) {
   writer.Key(key);
@@ -122,6 +123,17 @@ void AnnotationStore::Put(storage::Batch& batch, const ContextNote& note) {
 void AnnotationStore::Remove(storage::Batch& batch, const ContextNote& note) {
   batch.Delete(Family::kAnnotations, NoteKey(note.post, note.id));
   batch.Delete(Family::kAnnotations, kContextIdPrefix + note.id);
+  MarkGone(batch, note.id);
+}
+
+void AnnotationStore::MarkGone(storage::Batch& batch, const std::string& id) {
+  batch.Put(Family::kAnnotations, kContextGonePrefix + id, "");
+}
+
+Result<bool> AnnotationStore::IsGone(const std::string& id) const {
+  Result<std::optional<std::string>> gone = store_.Get(Family::kAnnotations, kContextGonePrefix + id);
+  if (!gone) return std::unexpected(gone.error());
+  return gone->has_value();
 }
 
 std::string RightOfReplyJson(const RightOfReply& record) {

@@ -54,11 +54,16 @@ class AnnotationStore {
   Result<std::vector<RightOfReply>> RightsOfReply(const std::string& parent) const;
   static void Put(storage::Batch& batch, const RightOfReply& record);
 
-  // The post's context notes, at most kMaxPerPost, oldest first.
+  // The post's context notes, at most kMaxPerPost (the first by key), oldest first.
   Result<std::vector<ContextNote>> ContextNotes(const std::string& post) const;
   Result<std::optional<ContextNote>> ContextNoteById(const std::string& id) const;
   static void Put(storage::Batch& batch, const ContextNote& note);
+  // Removes the note and remembers its id as gone (MarkGone).
   static void Remove(storage::Batch& batch, const ContextNote& note);
+  // A deleted note's id ("context-gone/" + id): a Create of it arriving
+  // late (deliveries retried out of order) is not kept again.
+  static void MarkGone(storage::Batch& batch, const std::string& id);
+  Result<bool> IsGone(const std::string& id) const;
 
  private:
   const storage::Store& store_;

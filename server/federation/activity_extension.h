@@ -17,7 +17,9 @@ namespace parvis::federation {
 
 // kNotMine: the inbox worker goes on as usual; kDone: handled (the activity
 // is still filed in its recipients' inboxes); kRetry: try again later.
-enum class ExtensionOutcome { kNotMine, kDone, kRetry };
+// kDone: handled, and filed into its recipients' inboxes as any activity;
+// kDropped: handled, and filed nowhere (refused, or not for people to read).
+enum class ExtensionOutcome { kNotMine, kDone, kDropped, kRetry };
 
 class ActivityExtension {
  public:

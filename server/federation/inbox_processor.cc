@@ -38,7 +38,7 @@ constexpr int kMaxAttempts = 5;
 constexpr int kMaxAncestors = 5;
 
 // What processing an entry decided: done (leave the queue), or try later.
-enum class Outcome { kDone, kRetry };
+enum class Outcome { kDone, kDropped, kRetry };
 
 
 // The embedded object of `activity`, if it is an object.
@@ -625,6 +625,7 @@ asio::awaitable<Outcome> InboxProcessor::Impl::Process(const rapidjson::Value& a
                                                        storage::Batch& batch) {
   kept_object.clear();
   Outcome outcome = co_await Act(activity, envelope, batch);
+  if (outcome == Outcome::kDropped) co_return Outcome::kDone;  // handled, filed nowhere
   if (outcome != Outcome::kDone) co_return outcome;
   if (Status delivered = co_await Deliver(activity, envelope, batch); !delivered) {
     spdlog::error("inbox: filing {}: {}", envelope.id, delivered.error().message);
@@ -640,6 +641,7 @@ asio::awaitable<Outcome> InboxProcessor::Impl::Act(const rapidjson::Value& activ
     ExtensionOutcome handled = co_await context.extension->Act(activity, envelope, batch);
     if (handled == ExtensionOutcome::kRetry) co_return Outcome::kRetry;
     if (handled == ExtensionOutcome::kDone) co_return Outcome::kDone;
+    if (handled == ExtensionOutcome::kDropped) co_return Outcome::kDropped;
   }
   if (envelope.type == "Follow") co_return co_await OnFollow(activity, envelope, batch);
   if (envelope.type == "Undo") co_return OnUndo(activity, envelope, batch);

@@ -212,7 +212,7 @@ boost::asio::awaitable<ExtensionOutcome> ModerationService::ReceiveAppeal(const 
   std::string attributed = protocol::StringMember(object->value, "attributedTo").value_or(envelope.actor);
   if (!id->has_value() || attributed != envelope.actor) {
     spdlog::info("{}: a reply to an unknown notice, or not by its actor: ignored", envelope.id);
-    co_return ExtensionOutcome::kDone;
+    co_return ExtensionOutcome::kDropped;
   }
   std::string content = protocol::HtmlText(protocol::StringMember(object->value, "content").value_or(""));
   Result<Report> appealed = co_await Appeal(**id, envelope.actor, content);
@@ -222,7 +222,7 @@ boost::asio::awaitable<ExtensionOutcome> ModerationService::ReceiveAppeal(const 
     }
     spdlog::info("{}: appeal refused: {}", envelope.id, appealed.error().message);
   }
-  co_return ExtensionOutcome::kDone;
+  co_return ExtensionOutcome::kDropped;
 }
 
 }  // namespace parvis::moderation

@@ -180,7 +180,7 @@ boost::asio::awaitable<ExtensionOutcome> ModerationService::Act(const rapidjson:
     Result<std::optional<protocol::ModerationDecision>> decision = protocol::ParseDecision(activity);
     if (!decision) {
       spdlog::info("moderation decision {} refused: {}", envelope.id, decision.error().message);
-      co_return ExtensionOutcome::kDone;
+      co_return ExtensionOutcome::kDropped;
     }
     if (decision->has_value()) co_return co_await ReceiveDecision(**decision, envelope);
   }
@@ -192,11 +192,11 @@ boost::asio::awaitable<ExtensionOutcome> ModerationService::ReceiveFlag(const ra
   Result<protocol::FlagDocument> flag = protocol::ParseFlag(activity);
   if (!flag || flag->actor != envelope.actor) {
     spdlog::info("Flag {} refused: {}", envelope.id, flag ? "its actor did not sign it" : flag.error().message);
-    co_return ExtensionOutcome::kDone;
+    co_return ExtensionOutcome::kDropped;
   }
   Result<std::optional<uint64_t>> known = reports_.ByFlag(flag->id);
   if (!known) co_return ExtensionOutcome::kRetry;
-  if (known->has_value()) co_return ExtensionOutcome::kDone;  // the same Flag again
+  if (known->has_value()) co_return ExtensionOutcome::kDropped;  // the same Flag again
   // The reported account: an actor of this node named in the Flag, else the
   // author of the first post of this node it names.
   federation::ActorUrls urls(context_.config->base_url);
@@ -215,7 +215,7 @@ boost::asio::awaitable<ExtensionOutcome> ModerationService::ReceiveFlag(const ra
   }
   if (report.target.empty()) {
     spdlog::info("Flag {} names nothing of this node: ignored", flag->id);
-    co_return ExtensionOutcome::kDone;
+    co_return ExtensionOutcome::kDropped;
   }
   Result<uint64_t> id = reports_.NextId();
   if (!id) co_return ExtensionOutcome::kRetry;
@@ -230,7 +230,7 @@ boost::asio::awaitable<ExtensionOutcome> ModerationService::ReceiveFlag(const ra
   reports_.Put(own, report);
   reports_.IndexFlag(own, flag->id, report.id);
   if (Status written = context_.store->Write(own); !written) co_return ExtensionOutcome::kRetry;
-  co_return ExtensionOutcome::kDone;
+  co_return ExtensionOutcome::kDropped;
 }
 
 boost::asio::awaitable<ExtensionOutcome> ModerationService::ReceiveDecision(
@@ -243,7 +243,7 @@ boost::asio::awaitable<ExtensionOutcome> ModerationService::ReceiveDecision(
   if (!report->has_value() || (*report)->flag_out != decision.flag_id || decision.actor != envelope.actor ||
       !SameHost(decision.actor, (*report)->forwarded_to) || (*report)->outcome) {
     spdlog::info("moderation decision {} ignored: not an answer to a report forwarded there", decision.id);
-    co_return ExtensionOutcome::kDone;
+    co_return ExtensionOutcome::kDropped;
   }
   Report updated = std::move(**report);
   updated.outcome = Decision{.action = decision.action,
@@ -254,7 +254,7 @@ boost::asio::awaitable<ExtensionOutcome> ModerationService::ReceiveDecision(
   reports_.Put(batch, updated);
   if (Status written = context_.store->Write(batch); !written) co_return ExtensionOutcome::kRetry;
   if (updated.reporter_account != 0) (void)Notify(updated.reporter_account, updated.id, "outcome");
-  co_return ExtensionOutcome::kDone;
+  co_return ExtensionOutcome::kDropped;
 }
 
 boost::asio::awaitable<Result<Report>> ModerationService::Decide(uint64_t id, ModerationAction action,

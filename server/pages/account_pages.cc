@@ -111,7 +111,10 @@ http::Response Register(const PagesContext& context, const http::Request& reques
   }
   if (Field(form, "rules") != "on") return again(400, T(visitor, "error_rules"));
   // The version accepted must be the one in force now.
-  std::optional<accounts::RulesVersion> terms = CurrentRules(context, accounts::RulesDocument::kTerms);
+  Result<std::optional<accounts::RulesVersion>> in_force =
+      accounts::RulesStore(*context.store, context.now).Current(accounts::RulesDocument::kTerms);
+  if (!in_force) return again(503, T(visitor, "error_storage"));
+  const std::optional<accounts::RulesVersion>& terms = *in_force;
   if (terms && Field(form, "terms_version") != std::to_string(terms->number)) {
     return again(409, T(visitor, "error_terms_changed"));
   }

@@ -15,7 +15,7 @@ namespace {
 namespace mustache = kainjow::mustache;
 
 constexpr int kDefaultDays = 30;
-constexpr int kMaxDays = 3660;  // ten years, as the transparency report
+constexpr int kMaxDays = 366;  // a year: each request reads every sample of its period
 
 std::string Date(int64_t seconds) { return protocol::FormatRfc3339Utc(seconds).substr(0, 10); }
 
@@ -106,6 +106,7 @@ http::Response ResourcesPage(const PagesContext& context, const footprint::Resou
                              const http::Request& request) {
   const bool json = WantsJson(request);
   Visitor visitor = ReadVisitor(context, request);
+  if (std::optional<http::Response> refused = LimitCostlyPage(context, visitor, request, json)) return std::move(*refused);
   const int64_t now = context.now();
   Result<footprint::Period> period = footprint::ParsePeriod(request.QueryParam("from"), request.QueryParam("to"),
                                                             now, kDefaultDays, kMaxDays);

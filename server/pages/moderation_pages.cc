@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "parvis/protocol/timestamps.h"
+#include "server/accounts/rules_store.h"
 #include "server/annotations/annotation_store.h"
 #include "server/civic/ordering_usage.h"
 #include "server/footprint/resource_totals.h"
@@ -262,6 +263,9 @@ http::Response Transparency(const Pages& pages, const http::Request& request) {
   std::optional<std::string> to_text = request.QueryParam("to");
   bool json = request.QueryParam("format") == "json" ||
               request.Header("accept").value_or("").find("application/json") != std::string_view::npos;
+  if (std::optional<http::Response> refused = LimitCostlyPage(pages.context, visitor, request, json)) {
+    return std::move(*refused);
+  }
   if (from_text || to_text) {
     std::optional<int64_t> start = from_text ? Day(*from_text) : std::optional<int64_t>(from);
     std::optional<int64_t> end = to_text ? Day(*to_text) : std::optional<int64_t>(now - now % kDaySeconds);
@@ -299,7 +303,8 @@ http::Response Transparency(const Pages& pages, const http::Request& request) {
   Result<footprint::ResourceTotals> resources = footprint::SumResources(*pages.context.store, from, to);
   Result<uint64_t> notes = annotations::CountContextNotes(*pages.context.store, from, to);
   Result<uint64_t> replies = annotations::CountRightsOfReply(*pages.context.store, from, to);
-  if (!labels || !resources || !notes || !replies) {
+  Result<uint64_t> rules_versions = accounts::CountRulesVersionsPublished(*pages.context.store, from, to);
+  if (!labels || !resources || !notes || !replies || !rules_versions) {
     if (json) return http::Response::JsonError(503, "storage unavailable");
     return MessagePage(pages.context, visitor, 503, T(visitor, "error_title"), T(visitor, "error_storage"));
   }
@@ -312,6 +317,7 @@ http::Response Transparency(const Pages& pages, const http::Request& request) {
                           R"({"issued":)" + std::to_string(labels->total) + R"(,"bySignal":{)" + by_signal + "}}");
     sections.emplace_back("contextNotes", R"({"attached":)" + std::to_string(*notes) + R"(,"rightsOfReply":)" +
                                               std::to_string(*replies) + "}");
+    sections.emplace_back("rules", R"({"versionsPublished":)" + std::to_string(*rules_versions) + "}");
     char energy[256];
     std::snprintf(energy, sizeof energy,
                   R"({"cpuSeconds":%.3f,"bytesIn":%llu,"bytesOut":%llu,"deliveries":%llu,"peakResidentBytes":%llu,)"
@@ -351,6 +357,7 @@ http::Response Transparency(const Pages& pages, const http::Request& request) {
   data.set("label_signals", label_rows);
   data.set("context_notes", std::to_string(*notes));
   data.set("rights_of_reply", std::to_string(*replies));
+  data.set("rules_versions", std::to_string(*rules_versions));
   data.set("cpu_seconds", std::to_string(static_cast<int64_t>(resources->cpu_seconds)));
   data.set("bytes_in", std::to_string(resources->bytes_in));
   data.set("bytes_out", std::to_string(resources->bytes_out));

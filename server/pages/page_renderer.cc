@@ -168,4 +168,14 @@ http::Response MessagePage(const PagesContext& context, const Visitor& visitor, 
   return RenderPage(context, visitor, "message", title, std::move(data), status);
 }
 
+std::optional<http::Response> LimitCostlyPage(const PagesContext& context, const Visitor& visitor,
+                                              const http::Request& request, bool json) {
+  int64_t wait = context.limiter->Attempt("report-page/" + request.client, kReportsPerClient, context.now());
+  if (wait == 0) return std::nullopt;
+  http::Response refused = json ? http::Response::JsonError(429, "too many requests: try again later")
+                                : MessagePage(context, visitor, 429, T(visitor, "error_title"), T(visitor, "error_rate"));
+  refused.headers.emplace_back("Retry-After", std::to_string(wait));
+  return refused;
+}
+
 }  // namespace parvis::pages

@@ -81,6 +81,13 @@ void AllowWebAssembly(http::Response& response);
 http::Response MessagePage(const PagesContext& context, const Visitor& visitor, int status,
                            const std::string& title, const std::string& message);
 
+// The public reports that read many records per request (transparency,
+// resources): at most kReportsPerClient a minute per client. The 429 answer
+// (with Retry-After, as JSON when `json`), or nothing when within the limit.
+inline constexpr accounts::RateLimit kReportsPerClient{30, 60};
+std::optional<http::Response> LimitCostlyPage(const PagesContext& context, const Visitor& visitor,
+                                              const http::Request& request, bool json);
+
 using Form = std::map<std::string, std::string>;
 
 // The fields of a posted form, or the page refusing it: 400 when it is not

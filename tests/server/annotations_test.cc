@@ -23,6 +23,7 @@ namespace parvis {
 namespace {
 
 using ::parvis::testing::Eventually;
+using ::parvis::testing::Follow;
 using ::parvis::testing::Publish;
 using ::parvis::testing::RawConnection;
 using ::parvis::testing::Record;
@@ -171,6 +172,9 @@ TEST(AnnotationsTest, AFactCheckersContextNoteOnARemotePostShowsOnBothNodes) {
   a.CreateAccount("fay");
   a.CreateAccount("nick");
   b.CreateAccount("bob");
+  // B takes context notes from nodes it federates with: fay follows bob.
+  Follow(a, "fay", b.base() + "/users/bob");
+  ASSERT_TRUE(Eventually([&] { return testing::FollowingState(a, "fay", b.base() + "/users/bob") == "accepted"; }));
   std::string post = Publish(b, R"({"account":"bob","content":"The river is 900 km long."})");
   const std::string note_body = R"(","post":")" + post +
                                 R"(","content":"CONTEXT: it is 480 km long.","source":"https://atlas.example/river"})";
@@ -206,7 +210,9 @@ TEST(AnnotationsTest, AFactCheckersContextNoteOnARemotePostShowsOnBothNodes) {
 
   // B, the post's node, keeps it once, from A's instance actor.
   ASSERT_TRUE(Eventually([&] { return ContextNotes(b, post).Size() == 1; }));
-  const rapidjson::Value& there = ContextNotes(b, post)[0];
+  rapidjson::Document notes_there = ContextNotes(b, post);
+  ASSERT_EQ(notes_there.Size(), 1u);
+  const rapidjson::Value& there = notes_there[0];
   EXPECT_EQ(protocol::StringMember(there, "id"), id);
   EXPECT_EQ(protocol::StringMember(there, "origin"), Authority(a));
   EXPECT_EQ(protocol::StringMember(there, "sender"), a.base() + "/actor");
@@ -246,6 +252,9 @@ std::string ContextNoteCreate(const std::string& actor, const std::string& id, c
 TEST(AnnotationsTest, ForgedReplayedAndMalformedContextNotesStoreNothing) {
   TestNode a({}, true), b({}, true);
   b.CreateAccount("bob");
+  a.CreateAccount("ann");
+  Follow(a, "ann", b.base() + "/users/bob");
+  ASSERT_TRUE(Eventually([&] { return testing::FollowingState(a, "ann", b.base() + "/users/bob") == "accepted"; }));
   std::string post = Publish(b, R"({"account":"bob","content":"a post"})");
   testing::PeerActor node_a = InstanceActorOf(a);
   RemotePeer peer;
@@ -312,6 +321,33 @@ TEST(AnnotationsTest, ForgedReplayedAndMalformedContextNotesStoreNothing) {
                              R"(","object":{"id":")" + a.base() + R"(/context-notes/g1","type":"Tombstone"}})"),
             202);
   ASSERT_TRUE(Eventually([&] { return ContextNotes(b, post).Size() == 0; }));
+
+  // Deleted, it does not come back when a Create of it arrives late.
+  std::string late = genuine;
+  late.replace(late.find("/activity"), 9, "/activity-3");
+  EXPECT_EQ(send(node_a, late), 202);
+  // Nor does one whose Delete arrived before its Create.
+  EXPECT_EQ(send(node_a, R"({"id":")" + a.base() + R"(/d3","type":"Delete","actor":")" + node_a.id + R"(","object":")" +
+                             a.base() + R"(/context-notes/g2"})"),
+            202);
+  EXPECT_EQ(send(node_a, ContextNoteCreate(node_a.id, a.base() + "/context-notes/g2", post, "LATE note")), 202);
+  // At most five notes from one node on one post.
+  for (int i = 3; i < 10; ++i) {
+    EXPECT_EQ(send(node_a, ContextNoteCreate(node_a.id, a.base() + "/context-notes/g" + std::to_string(i), post,
+                                             "NOTE " + std::to_string(i))),
+              202);
+  }
+  // A node B has no follow with is not heard.
+  TestNode c({}, true);
+  testing::PeerActor node_c = InstanceActorOf(c);
+  EXPECT_EQ(send(node_c, ContextNoteCreate(node_c.id, c.base() + "/context-notes/s1", post, "STRANGER note")), 202);
+  ASSERT_TRUE(settled());
+  rapidjson::Document kept = ContextNotes(b, post);
+  ASSERT_EQ(kept.Size(), 5u);
+  for (const rapidjson::Value& note : kept.GetArray()) {
+    std::string text = protocol::StringMember(note, "text").value_or("");
+    EXPECT_TRUE(text.starts_with("NOTE ")) << text;
+  }
 }
 
 void SignIn(WebClient& browser, const std::string& name) {

@@ -14,6 +14,7 @@
 #include "server/footprint/energy_model.h"
 #include "server/footprint/post_energy.h"
 #include "server/footprint/resource_totals.h"
+#include "server/pages/page_renderer.h"
 #include "support/eventually.h"
 #include "support/node_steps.h"
 #include "support/raw_http.h"
@@ -269,7 +270,7 @@ TEST(ResourcePageTest, HtmlJsonAndRefusedPeriods) {
       {"to=2026-01-01%00", "to must be a date"},
       {"from=%3Cscript%3E", "from must be a date"},
       {"from=2026-02-01&to=2026-01-01", "to must not be before from"},
-      {"from=1970-01-01&to=2026-01-01", "at most 3660 days"},
+      {"from=2024-01-01&to=2026-01-01", "at most 366 days"},
       {"from=2026-01-01&to=" + std::string(4000, '1'), "to must be a date"},
   };
   for (const Bad& b : bad) {
@@ -284,6 +285,20 @@ TEST(ResourcePageTest, HtmlJsonAndRefusedPeriods) {
   // The same request twice answers the same (a replayed query changes nothing).
   EXPECT_EQ(BodyOf(node.Get("/about/resources?from=2026-01-01&to=2026-01-31&format=json")),
             BodyOf(node.Get("/about/resources?from=2026-01-01&to=2026-01-31&format=json")));
+}
+
+// Each request reads every sample of its period: one client gets at most
+// kReportsPerClient a minute, then 429 with Retry-After (the transparency
+// report too); others are still served.
+TEST(ResourcePageTest, AFloodFromOneClientIsRefused) {
+  TestNode node;
+  for (int i = 0; i < pages::kReportsPerClient.attempts; ++i) {
+    ASSERT_EQ(StatusOf(node.Get("/about/resources?format=json")), 200) << i;
+  }
+  std::string refused = node.Get("/about/resources?format=json");
+  EXPECT_EQ(StatusOf(refused), 429);
+  EXPECT_THAT(refused, HasSubstr("Retry-After: "));
+  EXPECT_EQ(StatusOf(node.Get("/about/transparency")), 429);
 }
 
 TEST(ResourcePageTest, MethodologyStatesTheModel) {
