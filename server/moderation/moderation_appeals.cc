@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "parvis/protocol/hex.h"
+#include "parvis/protocol/html_escape.h"
 #include "parvis/protocol/html_sanitizer.h"
 #include "parvis/protocol/json.h"
 #include "parvis/protocol/note.h"
@@ -29,26 +30,15 @@ using protocol::ModerationAction;
 
 std::string Escape(std::string_view text) {
   std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
+  protocol::AppendHtmlEscaped(out, text);
   return out;
 }
 
-// Whether the decision concerns a person who can be told and can appeal:
-// every action but a dismissal, and a server block (which concerns a
-// whole server, not a person).
+}  // namespace
+
 bool Appealable(const Decision& decision) {
   return decision.action != ModerationAction::kDismiss && decision.action != ModerationAction::kBlockDomain;
 }
-
-}  // namespace
 
 std::string ModerationService::ActorOf(const accounts::Account& account) const {
   return federation::ActorUrls(context_.config->base_url).Actor(account.name);

@@ -144,6 +144,11 @@ void AddModerationCommands(http::Router& control_router, ModerationService* serv
 // page of a suspended account): its report, if any.
 Result<std::optional<Report>> SuspensionOf(storage::Store& store, const std::string& actor);
 
+// Whether a decision concerns a person, who is told of it and may appeal:
+// every action but a dismissal, and a server block (which concerns a
+// whole server).
+bool Appealable(const Decision& decision);
+
 // The report as JSON (control routes, pages).
 std::string ReportJson(const Report& report);
 

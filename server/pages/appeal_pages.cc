@@ -58,11 +58,6 @@ http::Response AppealPage(const PagesContext& context, const Visitor& visitor, c
   return RenderPage(context, visitor, "appeal", T(visitor, "appeal_page_title"), std::move(data), status);
 }
 
-bool Appealable(const Report& report) {
-  return report.decision && report.decision->action != protocol::ModerationAction::kDismiss &&
-         report.decision->action != protocol::ModerationAction::kBlockDomain;
-}
-
 // The report numbered by the route, when it decided about the visitor.
 std::variant<Report, http::Response> VisitorsDecision(const Pages& pages, const Visitor& visitor,
                                                       const http::Request& request) {
@@ -71,7 +66,8 @@ std::variant<Report, http::Response> VisitorsDecision(const Pages& pages, const 
   Result<std::optional<Report>> report = pages.service->reports().Get(*id);
   if (!report) return MessagePage(pages.context, visitor, 503, T(visitor, "error_title"), T(visitor, "error_storage"));
   // Someone else's reports are as absent as unknown ones.
-  if (!report->has_value() || (**report).target != ActorOf(pages.context, *visitor.account) || !Appealable(**report)) {
+  if (!report->has_value() || (**report).target != ActorOf(pages.context, *visitor.account) ||
+      !(**report).decision || !moderation::Appealable(*(**report).decision)) {
     return MessagePage(pages.context, visitor, 404, T(visitor, "error_title"), T(visitor, "appeal_error_none"));
   }
   return std::move(**report);
