@@ -201,4 +201,23 @@ std::string WriteJson(const rapidjson::Value& value) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+namespace {
+
+// An output stream for RapidJSON's writer that only counts what it puts.
+struct CountingStream {
+  using Ch = char;
+  size_t count = 0;
+  void Put(char) { ++count; }
+  void Flush() {}
+};
+
+}  // namespace
+
+size_t WrittenJsonSize(const rapidjson::Value& value) {
+  CountingStream counter;
+  rapidjson::Writer<CountingStream> writer(counter);
+  value.Accept(writer);
+  return counter.count;
+}
+
 }  // namespace parvis::protocol

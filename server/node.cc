@@ -13,6 +13,8 @@
 #include "server/civic/ordering_usage.h"
 #include "server/civic/petition_c2s.h"
 #include "server/civic/civic_extensions.h"
+#include "server/pages/safe_html_cache.h"
+#include "server/pages/template_cache.h"
 #include "server/signals/signal_recorder.h"
 #include "server/signals/signals_extension.h"
 #include "server/annotations/annotation_service.h"
@@ -104,6 +106,8 @@ struct Node::Impl {
   std::unique_ptr<accounts::AccountService> accounts;
   std::unique_ptr<civic::SectorService> sectors;
   std::unique_ptr<civic::OrderingUsage> ordering_usage;  // home pages per ordering (transparency)
+  pages::TemplateCache templates;  // parsed once, shared by the pages
+  pages::SafeHtmlCache safe_html;  // remote posts' HTML sanitised, shared by the pages
   federation::InstanceActorKeys instance_keys;
   std::unique_ptr<federation::DomainPolicy> policy;
   std::unique_ptr<http::EventLoop> loop;
@@ -379,7 +383,9 @@ Result<std::unique_ptr<Node>> Node::Open(const Config& config) {
                                     .sectors = sectors,
                                     .petitions = impl->petitions.get(),
                                     .ordering_usage = impl->ordering_usage.get(),
-                                    .policy = impl->policy.get()};
+                                    .policy = impl->policy.get(),
+                                    .templates = &impl->templates,
+                                    .safe_html = &impl->safe_html};
   messaging::AddMessagingRoutes(
       impl->public_router,
       {.config = &impl->config,

@@ -102,7 +102,7 @@ Sector DomainSector(const Config& config, std::string_view host) {
 
 SectorService::SectorService(storage::Store& store, const Config& config,
                              accounts::AccountService& accounts, std::function<int64_t()> now)
-    : store_(store), config_(config), accounts_(accounts), now_(std::move(now)) {}
+    : store_(store), actors_(store), config_(config), accounts_(accounts), now_(std::move(now)) {}
 
 SectorDecision SectorService::ForAccount(const accounts::Account& account) const {
   federation::ActorUrls urls(config_.base_url);
@@ -134,10 +134,9 @@ SectorDecision SectorService::Resolve(const std::string& actor_id) const {
       if (sector != Sector::kUnknown) return {sector, SectorSource::kModerator};
     }
   }
-  Result<std::optional<std::string>> stored = store_.Get(Family::kRemoteActors, actor_id);
-  if (stored && stored->has_value()) {
-    Result<protocol::RemoteActor> actor = protocol::DecodeRemoteActor(**stored);
-    if (actor && actor->sector != Sector::kUnknown) return {actor->sector, SectorSource::kDeclared};
+  Result<std::optional<std::shared_ptr<const protocol::RemoteActor>>> stored = actors_.Find(actor_id);
+  if (stored && stored->has_value() && (**stored)->sector != Sector::kUnknown) {
+    return {(**stored)->sector, SectorSource::kDeclared};
   }
   if (std::optional<std::string> host = federation::HostOf(actor_id)) {
     Sector sector = DomainSector(config_, *host);

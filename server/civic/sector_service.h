@@ -27,6 +27,7 @@
 #include "parvis/result.h"
 #include "parvis/storage.h"
 #include "server/accounts/account_service.h"
+#include "server/federation/stored_actors.h"
 
 namespace parvis::civic {
 
@@ -104,6 +105,7 @@ class SectorService {
   Status Backfill(const std::string& actor_id, storage::Batch& batch) const;
 
   storage::Store& store_;
+  federation::StoredActors actors_;  // remote actors decoded, for their declared sector
   const Config& config_;
   accounts::AccountService& accounts_;
   std::function<int64_t()> now_;

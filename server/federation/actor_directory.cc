@@ -27,7 +27,7 @@ ActorDirectory::ActorDirectory(storage::Store& store, http::HttpClient& client,
                                decltype(http::ClientRequest::sign) sign,
                                std::function<int64_t()> now, ActorDirectoryOptions options)
     : store_(store), client_(client), policy_(policy), sign_(std::move(sign)),
-      now_(std::move(now)), options_(options), parsed_keys_(std::max<size_t>(1, options.parsed_keys_kept)) {}
+      now_(std::move(now)), options_(options), stored_(store), parsed_keys_(std::max<size_t>(1, options.parsed_keys_kept)) {}
 
 Result<protocol::PublicKey> ActorDirectory::Parse(const protocol::RemoteKey& key) {
   // Compared by material, so a key the actor replaced is never used.
@@ -42,12 +42,10 @@ Result<protocol::PublicKey> ActorDirectory::Parse(const protocol::RemoteKey& key
 
 Result<std::optional<protocol::RemoteActor>> ActorDirectory::Stored(
     const std::string& actor_id) const {
-  Result<std::optional<std::string>> bytes = store_.Get(Family::kRemoteActors, actor_id);
-  if (!bytes) return std::unexpected(bytes.error());
-  if (!bytes->has_value()) return std::optional<protocol::RemoteActor>();
-  Result<protocol::RemoteActor> actor = protocol::DecodeRemoteActor(**bytes);
+  Result<std::optional<std::shared_ptr<const protocol::RemoteActor>>> actor = stored_.Find(actor_id);
   if (!actor) return std::unexpected(actor.error());
-  return std::optional<protocol::RemoteActor>(std::move(*actor));
+  if (!actor->has_value()) return std::optional<protocol::RemoteActor>();
+  return std::optional<protocol::RemoteActor>(***actor);
 }
 
 Status ActorDirectory::Store(const protocol::RemoteActor& actor) {

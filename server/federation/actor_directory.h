@@ -17,6 +17,7 @@
 #include "parvis/storage.h"
 #include "server/federation/domain_policy.h"
 #include "server/federation/lru_cache.h"
+#include "server/federation/stored_actors.h"
 #include "server/http/http_client.h"
 
 namespace parvis::federation {
@@ -57,6 +58,8 @@ class ActorDirectory {
 
   // The actor as last stored, without fetching; nullopt if never seen.
   Result<std::optional<protocol::RemoteActor>> Stored(const std::string& actor_id) const;
+  // The same, shared and not copied (pages read many).
+  const StoredActors& stored_actors() const { return stored_; }
 
   // Any ActivityStreams document at `url` (a note a reply points to), signed
   // as the instance actor, with the same limits as actors. Its `id` must be
@@ -82,6 +85,7 @@ class ActorDirectory {
   decltype(http::ClientRequest::sign) sign_;
   std::function<int64_t()> now_;
   ActorDirectoryOptions options_;
+  StoredActors stored_;  // decoded actors, kept by their stored bytes
   LruCache<std::string, ParsedKey> parsed_keys_;
 };
 

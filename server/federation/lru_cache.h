@@ -8,6 +8,8 @@
 #include <list>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
@@ -68,6 +70,37 @@ class LruCache {
   mutable std::mutex mutex_;
   Entries entries_;  // most recently used first; guarded by mutex_
   std::unordered_map<Key, typename Entries::iterator, Hash> index_;  // guarded by mutex_
+};
+
+// Values derived from bytes read elsewhere (a record decoded, a text
+// sanitised), kept per key with a hash of the bytes they came from: Find
+// gives the value only while the bytes are the same (by hash and length),
+// so a changed source is never served stale and no writer has to tell the
+// cache. Safe to use from several threads at once.
+template <typename Value>
+class DerivedCache {
+ public:
+  explicit DerivedCache(size_t capacity) : kept_(capacity) {}
+
+  std::optional<Value> Find(const std::string& key, std::string_view bytes) {
+    std::optional<Entry> entry = kept_.Find(key);
+    if (!entry || entry->size != bytes.size() || entry->hash != std::hash<std::string_view>{}(bytes)) {
+      return std::nullopt;
+    }
+    return std::move(entry->value);
+  }
+
+  void Put(const std::string& key, std::string_view bytes, Value value) {
+    kept_.Put(key, Entry{std::hash<std::string_view>{}(bytes), bytes.size(), std::move(value)});
+  }
+
+ private:
+  struct Entry {
+    size_t hash = 0;
+    size_t size = 0;
+    Value value;
+  };
+  LruCache<std::string, Entry> kept_;
 };
 
 }  // namespace parvis::federation

@@ -93,7 +93,7 @@ Result<PostInputs> LoadRecordedInputs(const storage::Store& store, const std::st
 
 uint64_t DeliveredSize(const std::string& object_id, const federation::StoredObject& object) {
   if (object.local) return protocol::CreateNoteActivity(object.note, object_id + "/activity").size();
-  return protocol::WriteJson(object.object).size();
+  return protocol::WrittenJsonSize(object.object);
 }
 
 Result<PostEstimate> EstimateStoredPost(const storage::Store& store, const std::string& object_id,

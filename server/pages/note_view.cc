@@ -13,6 +13,7 @@
 #include "server/pages/annotation_pages.h"
 #include "server/pages/amplification_label.h"
 #include "server/pages/footprint_pages.h"
+#include "server/pages/safe_html_cache.h"
 #include "server/pages/web_forms.h"
 
 namespace parvis::pages {
@@ -60,9 +61,9 @@ Author DescribeAuthor(const PagesContext& context, const std::string& actor_id) 
               "/@" + a.name};
     }
   }
-  Result<std::optional<protocol::RemoteActor>> known = context.directory->Stored(actor_id);
+  Result<std::optional<federation::StoredActors::Shared>> known = context.directory->stored_actors().Find(actor_id);
   if (known && known->has_value()) {
-    const protocol::RemoteActor& actor = **known;
+    const protocol::RemoteActor& actor = ***known;
     std::string host = federation::AuthorityOf(actor.id).value_or("");
     std::string name = actor.name.empty() ? actor.preferred_username : actor.name;
     return {name.empty() ? actor.id : name, "@" + actor.preferred_username + "@" + host,
@@ -154,8 +155,13 @@ std::optional<mustache::data> NoteView(const PagesContext& context, const Visito
     }
   } else {
     const rapidjson::Value& note = object.object;
-    Result<std::string> safe = protocol::SanitizeHtml(StringOr(note, "content"));
-    content_html = safe ? *safe : "";
+    std::string content = StringOr(note, "content");
+    if (context.safe_html != nullptr) {
+      content_html = context.safe_html->Sanitized(id, content);
+    } else {
+      Result<std::string> safe = protocol::SanitizeHtml(content);
+      content_html = safe ? *safe : "";
+    }
     summary = StringOr(note, "summary");
     published = StringOr(note, "published");
     auto parent = note.FindMember("inReplyTo");

@@ -7,6 +7,7 @@
 #include "parvis/protocol/hex.h"
 #include "server/accounts/node_settings.h"
 #include "server/accounts/session_store.h"
+#include "server/pages/template_cache.h"
 #include "server/pages/translations.h"
 #include "server/pages/web_forms.h"
 
@@ -83,17 +84,8 @@ Visitor ReadVisitor(const PagesContext& context, const http::Request& request) {
 http::Response RenderPage(const PagesContext& context, const Visitor& visitor,
                           std::string_view name, const std::string& title, mustache::data data,
                           int status) {
-  std::optional<std::string_view> page_source =
-      embedded::FindWebFile("templates/" + std::string(name) + ".html");
-  std::optional<std::string_view> layout_source = embedded::FindWebFile("templates/layout.html");
-  if (!page_source || !layout_source) {
-    return http::Response::Text(500, "a page template is missing from the build\n");
-  }
   const Config& config = *context.config;
   accounts::NodeSettings settings = accounts::LoadNodeSettings(*context.store, config);
-  mustache::data strings;
-  for (const auto& [key, value] : Strings(visitor.locale)) strings.set(key, value);
-  data.set("t", strings);
   data.set("csrf", visitor.csrf);
   data.set("lang", visitor.locale);
   data.set("node_name", settings.node_name);
@@ -109,17 +101,15 @@ http::Response RenderPage(const PagesContext& context, const Visitor& visitor,
     if (visitor.account->admin) user.set("admin", true);
     data.set("user", user);
   }
-  // Pieces several pages share.
-  for (std::string partial : {"composer", "note_card", "relation_buttons"}) {
-    std::string source(embedded::FindWebFile("templates/" + partial + ".html").value_or(""));
-    data.set(partial, mustache::partial([source] { return source; }));
-  }
-  mustache::mustache page{std::string(*page_source)};
-  std::string content = page.render(data);
-  if (!page.is_valid()) return http::Response::Text(500, "page template error: " + page.error_message() + "\n");
-  data.set("content", content);
-  mustache::mustache layout{std::string(*layout_source)};
-  http::Response response = http::Response::Html(status, layout.render(data));
+  // A context without the node's cache (some tests) parses for this page only.
+  std::optional<TemplateCache> own;
+  TemplateCache& templates = context.templates != nullptr ? *context.templates : own.emplace();
+  Result<std::string> content = templates.Render(name, visitor.locale, data);
+  if (!content) return http::Response::Text(500, "page template error: " + content.error().message + "\n");
+  data.set("content", *std::move(content));
+  Result<std::string> page = templates.Render("layout", visitor.locale, data);
+  if (!page) return http::Response::Text(500, "page template error: " + page.error().message + "\n");
+  http::Response response = http::Response::Html(status, *std::move(page));
   response.headers.emplace_back("Content-Security-Policy", std::string(kContentSecurityPolicy));
   response.headers.emplace_back("Content-Language", visitor.locale);
   response.headers.emplace_back("Referrer-Policy", "same-origin");

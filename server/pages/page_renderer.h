@@ -33,6 +33,9 @@ class OrderingUsage;
 
 namespace parvis::pages {
 
+class SafeHtmlCache;
+class TemplateCache;
+
 struct PagesContext {
   const Config* config;
   storage::Store* store;
@@ -46,6 +49,10 @@ struct PagesContext {
   civic::OrderingUsage* ordering_usage = nullptr;  // home pages served per ordering (transparency)
   // Suspended accounts and blocked servers (moderation), hidden from every reader.
   const federation::DomainPolicy* policy = nullptr;
+  // The parsed templates (the node's); without it, each page parses its own.
+  TemplateCache* templates = nullptr;
+  // Remote posts' HTML sanitised (the node's); without it, sanitised per card.
+  SafeHtmlCache* safe_html = nullptr;
 };
 
 struct Visitor {

@@ -29,7 +29,7 @@ using storage::Family;
 // What the node knows of the reader, read once per page.
 struct ReaderFacts {
   std::string actor;                                    // the reader's actor id
-  std::set<std::string> following;                      // accepted follows
+  std::map<std::string, bool> following;                // actor -> an accepted follow (read as met)
   std::map<std::string, civic::MySignature> signatures;  // petitions signed (live)
   std::map<std::string, bool> groups;                   // actor id -> is a group (cache)
   federation::HiddenSet hidden;                         // blocked and muted actors, blocked hosts
@@ -40,13 +40,6 @@ ReaderFacts ReadFacts(const PagesContext& context, const Visitor& visitor) {
   if (!visitor.account) return facts;
   facts.hidden = HiddenFor(context, visitor);
   facts.actor = federation::ActorUrls(context.config->base_url).Actor(visitor.account->name);
-  Result<std::vector<federation::FollowRecord>> follows =
-      federation::FollowStore(*context.store).List(visitor.account->id, federation::Direction::kFollowing);
-  if (follows) {
-    for (const federation::FollowRecord& record : *follows) {
-      if (record.state == federation::FollowState::kAccepted) facts.following.insert(record.actor);
-    }
-  }
   if (context.petitions != nullptr) {
     Result<std::vector<civic::MySignature>> mine = context.petitions->AllMine(visitor.account->id);
     if (mine) {
@@ -61,6 +54,19 @@ ReaderFacts ReadFacts(const PagesContext& context, const Visitor& visitor) {
   return facts;
 }
 
+// Whether the reader follows `actor` (accepted). Looked up per author met,
+// not by listing every follow: a page meets a few dozen authors, a reader
+// may follow thousands.
+bool Follows(const PagesContext& context, const Visitor& visitor, ReaderFacts& facts, const std::string& actor) {
+  auto known = facts.following.find(actor);
+  if (known != facts.following.end()) return known->second;
+  Result<std::optional<federation::FollowRecord>> record =
+      federation::FollowStore(*context.store).Get(visitor.account->id, federation::Direction::kFollowing, actor);
+  bool follows = record && record->has_value() && (*record)->state == federation::FollowState::kAccepted;
+  facts.following.emplace(actor, follows);
+  return follows;
+}
+
 // Whether `actor` is a group: a local account of the group kind, or a
 // remote actor whose document says Group.
 bool IsGroup(const PagesContext& context, ReaderFacts& facts, const std::string& actor) {
@@ -72,8 +78,8 @@ bool IsGroup(const PagesContext& context, ReaderFacts& facts, const std::string&
     Result<std::optional<accounts::Account>> account = context.accounts->FindByName(*local);
     group = account && account->has_value() && (*account)->kind == accounts::AccountKind::kGroup;
   } else {
-    Result<std::optional<protocol::RemoteActor>> stored = context.directory->Stored(actor);
-    group = stored && stored->has_value() && (*stored)->type == "Group";
+    Result<std::optional<federation::StoredActors::Shared>> stored = context.directory->stored_actors().Find(actor);
+    group = stored && stored->has_value() && (**stored)->type == "Group";
   }
   facts.groups.emplace(actor, group);
   return group;
@@ -133,7 +139,7 @@ void ExplainHome(const PagesContext& context, const Visitor& visitor, ReaderFact
   const std::string& author = item.object.author;
   bool own = (item.object.local && item.object.account == visitor.account->id) || author == facts.actor;
   if (own) item.why.push_back({ReasonCode::kOwnPost, "", ""});
-  if (!own && facts.following.contains(author)) item.why.push_back({ReasonCode::kFollowsAuthor, author, ""});
+  if (!own && Follows(context, visitor, facts, author)) item.why.push_back({ReasonCode::kFollowsAuthor, author, ""});
   if (!item.booster.empty()) {
     item.why.push_back({IsGroup(context, facts, item.booster) ? ReasonCode::kViaGroup : ReasonCode::kBoostedBy,
                         item.booster, ""});
@@ -143,11 +149,11 @@ void ExplainHome(const PagesContext& context, const Visitor& visitor, ReaderFact
   if (item.why.empty()) item.why.push_back({ReasonCode::kDelivered, "", ""});
 }
 
-civic::DigestInputs DigestInputsOf(const PagesContext& context, ReaderFacts& facts,
+civic::DigestInputs DigestInputsOf(const PagesContext& context, const Visitor& visitor, ReaderFacts& facts,
                                    const TimelineItem& item, int64_t now) {
   civic::DigestInputs inputs;
-  inputs[DigestInput::kFollowsAuthor] = facts.following.contains(item.object.author) ? 1 : 0;
-  inputs[DigestInput::kViaGroup] = !item.booster.empty() && facts.following.contains(item.booster) &&
+  inputs[DigestInput::kFollowsAuthor] = Follows(context, visitor, facts, item.object.author) ? 1 : 0;
+  inputs[DigestInput::kViaGroup] = !item.booster.empty() && Follows(context, visitor, facts, item.booster) &&
                                            IsGroup(context, facts, item.booster)
                                        ? 1
                                        : 0;
@@ -265,7 +271,7 @@ TimelineRead ReadTimelineItems(const PagesContext& context, const Visitor& visit
           case TimelineKind::kCommercial: item.why.push_back({ReasonCode::kCommercial, "", ""}); break;
         }
         if (digest) {
-          item.inputs = DigestInputsOf(context, facts, item, now);
+          item.inputs = DigestInputsOf(context, visitor, facts, item, now);
           item.score = civic::DigestScore(item.inputs);
           item.why.push_back({ReasonCode::kRanked, "", ""});
         }

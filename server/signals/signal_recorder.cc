@@ -36,6 +36,7 @@ std::string HistoryKey(std::string_view actor, int64_t at, std::string_view obje
 }
 std::string PeakPrefix(std::string_view author) { return "o/" + std::string(author) + "\n"; }
 std::string TextPrefix(std::string_view fingerprint) { return "t/" + std::string(fingerprint) + "\n"; }
+std::string TextCountKey(std::string_view fingerprint) { return "c/" + std::string(fingerprint); }
 std::string LabelKey(std::string_view object) { return "l/" + std::string(object); }
 constexpr std::string_view kIssuedPrefix = "i/";
 
@@ -148,19 +149,30 @@ Status SignalRecorder::NoteText(storage::Batch& batch, const std::string& object
   if (!RecordableId(object) || !RecordableId(author)) return Ok();
   std::string fingerprint = TextFingerprint(html, context_.thresholds.text_min_characters);
   if (fingerprint.empty()) return Ok();
-  // The copies already recorded, and whether this author is among them.
-  std::vector<std::pair<std::string, std::string>> copies;  // author, object
-  Result<uint64_t> authors = TextAuthors(fingerprint, &copies);
-  if (!authors) return std::unexpected(authors.error());
-  bool known = std::any_of(copies.begin(), copies.end(), [&](const auto& copy) { return copy.first == author; });
-  uint64_t count = *authors + (known ? 0 : 1);
+  // The count of its authors is kept beside the copies ("c/"), so a text
+  // copied thousands of times costs each new copy two short reads, not a
+  // scan of the others.
+  Result<TextCount> counted = ReadTextCount(fingerprint);
+  if (!counted) return std::unexpected(counted.error());
+  TextCount text = *counted;
+  Result<bool> known = AuthorPosted(fingerprint, author);
+  if (!known) return std::unexpected(known.error());
+  if (!*known) ++text.authors;
   batch.Put(Family::kSignals, "f/" + object, fingerprint);
   batch.Put(Family::kSignals, TextPrefix(fingerprint) + author + "\n" + object, "");
   Pending pending;
-  pending.identical_authors = count;
+  pending.identical_authors = text.authors;
   if (Status assessed = Reassess(batch, object, author, pending); !assessed) return assessed;
-  if (count < context_.thresholds.identical_authors) return Ok();
-  // The other copies carry the label too, once the text crossed the threshold.
+  bool crossed = text.authors >= context_.thresholds.identical_authors;
+  bool relabel = crossed && !text.relabelled;
+  text.relabelled = text.relabelled || crossed;
+  batch.Put(Family::kSignals, TextCountKey(fingerprint),
+            storage::EncodeUint64(text.authors) + (text.relabelled ? "1" : "0"));
+  if (!relabel) return Ok();
+  // The text just crossed the threshold: the copies before this one carry
+  // the label too, once.
+  std::vector<std::pair<std::string, std::string>> copies;  // author, object
+  if (Result<uint64_t> read = TextAuthors(fingerprint, &copies); !read) return std::unexpected(read.error());
   size_t relabelled = 0;
   for (const auto& [other_author, other_object] : copies) {
     if (other_object == object || relabelled == kMaxRelabelled) continue;
@@ -174,6 +186,34 @@ Status SignalRecorder::NoteText(storage::Batch& batch, const std::string& object
     if (Status assessed = Reassess(batch, other_object, other_author, pending); !assessed) return assessed;
   }
   return Ok();
+}
+
+Result<SignalRecorder::TextCount> SignalRecorder::ReadTextCount(const std::string& fingerprint) const {
+  Result<std::optional<std::string>> stored = context_.store->Get(Family::kSignals, TextCountKey(fingerprint));
+  if (!stored) return std::unexpected(stored.error());
+  TextCount text;
+  if (stored->has_value() && (*stored)->size() == 9) {
+    text.authors = storage::DecodeUint64(**stored);
+    text.relabelled = (**stored)[8] == '1';
+    return text;
+  }
+  // Copies recorded before the count was kept are counted (once, when the
+  // next copy arrives, which writes the count).
+  Result<uint64_t> authors = TextAuthors(fingerprint);
+  if (!authors) return std::unexpected(authors.error());
+  text.authors = *authors;
+  return text;
+}
+
+Result<bool> SignalRecorder::AuthorPosted(const std::string& fingerprint, const std::string& author) const {
+  bool found = false;
+  Status scanned = context_.store->Scan(Family::kSignals, TextPrefix(fingerprint) + author + "\n",
+                                        [&](std::string_view, std::string_view) {
+                                          found = true;
+                                          return false;
+                                        });
+  if (!scanned) return std::unexpected(scanned.error());
+  return found;
 }
 
 Result<uint64_t> SignalRecorder::TextAuthors(const std::string& fingerprint,
@@ -288,9 +328,9 @@ Result<Inputs> SignalRecorder::Gather(const std::string& object, const std::stri
     Result<std::optional<std::string>> fingerprint = context_.store->Get(Family::kSignals, "f/" + object);
     if (!fingerprint) return std::unexpected(fingerprint.error());
     if (fingerprint->has_value()) {
-      Result<uint64_t> authors = TextAuthors(**fingerprint);
-      if (!authors) return std::unexpected(authors.error());
-      inputs.identical_authors = *authors;
+      Result<TextCount> text = ReadTextCount(**fingerprint);
+      if (!text) return std::unexpected(text.error());
+      inputs.identical_authors = text->authors;
     }
   }
   return inputs;

@@ -10,12 +10,15 @@
 //   "o/" AUTHOR "\n" OBJECT           -> {"peak","first"} per-object peaks
 //   "f/" OBJECT                       -> text fingerprint
 //   "t/" FINGERPRINT "\n" AUTHOR "\n" OBJECT -> ""        who posted a text
+//   "c/" FINGERPRINT                  -> 8-byte count of its authors, then
+//                                        "1" once the copies were relabelled
 //   "l/" OBJECT                       -> label (JSON)     while labelled
 //   "i/" 8-byte time 8-byte sequence  -> issued entry (JSON)
 //
 // Thread safety: may be used from many threads. Two amplifications of one
 // object assessed at the same instant may both log a label once; each
-// assessment reads what is stored plus its own pending change.
+// assessment reads what is stored plus its own pending change. Two new
+// authors of one text recorded at the same instant may count as one.
 #ifndef PARVIS_SERVER_SIGNALS_SIGNAL_RECORDER_H_
 #define PARVIS_SERVER_SIGNALS_SIGNAL_RECORDER_H_
 
@@ -89,6 +92,14 @@ class SignalRecorder {
   Result<Inputs> Gather(const std::string& object, const std::string& author, const Pending& pending);
   // The account's creation time as known here; 0 when unknown.
   int64_t CreatedAt(const std::string& actor) const;
+  struct TextCount {
+    uint64_t authors = 0;     // distinct, at most kMaxTextAuthors
+    bool relabelled = false;  // the text crossed the threshold: earlier copies labelled
+  };
+  // The stored count of the text's authors.
+  Result<TextCount> ReadTextCount(const std::string& fingerprint) const;
+  // Whether `author` posted the text already.
+  Result<bool> AuthorPosted(const std::string& fingerprint, const std::string& author) const;
   // Distinct authors of the text; with `copies`, every (author, object) too.
   Result<uint64_t> TextAuthors(const std::string& fingerprint,
                                std::vector<std::pair<std::string, std::string>>* copies = nullptr) const;

@@ -72,6 +72,16 @@ TEST(ParseJson, RoundTripsValues) {
   EXPECT_EQ(WriteJson(*doc), "{\"type\":\"Note\",\"n\":[1,2.5,true,null],\"s\":\"\xC3\xA9\"}");
 }
 
+TEST(WrittenJsonSize, CountsWhatWriteJsonWrites) {
+  for (std::string_view text : {"{}", "[]", "\"\"", "0", "-1.25e-7",
+                                " {\"type\":\"Note\",\"n\":[1,2.5,true,null],\"s\":\"\\u00e9\\n\\u0001\"} ",
+                                "{\"content\":\"<p>caf\\u00e9 \\\"quoted\\\" \\/ tab\\t</p>\",\"a\":[[[]],{}]}"}) {
+    Result<rapidjson::Document> doc = ParseJson(text, {});
+    ASSERT_TRUE(doc.has_value()) << text;
+    EXPECT_EQ(WrittenJsonSize(*doc), WriteJson(*doc).size()) << text;
+  }
+}
+
 }  // namespace
 }  // namespace parvis::protocol
 

@@ -387,6 +387,58 @@ TEST_F(RecorderTest, IdenticalTextsFromFiveAuthorsLabelEveryCopy) {
   EXPECT_FALSE(LabelOf("https://t0.example/notes/3").has_value());
 }
 
+TEST_F(RecorderTest, AWidelyCopiedTextIsCountedAsCopiesArriveAndEachCopyLabelledOnce) {
+  const std::string text = "<p>Sign now, the vote closes tonight and they are hiding it from you!</p>";
+  constexpr int kAuthors = 300;
+  for (int i = 0; i < kAuthors; ++i) {
+    std::string host = "https://c" + std::to_string(i) + ".example";
+    Text(host + "/notes/1", host + "/users/u", text);
+    if (i == 3) {
+      EXPECT_FALSE(LabelOf(host + "/notes/1").has_value());
+    }
+  }
+  // A repeat by a known author adds a copy, not an author.
+  Text("https://c0.example/notes/2", "https://c0.example/users/u", text);
+  std::optional<Label> last = LabelOf("https://c0.example/notes/2");
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->assessment.evidence.identical_authors, static_cast<uint64_t>(kAuthors));
+  ASSERT_TRUE(LabelOf("https://c0.example/notes/1").has_value());
+  ASSERT_TRUE(LabelOf("https://c299.example/notes/1").has_value());
+  // Each copy newly labelled once: the earlier four when the fifth came.
+  Result<LabelCounts> counts = CountLabelsIssued(*store_, kT0, kT0 + 1);
+  ASSERT_TRUE(counts.has_value());
+  EXPECT_EQ(counts->total, static_cast<uint64_t>(kAuthors + 1));
+  // A later amplification reads the kept count.
+  Amplify("https://c7.example/notes/1", "https://c7.example/users/u", "https://fan.example/users/f");
+  std::optional<Label> amplified = LabelOf("https://c7.example/notes/1");
+  ASSERT_TRUE(amplified.has_value());
+  EXPECT_EQ(amplified->assessment.evidence.identical_authors, static_cast<uint64_t>(kAuthors));
+}
+
+TEST_F(RecorderTest, CopiesRecordedBeforeTheCountWasKeptAreCountedOnce) {
+  const std::string text = "<p>An older text, recorded before the counts were kept here.</p>";
+  // The copies, as a node before the count wrote them: "t/" entries only.
+  Text("https://old0.example/notes/1", "https://old0.example/users/u", text);
+  std::string fingerprint;
+  ASSERT_TRUE(store_->Scan(storage::Family::kSignals, "c/", [&](std::string_view key, std::string_view) {
+    fingerprint = std::string(key.substr(2));
+    return false;
+  }).has_value());
+  ASSERT_FALSE(fingerprint.empty());
+  storage::Batch legacy;
+  legacy.Delete(storage::Family::kSignals, "c/" + fingerprint);
+  for (int i = 1; i < 4; ++i) {
+    std::string host = "https://old" + std::to_string(i) + ".example";
+    legacy.Put(storage::Family::kSignals, "t/" + fingerprint + "\n" + host + "/users/u\n" + host + "/notes/1", "");
+  }
+  ASSERT_TRUE(store_->Write(legacy).has_value());
+  Text("https://old4.example/notes/1", "https://old4.example/users/u", text);
+  std::optional<Label> label = LabelOf("https://old4.example/notes/1");
+  ASSERT_TRUE(label.has_value());
+  EXPECT_EQ(label->assessment.evidence.identical_authors, 5u);
+  EXPECT_TRUE(LabelOf("https://old2.example/notes/1").has_value());
+}
+
 TEST_F(RecorderTest, AccountAgesFromActorDocumentsAndLocalAccounts) {
   // What the directory keeps of hostile documents: malformed and pre-1970
   // dates read as unknown; a future date is kept but counts as no age.

@@ -75,5 +75,26 @@ TEST(LruCacheTest, StaysBoundedUnderConcurrentUse) {
   EXPECT_LE(cache.size(), 16u);
 }
 
+TEST(DerivedCacheTest, GivesAValueOnlyForTheBytesItCameFrom) {
+  DerivedCache<std::string> cache(2);
+  EXPECT_FALSE(cache.Find("a", "<p>one</p>").has_value());
+  cache.Put("a", "<p>one</p>", "one");
+  EXPECT_EQ(cache.Find("a", "<p>one</p>"), "one");
+  // The source changed (an edit): not served, even at the same length.
+  EXPECT_FALSE(cache.Find("a", "<p>two</p>").has_value());
+  EXPECT_FALSE(cache.Find("a", "<p>one!</p>").has_value());
+  EXPECT_FALSE(cache.Find("a", "").has_value());
+  // Another key with the same bytes is another entry.
+  EXPECT_FALSE(cache.Find("b", "<p>one</p>").has_value());
+  cache.Put("a", "<p>two</p>", "two");
+  EXPECT_EQ(cache.Find("a", "<p>two</p>"), "two");
+  EXPECT_FALSE(cache.Find("a", "<p>one</p>").has_value());
+  // Bounded like the LRU beneath.
+  cache.Put("b", "b", "B");
+  cache.Put("c", "c", "C");
+  EXPECT_FALSE(cache.Find("a", "<p>two</p>").has_value());
+  EXPECT_EQ(cache.Find("c", "c"), "C");
+}
+
 }  // namespace
 }  // namespace parvis::federation

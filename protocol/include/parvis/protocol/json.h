@@ -39,6 +39,8 @@ std::optional<std::string> StringMember(const rapidjson::Value& object, const ch
 // Serialises a value compactly. `value` must hold no NaN nor infinity
 // (RapidJSON's writer stops there and the text is cut short).
 std::string WriteJson(const rapidjson::Value& value);
+// The length of WriteJson(value), counted without writing it.
+size_t WrittenJsonSize(const rapidjson::Value& value);
 
 }  // namespace parvis::protocol
 
