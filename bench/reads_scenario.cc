@@ -72,6 +72,13 @@ std::optional<double> NodeObjects(uint16_t port) {
   return MetricValue(metrics->body, "parvis_stored_records", "family=\"objects\"");
 }
 
+// Entries waiting in the node's persisted queues (inbox, deliveries).
+std::optional<double> NodeQueueDepth(uint16_t port) {
+  Result<PlainResponse> metrics = HttpGet(port, "/metrics");
+  if (!metrics || metrics->status != 200) return std::nullopt;
+  return MetricValue(metrics->body, "parvis_queue_depth", "queue=\"all\"");
+}
+
 // totalItems of the account's following collection (accepted follows).
 int64_t AcceptedFollows(uint16_t port, const std::string& account) {
   Result<PlainResponse> response =
@@ -307,6 +314,14 @@ int RunReads(const ReadsOptions& options) {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(250));
     }
+    // The count is an estimate: the last few hundred are filed once the
+    // queue is empty, and the home timeline is counted after that.
+    // (At most a minute: the depth is an estimate too.)
+    Clock::time_point draining = Clock::now();
+    while (Seconds(draining) < 60 && NodeQueueDepth(port).value_or(0) > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    filed = NodeObjects(port).value_or(0) - objects_before;
   }
   Report(label, "fill_accepted", static_cast<double>(sent_ok));
   Report(label, "fill_signing_seconds", signing_seconds);

@@ -292,25 +292,29 @@ Result<uint64_t> Store::NextSequence(std::string_view name) try {
   const std::string where = "advancing sequence " + PrintableKey(name);
 
   std::lock_guard lock(impl_->sequence_mu);
-  std::string stored;
-  rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), meta, key, &stored);
   uint64_t current = 0;
-  if (s.ok()) {
-    if (stored.size() != 8) {
-      return Fail(ErrorCode::kCorruption, "sequence " + PrintableKey(name) + " holds " +
-                                              std::to_string(stored.size()) +
-                                              " bytes instead of 8");
+  if (auto known = impl_->sequences.find(key); known != impl_->sequences.end()) {
+    current = known->second;
+  } else {
+    std::string stored;
+    rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), meta, key, &stored);
+    if (s.ok()) {
+      if (stored.size() != 8) {
+        return Fail(ErrorCode::kCorruption, "sequence " + PrintableKey(name) + " holds " +
+                                                std::to_string(stored.size()) + " bytes instead of 8");
+      }
+      for (char c : stored) current = (current << 8) | static_cast<unsigned char>(c);
+    } else if (!s.IsNotFound()) {
+      return std::unexpected(FromRocksStatus(s, where));
     }
-    for (char c : stored) current = (current << 8) | static_cast<unsigned char>(c);
-  } else if (!s.IsNotFound()) {
-    return std::unexpected(FromRocksStatus(s, where));
   }
   if (current == UINT64_MAX) {
     return Fail(ErrorCode::kLimitExceeded, "sequence " + PrintableKey(name) + " is exhausted");
   }
   const uint64_t next = current + 1;
-  s = impl_->db->Put(impl_->write_options, meta, key, EncodeBigEndian64(next));
+  rocksdb::Status s = impl_->db->Put(impl_->write_options, meta, key, EncodeBigEndian64(next));
   if (!s.ok()) return std::unexpected(FromRocksStatus(s, where));
+  impl_->sequences[key] = next;
   return next;
 } catch (const std::exception& e) {
   return std::unexpected(Unexpected("advancing a sequence", e));

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "db_options.h"
@@ -41,6 +42,10 @@ struct Store::Impl {
 
   // Serialises NextSequence's read-modify-write.
   std::mutex sequence_mu;
+  // The last value of each sequence this store handed out (and wrote), so
+  // the next call writes without reading first; guarded by sequence_mu.
+  // Only NextSequence writes the counters.
+  std::unordered_map<std::string, uint64_t> sequences;
 
   Impl() = default;
   Impl(const Impl&) = delete;

@@ -27,7 +27,7 @@ ActorDirectory::ActorDirectory(storage::Store& store, http::HttpClient& client,
                                decltype(http::ClientRequest::sign) sign,
                                std::function<int64_t()> now, ActorDirectoryOptions options)
     : store_(store), client_(client), policy_(policy), sign_(std::move(sign)),
-      now_(std::move(now)), options_(options), stored_(store), parsed_keys_(std::max<size_t>(1, options.parsed_keys_kept)) {}
+      now_(std::move(now)), options_(options), stored_(store, std::max<size_t>(1, options.decoded_actors_kept)), parsed_keys_(std::max<size_t>(1, options.parsed_keys_kept)) {}
 
 Result<protocol::PublicKey> ActorDirectory::Parse(const protocol::RemoteKey& key) {
   // Compared by material, so a key the actor replaced is never used.

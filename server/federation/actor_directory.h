@@ -37,6 +37,9 @@ struct ActorDirectoryOptions {
   // Parsed public keys kept, by key id: decoding a PEM key takes OpenSSL
   // about 300 µs, more than checking the signature. About 2 KB each (RSA-2048).
   size_t parsed_keys_kept = 2048;
+  // Stored actors kept decoded (stored_actors.h), for the signatures and the
+  // pages: about 1.5 KB each.
+  size_t decoded_actors_kept = 2048;
 };
 
 class ActorDirectory {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <set>
@@ -128,6 +129,8 @@ struct DeliveryQueue::Impl : std::enable_shared_from_this<DeliveryQueue::Impl> {
   asio::strand<asio::io_context::executor_type> strand;
   asio::steady_timer timer;
   bool wake_pending = false;
+  // A wake is posted to the strand and has not run yet: more are not posted.
+  std::atomic<bool> wake_posted{false};
   std::set<std::string> in_flight;  // queue keys being delivered
 };
 
@@ -332,8 +335,15 @@ asio::awaitable<void> DeliveryQueue::Impl::Schedule(std::shared_ptr<Impl> self) 
     int64_t current = now();
     int64_t next_due = current + 60;
     std::vector<std::pair<std::string, Entry>> due;
-    Status scanned = store.Scan(
-        Family::kQueues, kDeliveryQueue, [&](std::string_view key, std::string_view value) {
+    // From the oldest delivery in flight: the entries before it were all
+    // taken (keys sort by due time, new and retried ones come later), and
+    // seeking there skips their deletions, which a fan-out to thousands of
+    // inboxes would otherwise step over again at each wake. With none in
+    // flight, from the start (an entry queued after the clock went back is
+    // found then).
+    std::string from = in_flight.empty() ? std::string(kDeliveryQueue) : *in_flight.begin();
+    Status scanned = store.ScanFrom(
+        Family::kQueues, kDeliveryQueue, from, [&](std::string_view key, std::string_view value) {
           uint64_t at = storage::DecodeUint64(key.substr(kDeliveryQueue.size(), 8));
           if (static_cast<int64_t>(at) > current) {
             next_due = std::min<int64_t>(next_due, static_cast<int64_t>(at));
@@ -389,7 +399,10 @@ Status DeliveryQueue::Enqueue(storage::Batch& batch, storage::AccountId sender,
 }
 
 void DeliveryQueue::Wake() {
+  if (impl_->wake_posted.exchange(true)) return;
   asio::post(impl_->strand, [impl = impl_] {
+    // Cleared first: a wake after this point posts again.
+    impl->wake_posted = false;
     impl->wake_pending = true;
     impl->timer.cancel();
   });

@@ -32,7 +32,7 @@ struct DeliveryOptions {
   int max_attempts = 14;               // 1 min doubling, capped at 8 h: about two days
   int64_t first_retry_seconds = 60;
   int64_t max_retry_seconds = 8 * 3600;
-  unsigned concurrency = 32;           // deliveries in flight at once
+  unsigned concurrency = 64;           // deliveries in flight at once
   // Senders whose parsed private keys are kept: parsing both PEM keys for
   // every delivery was most of a fan-out's CPU.
   size_t parsed_senders_kept = 64;

@@ -1,5 +1,7 @@
 #include "server/federation/inbox_processor.h"
 
+#include <atomic>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -95,6 +97,9 @@ struct InboxProcessor::Impl : std::enable_shared_from_this<InboxProcessor::Impl>
   asio::strand<asio::io_context::executor_type> strand;
   asio::steady_timer timer;
   bool wake_pending = false;  // on the strand
+  // A wake is posted to the strand and has not run yet: more are not posted
+  // (every accepted activity wakes the worker; one post serves them all).
+  std::atomic<bool> wake_posted{false};
   // The object the activity being processed brought (a Create's, an
   // Announce's) once kept or found stored; empty otherwise. On the strand.
   std::string kept_object;
@@ -772,7 +777,10 @@ InboxProcessor::~InboxProcessor() = default;
 void InboxProcessor::Start() { asio::co_spawn(impl_->strand, impl_->Run(impl_), asio::detached); }
 
 void InboxProcessor::Wake() {
+  if (impl_->wake_posted.exchange(true)) return;
   asio::post(impl_->strand, [impl = impl_] {
+    // Cleared first: a wake after this point posts again.
+    impl->wake_posted = false;
     impl->wake_pending = true;
     impl->timer.cancel();
   });

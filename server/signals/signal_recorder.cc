@@ -162,8 +162,20 @@ Status SignalRecorder::NoteText(storage::Batch& batch, const std::string& object
   batch.Put(Family::kSignals, TextPrefix(fingerprint) + author + "\n" + object, "");
   Pending pending;
   pending.identical_authors = text.authors;
-  if (Status assessed = Reassess(batch, object, author, pending); !assessed) return assessed;
   bool crossed = text.authors >= context_.thresholds.identical_authors;
+  // A text under the threshold changes nothing the object's assessment
+  // shows, unless its label says identical text (thresholds since raised):
+  // most posts are assessed here with one read, not the whole gathering.
+  bool assess = crossed;
+  if (!assess) {
+    Result<std::optional<Label>> label = ReadLabel(*context_.store, object);
+    if (!label) return std::unexpected(label.error());
+    assess = label->has_value() && std::find((*label)->assessment.fired.begin(), (*label)->assessment.fired.end(),
+                                             Signal::kIdenticalText) != (*label)->assessment.fired.end();
+  }
+  if (assess) {
+    if (Status assessed = Reassess(batch, object, author, pending); !assessed) return assessed;
+  }
   bool relabel = crossed && !text.relabelled;
   text.relabelled = text.relabelled || crossed;
   batch.Put(Family::kSignals, TextCountKey(fingerprint),
