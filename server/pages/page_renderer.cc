@@ -3,7 +3,6 @@
 #include "server/federation/actor_urls.h"
 #include "server/federation/domain_policy.h"
 
-#include "parvis/embedded.h"
 #include "parvis/protocol/hex.h"
 #include "server/accounts/node_settings.h"
 #include "server/accounts/session_store.h"
