@@ -779,8 +779,9 @@ void InboxProcessor::Start() { asio::co_spawn(impl_->strand, impl_->Run(impl_), 
 void InboxProcessor::Wake() {
   if (impl_->wake_posted.exchange(true)) return;
   asio::post(impl_->strand, [impl = impl_] {
-    // Cleared first: a wake after this point posts again.
-    impl->wake_posted = false;
+    // Cleared first: a wake after this point posts again. An exchange, so
+    // what a wake that found one posted wrote before it is seen here.
+    impl->wake_posted.exchange(false);
     impl->wake_pending = true;
     impl->timer.cancel();
   });
